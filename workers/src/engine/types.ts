@@ -1,0 +1,76 @@
+/**
+ * The narrow interfaces that join the engine's independent parts: networks, noise schedules,
+ * samplers, guidance rules and metrics know each other only through these types.
+ *
+ * Timestep convention: a timestep is a 0-based index i into the training schedule
+ * (the papers' t = i + 1), so ᾱ of timestep i is `schedule.alphasCumprod[i]`.
+ * Labels are int32 class indices 0..K−1; the value K is the null label ∅.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** A discrete noise schedule β_1..β_T with its cumulative products, in float64. */
+export interface NoiseSchedule {
+  kind: 'linear' | 'cosine';
+  T: number;
+  betas: Float64Array;
+  /** α_i = 1 − β_i. */
+  alphas: Float64Array;
+  /** ᾱ_i = Π_{j ≤ i} α_j. */
+  alphasCumprod: Float64Array;
+}
+
+/** ε_θ(x_t, t, c): predicted noise for a batch. `t` holds original-schedule timestep indices. */
+export type EpsFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor;
+
+/** log f(y | x_t, t) per sample, differentiable in x (the classifier sees original timesteps). */
+export type LogProbFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor1D;
+
+/**
+ * A guidance rule, seen from a sampler. `eps` is the ε the sampler should use at x_t;
+ * `gradient`, when present, is s·∇_x log f(y | x_t, t), which the sampler applies in its own form
+ * (DDIM: ε − √(1−ᾱ_t)·g; DDPM: μ + Σ_t·g).
+ */
+export interface GuidanceRule {
+  readonly name: 'none' | 'classifier' | 'classifier-free';
+  readonly scale: number;
+  eps(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): tf.Tensor;
+  gradient?(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): tf.Tensor;
+}
+
+/** Reported by long work (training, sampling, scoring). */
+export interface Progress {
+  phase: string;
+  done: number;
+  total: number;
+  /** Latest training loss, where there is one. */
+  loss?: number;
+}
+export type ProgressFn = (p: Progress) => void;
+
+/** A labelled dataset in memory: rows of `dim` float32 values each. */
+export interface LabelledData {
+  /** Per-sample shape: [2] for toy2d, [H, W, C] for images (values in [−1, 1]). */
+  shape: number[];
+  x: Float32Array;
+  y: Int32Array;
+  classes: number;
+  classNames: string[];
+}
+
+export interface DatasetSplit {
+  name: string;
+  train: LabelledData;
+  /** Held-out data: the metrics' reference set. */
+  test: LabelledData;
+}
+
+/** Sample metrics; every score records N and the evaluator's content hash. */
+export interface Metrics {
+  fid: number;
+  is: number;
+  isStd: number;
+  kid: number;
+  precision: number;
+  recall: number;
+  adherence: number;
+}
