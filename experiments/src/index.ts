@@ -1,2 +1,5 @@
 export * from './spec';
 export * from './grid';
+export * from './merge';
+export * from './presets';
+export * from './results';

@@ -69,7 +69,7 @@ export type DatasetSpec = z.infer<typeof DatasetSpec>;
 export const ScheduleSpec = z.strictObject({
   kind: z.enum(['linear', 'cosine'], { error: 'must be linear or cosine' }).default('linear'),
   /** Training timesteps T (DDPM: 1000). */
-  T: int(10, 4000).default(1000),
+  T: int(50, 4000).default(1000),
 });
 
 /** The ε-network: an MLP for 2-D data, a U-Net for images. Unused fields are ignored. */

@@ -1,0 +1,355 @@
+/**
+ * The API over real HTTP against a real PostgreSQL (no worker): launching and model reuse,
+ * graphile jobs, cancel / retry / delete, trade-off series, exports, bad input, depth, auth and
+ * the progress subscription. Worker effects (a model trained, a run failed) are written directly.
+ */
+import { createPrisma, startTestDatabase, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
+import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
+import { readFileSync } from 'node:fs';
+import { buildSchema, isEnumType, isObjectType } from 'graphql';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ApiServer } from './server';
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let api: ApiServer;
+let utils: WorkerUtils;
+
+beforeAll(async () => {
+  process.env.GUIDANCE_MAX_RUNS = '50';
+  process.env.GUIDANCE_MAX_SAMPLES = '100000';
+  process.env.GUIDANCE_PROGRESS_POLL_MS = '50';
+  db = await startTestDatabase();
+  prisma = createPrisma(db.url);
+  const { createApiServer } = await import('./server');
+  api = await createApiServer({ prisma, databaseUrl: db.url, port: 0 });
+  utils = await makeWorkerUtils({ connectionString: db.url });
+});
+afterAll(async () => {
+  await api?.stop();
+  await utils?.release();
+  await prisma?.$disconnect();
+  await db?.stop();
+});
+
+interface GqlError {
+  message: string;
+  extensions: { code: string; field?: string; stacktrace?: unknown; issues?: { field: string }[] };
+}
+async function gql<T = any>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: T; errors?: GqlError[] };
+}
+/** The one error a request must fail with. */
+async function gqlError(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const { errors } = await gql(query, variables, headers);
+  expect(errors).toHaveLength(1);
+  expect(errors![0].extensions.stacktrace).toBeUndefined();
+  return errors![0];
+}
+
+const LAUNCH = `mutation($spec: JSON!, $name: String) { launchSweep(spec: $spec, name: $name) { id name status } }`;
+/** 4 models (evaluator, ε-nets at p_uncond 0.1 and 1, noisy classifier) and 5 runs. */
+const tiny = (over: Record<string, unknown> = {}) => ({
+  dataset: { kind: 'toy2d' },
+  guidance: ['none', 'classifier-free', 'classifier'],
+  scales: [1, 3],
+  pUncond: [0.1],
+  samplesPerClass: 10,
+  ...over,
+});
+async function launch(spec: unknown, name?: string): Promise<string> {
+  const { data, errors } = await gql(LAUNCH, { spec, name });
+  expect(errors).toBeUndefined();
+  return data.launchSweep.id;
+}
+async function jobKeys(): Promise<string[]> {
+  const rows = await prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE key IS NOT NULL ORDER BY key`;
+  return rows.map((r) => r.key);
+}
+async function jobsFor(keys: string[]) {
+  return prisma.$queryRaw<{ id: string; key: string; task_identifier: string; attempts: number }[]>`
+    SELECT id::text, key, task_identifier, attempts FROM graphile_worker.jobs WHERE key = ANY(${keys}::text[]) ORDER BY key`;
+}
+const modelIdsOf = async (sweepId: string) => (await prisma.sweepModel.findMany({ where: { sweepId } })).map((l) => l.modelId).sort();
+const runIdsOf = async (sweepId: string) => (await prisma.run.findMany({ where: { sweepId }, orderBy: { id: 'asc' } })).map((r) => r.id);
+/** What a worker does when a model finishes: mark it and complete its job. */
+async function trainModels(ids: string[]) {
+  await prisma.model.updateMany({ where: { id: { in: ids } }, data: { status: 'succeeded', step: 10, totalSteps: 10 } });
+  const jobs = await jobsFor(ids.map((id) => `train:${id}`));
+  await utils.completeJobs(jobs.map((j) => j.id));
+}
+
+describe('schema', () => {
+  it('describes every type, field, argument and enum value', () => {
+    const schema = buildSchema(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__') || ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)) continue;
+      if (!type.description) missing.push(type.name);
+      if (isObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of field.args) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isEnumType(type)) for (const v of type.getValues()) if (!v.description) missing.push(`${type.name}.${v.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('launching', () => {
+  let first: string;
+  it('stores the sweep, its models and runs, and queues one train job per model', async () => {
+    first = await launch(tiny(), 'first');
+    const { data } = await gql(`query($id: ID!) { sweep(id: $id) { name status counts { total queued } models { kind status totalSteps }
+      runs { guidance pUncond scale w seed sampler steps eta samplesPerClass status classifierModel { kind } } } }`, { id: first });
+    expect(data.sweep.name).toBe('first');
+    expect(data.sweep.counts).toEqual({ total: 5, queued: 5 });
+    expect(data.sweep.models.map((m: { kind: string }) => m.kind).sort()).toEqual(['eps', 'eps', 'evaluator', 'noisy_classifier']);
+    // Defaults filled in by the spec: toy2d trains 4000 steps, classifiers 3000, DDIM 50 steps η = 0.
+    expect(data.sweep.models.map((m: { totalSteps: number }) => m.totalSteps).sort()).toEqual([3000, 3000, 4000, 4000]);
+    expect(data.sweep.runs.map((r: any) => [r.guidance, r.pUncond, r.scale, r.w, r.classifierModel?.kind ?? null])).toEqual([
+      ['classifier', 1, 1, 0, 'noisy_classifier'],
+      ['classifier', 1, 3, 2, 'noisy_classifier'],
+      ['classifier-free', 0.1, 1, 0, null],
+      ['classifier-free', 0.1, 3, 2, null],
+      ['none', 0.1, 0, -1, null],
+    ]);
+    expect(data.sweep.runs[0]).toMatchObject({ seed: 0, sampler: 'ddim', steps: 50, eta: 0, samplesPerClass: 10, status: 'queued' });
+    const models = await modelIdsOf(first);
+    const jobs = await jobsFor(models.map((id) => `train:${id}`));
+    expect(jobs.map((j) => j.task_identifier)).toEqual(['train_model', 'train_model', 'train_model', 'train_model']);
+    expect(jobs.map((j) => j.key).sort()).toEqual(models.map((id) => `train:${id}`).sort());
+    expect(await jobsFor((await runIdsOf(first)).map((id) => `run:${id}`))).toEqual([]);
+  });
+
+  it('a second identical sweep reuses the trained models: no train jobs, its runs queued at once', async () => {
+    await trainModels(await modelIdsOf(first));
+    const before = await prisma.model.count();
+    const second = await launch(tiny(), 'second');
+    expect(await prisma.model.count()).toBe(before);
+    expect(await modelIdsOf(second)).toEqual(await modelIdsOf(first));
+    const keys = await jobKeys();
+    expect(keys.filter((k) => k.startsWith('train:'))).toEqual([]);
+    expect(keys.filter((k) => k.startsWith('run:')).sort()).toEqual((await runIdsOf(second)).map((id) => `run:${id}`).sort());
+  });
+
+  it('lists sweeps newest first, in pages', async () => {
+    const page = `query($after: String) { sweeps(first: 1, after: $after) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }`;
+    const one = (await gql(page)).data.sweeps;
+    expect(one).toMatchObject({ totalCount: 2, nodes: [{ name: 'second' }], pageInfo: { hasNextPage: true } });
+    const two = (await gql(page, { after: one.pageInfo.endCursor })).data.sweeps;
+    expect(two).toMatchObject({ nodes: [{ name: 'first' }], pageInfo: { hasNextPage: false } });
+  });
+});
+
+describe('cancel, retry, delete', () => {
+  it('cancel stops the sweep and its jobs but not training another active sweep needs', async () => {
+    const a = await launch(tiny({ seeds: [5] }), 'a');
+    const b = await launch(tiny({ seeds: [5], scales: [2] }), 'b'); // same models as a
+    const shared = (await prisma.model.findMany({ where: { id: { in: await modelIdsOf(a) }, status: 'queued' } })).map((m) => m.id);
+    expect(shared).toHaveLength(3); // the evaluator (seed-independent) is already trained
+    const trainKeys = shared.map((id) => `train:${id}`).sort();
+
+    const { data } = await gql(`mutation($id: ID!) { cancelSweep(id: $id) { status counts { cancelled } } }`, { id: a });
+    expect(data.cancelSweep).toEqual({ status: 'cancelled', counts: { cancelled: 5 } });
+    expect((await prisma.model.findMany({ where: { id: { in: shared } } })).map((m) => m.status)).toEqual(['queued', 'queued', 'queued']);
+    expect((await jobsFor(trainKeys)).map((j) => j.key)).toEqual(trainKeys);
+
+    await gql(`mutation($id: ID!) { cancelSweep(id: $id) { id } }`, { id: b });
+    expect((await prisma.model.findMany({ where: { id: { in: shared } } })).map((m) => m.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(await jobsFor(trainKeys)).toEqual([]);
+    expect((await prisma.run.findMany({ where: { sweepId: b } })).every((r) => r.status === 'cancelled')).toBe(true);
+  });
+
+  it('retryFailed requeues failed runs and models, keeping attempts, and queues fresh jobs', async () => {
+    const s = await launch(tiny({ seeds: [7] }), 'retry');
+    const [model] = await prisma.model.findMany({ where: { id: { in: await modelIdsOf(s) }, kind: 'noisy_classifier' } });
+    const [run] = await prisma.run.findMany({ where: { sweepId: s }, take: 1 });
+    // A worker gave up on both: statuses failed, jobs permanently failed (they keep their keys).
+    await prisma.model.update({ where: { id: model.id }, data: { status: 'failed', attempts: 3, error: 'nan loss' } });
+    await prisma.run.update({ where: { id: run.id }, data: { status: 'failed', attempts: 2, error: 'oom' } });
+    await utils.addJob('sample_and_score', { runId: run.id }, { jobKey: `run:${run.id}` });
+    const dead = await jobsFor([`train:${model.id}`, `run:${run.id}`]);
+    await utils.permanentlyFailJobs(dead.map((j) => j.id), 'gave up');
+
+    const { data } = await gql(`mutation($id: ID!) { retryFailed(id: $id) { status } }`, { id: s });
+    expect(data.retryFailed.status).toBe('queued');
+    expect(await prisma.model.findUnique({ where: { id: model.id } })).toMatchObject({ status: 'queued', attempts: 3, error: null });
+    expect(await prisma.run.findUnique({ where: { id: run.id } })).toMatchObject({ status: 'queued', attempts: 2, error: null });
+    // The model's job is fresh; the run waits for its models, so its dead job is just gone.
+    const jobs = await jobsFor([`train:${model.id}`, `run:${run.id}`]);
+    expect(jobs.map((j) => [j.key, j.attempts])).toEqual([[`train:${model.id}`, 0]]);
+  });
+
+  it('delete removes the sweep, its runs and jobs, and only the models no other sweep uses', async () => {
+    const x = await launch(tiny({ seeds: [9] }), 'x');
+    const y = await launch(tiny({ seeds: [9], guidance: ['none'] }), 'y'); // shares the evaluator and one ε-net
+    const xModels = await modelIdsOf(x);
+    const yModels = await modelIdsOf(y);
+    const xRuns = await runIdsOf(x);
+    const { data } = await gql(`mutation($id: ID!) { deleteSweep(id: $id) }`, { id: x });
+    expect(data.deleteSweep).toBe(x);
+    expect(await prisma.sweep.findUnique({ where: { id: x } })).toBeNull();
+    expect(await prisma.run.count({ where: { id: { in: xRuns } } })).toBe(0);
+    const left = (await prisma.model.findMany({ where: { id: { in: xModels } } })).map((m) => m.id).sort();
+    expect(left).toEqual(yModels);
+    const gone = xModels.filter((id) => !yModels.includes(id));
+    expect(gone).toHaveLength(2);
+    expect(await jobsFor(gone.map((id) => `train:${id}`))).toEqual([]);
+    expect((await jobsFor(yModels.map((id) => `train:${id}`))).length).toBe(1); // the ε-net; the evaluator is trained
+  });
+});
+
+describe('results', () => {
+  let sweepId: string;
+  const scales = [4, 0.5, 2];
+  beforeAll(async () => {
+    sweepId = await launch(tiny({ guidance: ['classifier-free', 'none'], scales, pUncond: [0.2, 0.1], seeds: [0, 1] }), 'results');
+    const runs = await prisma.run.findMany({ where: { sweepId } });
+    for (const r of runs) {
+      const v = r.scale * 10 + r.seed + r.pUncond; // known values: the mean over seeds 0 and 1 adds 0.5
+      await prisma.run.update({ where: { id: r.id }, data: { status: 'succeeded', n: 40, backend: 'wasm' } });
+      await prisma.metric.createMany({
+        data: ['fid', 'is', 'kid', 'precision', 'recall', 'adherence'].map((name, i) => ({
+          runId: r.id, name, value: v + i, std: name === 'is' ? 0.5 : null, n: 40, evaluatorHash: 'evalhash', referenceSet: 'toy2d:test:2000',
+        })),
+      });
+      if (r.seed === 1) await prisma.sampleGrid.create({ data: { runId: r.id, png: new Uint8Array([137, 80, 78, 71, r.scale]), rows: 4, cols: 8, cellSize: 16, classNames: ['0', '1', '2', '3'] } });
+    }
+  });
+
+  it('tradeoff gives one series per guidance × p_uncond, points ordered by scale, metrics averaged over seeds', async () => {
+    const { data } = await gql(`query($id: ID!) { tradeoff(sweepId: $id) { guidance pUncond label points { scale w seeds fid is isStd adherence gridUrl runIds } } }`, { id: sweepId });
+    const series = data.tradeoff;
+    expect(series.map((s: any) => [s.guidance, s.pUncond])).toEqual([['none', 0.1], ['none', 0.2], ['classifier-free', 0.1], ['classifier-free', 0.2]]);
+    const cfg = series[2];
+    expect(cfg.label).toBe('classifier-free, p_uncond 0.1');
+    expect(cfg.points.map((p: any) => [p.scale, p.w, p.seeds])).toEqual([[0.5, -0.5, 2], [2, 1, 2], [4, 3, 2]]);
+    expect(cfg.points[2].fid).toBeCloseTo(40 + 0.5 + 0.1, 10);
+    expect(cfg.points[2].is).toBeCloseTo(40 + 0.5 + 0.1 + 1, 10);
+    expect(cfg.points[2].adherence).toBeCloseTo(40 + 0.5 + 0.1 + 5, 10);
+    expect(cfg.points[2].isStd).toBe(0.5);
+    expect(cfg.points[2].runIds).toHaveLength(2);
+    expect(cfg.points[2].gridUrl).toMatch(/\/grids\/.+\.png$/);
+    expect(series[0].points.map((p: any) => p.scale)).toEqual([0]);
+  });
+
+  it('serves sample grids as image/png, 404 for unknown runs', async () => {
+    const run = await prisma.run.findFirstOrThrow({ where: { sweepId, seed: 1, scale: 4 } });
+    const { data } = await gql(`query($id: ID!) { run(id: $id) { gridUrl grid { rows cols cellSize classNames } } }`, { id: run.id });
+    expect(data.run.grid).toEqual({ rows: 4, cols: 8, cellSize: 16, classNames: ['0', '1', '2', '3'] });
+    const res = await fetch(data.run.gridUrl);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([137, 80, 78, 71, 4]);
+    expect((await fetch(new URL('/grids/nope.png', api.url))).status).toBe(404);
+  });
+
+  it('exports results.json in the engine shape and results.csv with w beside s', async () => {
+    const json: any = await (await fetch(new URL(`/sweeps/${sweepId}/results.json`, api.url))).json();
+    expect(json).toMatchObject({ backend: 'wasm', engineVersion: '0.1.0', evaluator: { hash: 'evalhash', referenceN: 2000 }, spec: { name: 'results', seeds: [0, 1] } });
+    expect(json.runs).toHaveLength(16); // cfg 2 p × 3 s × 2 seeds + none 2 p × 2 seeds
+    const row = json.runs.find((r: any) => r.guidance === 'classifier-free' && r.pUncond === 0.2 && r.scale === 2 && r.seed === 1);
+    expect(row).toMatchObject({ sampler: 'ddim', steps: 50, eta: 0, n: 40, metrics: { fid: 21.2, is: 22.2, isStd: 0.5, kid: 23.2, precision: 24.2, recall: 25.2, adherence: 26.2 } });
+    expect(row.grid).toMatch(/\/grids\/.+\.png$/);
+    const csv = await (await fetch(new URL(`/sweeps/${sweepId}/results.csv`, api.url))).text();
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('guidance,pUncond,scale,w,seed,sampler,steps,eta,n,fid,is,isStd,kid,precision,recall,adherence,grid');
+    expect(lines).toHaveLength(17);
+    expect(lines[1].startsWith('classifier-free,0.1,0.5,-0.5,0,ddim,50,0,40,5.1,6.1,0.5,')).toBe(true);
+    expect((await fetch(new URL('/sweeps/nope/results.csv', api.url))).status).toBe(404);
+  });
+});
+
+describe('bad input', () => {
+  const code = (e: GqlError) => [e.extensions.code, e.extensions.field];
+
+  it('names the spec field that is out of range, unknown or of the wrong type', async () => {
+    const range = await gqlError(LAUNCH, { spec: tiny({ scales: [1, -2] }) });
+    expect(code(range)).toEqual(['BAD_USER_INPUT', 'scales.1']);
+    expect(range.message).toContain('scales.1 must be a number from 0 to 100');
+    const unknown = await gqlError(LAUNCH, { spec: tiny({ scael: 2 }) });
+    expect(unknown.extensions.code).toBe('BAD_USER_INPUT');
+    expect(unknown.message).toContain('scael');
+    expect(code(await gqlError(LAUNCH, { spec: tiny({ dataset: { kind: 'imagenet' } }) }))).toEqual(['BAD_USER_INPUT', 'dataset.kind']);
+    expect(code(await gqlError(LAUNCH, { spec: [1, 2] }))).toEqual(['BAD_USER_INPUT', 'spec']);
+    expect(code(await gqlError(LAUNCH, { spec: tiny(), name: '' }))).toEqual(['BAD_USER_INPUT', 'name']);
+  });
+
+  it('refuses grids over the configured limits, naming the limit', async () => {
+    const runs = await gqlError(LAUNCH, { spec: tiny({ scales: Array.from({ length: 30 }, (_, i) => i) }) });
+    expect(runs.extensions.code).toBe('BAD_USER_INPUT');
+    expect(runs.message).toContain('61 runs');
+    expect(runs.message).toContain('GUIDANCE_MAX_RUNS = 50');
+    const samples = await gqlError(LAUNCH, { spec: tiny({ samplesPerClass: 10_000 }) });
+    expect(code(samples)).toEqual(['BAD_USER_INPUT', 'samplesPerClass']);
+    expect(samples.message).toContain('GUIDANCE_MAX_SAMPLES = 100000');
+  });
+
+  it('names the preset or the override that is wrong', async () => {
+    const LAUNCH_PRESET = `mutation($name: String!, $overrides: JSON) { launchPreset(name: $name, overrides: $overrides, quick: true) { id preset } }`;
+    expect(code(await gqlError(LAUNCH_PRESET, { name: 'no-such-preset' }))).toEqual(['BAD_USER_INPUT', 'name']);
+    expect(code(await gqlError(LAUNCH_PRESET, { name: 'toy2d-tradeoff', overrides: { sampler: { eta: 2 } } }))).toEqual(['BAD_USER_INPUT', 'sampler.eta']);
+    expect(code(await gqlError(LAUNCH_PRESET, { name: 'toy2d-tradeoff', overrides: 'fast' }))).toEqual(['BAD_USER_INPUT', 'overrides']);
+  });
+
+  it('answers NOT_FOUND for unknown ids and BAD_USER_INPUT for bad paging', async () => {
+    expect(code(await gqlError(`{ sweep(id: "nope") { id } }`))).toEqual(['NOT_FOUND', 'id']);
+    expect(code(await gqlError(`{ run(id: "nope") { id } }`))).toEqual(['NOT_FOUND', 'id']);
+    expect(code(await gqlError(`mutation { cancelSweep(id: "nope") { id } }`))).toEqual(['NOT_FOUND', 'id']);
+    expect(code(await gqlError(`mutation { deleteSweep(id: "nope") }`))).toEqual(['NOT_FOUND', 'id']);
+    expect(code(await gqlError(`{ sweeps(first: 0) { totalCount } }`))).toEqual(['BAD_USER_INPUT', 'first']);
+    expect(code(await gqlError(`{ sweeps(after: "nope") { totalCount } }`))).toEqual(['BAD_USER_INPUT', 'after']);
+  });
+
+  it('rejects queries nested deeper than 8 levels', async () => {
+    const sweepId = (await prisma.sweep.findFirstOrThrow()).id;
+    const nest = (levels: number) => `{ sweep(id: "${sweepId}") { ${'runs { sweep { '.repeat(levels)}id${' } }'.repeat(levels)} } }`;
+    expect((await gql(nest(3))).errors).toBeUndefined(); // depth 7
+    const deep = await gqlError(nest(4)); // depth 9
+    expect(deep.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(deep.message).toContain('exceeds maximum operation depth of 8');
+  });
+});
+
+describe('token auth', () => {
+  it('with GUIDANCE_API_TOKEN set, mutations need the bearer token; queries do not', async () => {
+    process.env.GUIDANCE_API_TOKEN = 's3cret';
+    try {
+      const mutation = `mutation { deleteSweep(id: "nope") }`;
+      expect((await gqlError(mutation)).extensions.code).toBe('UNAUTHENTICATED');
+      expect((await gqlError(mutation, {}, { authorization: 'Bearer wrong' })).extensions.code).toBe('UNAUTHENTICATED');
+      expect((await gqlError(mutation, {}, { authorization: 'Bearer s3cret' })).extensions.code).toBe('NOT_FOUND');
+      expect((await gql(`{ workers { id } }`)).errors).toBeUndefined();
+    } finally {
+      delete process.env.GUIDANCE_API_TOKEN;
+    }
+  });
+});
+
+describe('sweepProgress subscription', () => {
+  it('emits the sweep on each change over graphql-ws and completes when it ends', async () => {
+    const id = await launch(tiny({ seeds: [11] }), 'live');
+    const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const events = client.iterate<{ sweepProgress: { status: string; counts: { running: number } } }>({
+      query: `subscription($id: ID!) { sweepProgress(id: $id) { status counts { running } } }`,
+      variables: { id },
+    });
+    try {
+      const first = await events.next();
+      expect(first.value.data.sweepProgress).toEqual({ status: 'queued', counts: { running: 0 } });
+      const run = await prisma.run.findFirstOrThrow({ where: { sweepId: id } });
+      await prisma.run.update({ where: { id: run.id }, data: { status: 'running', phase: 'sampling' } });
+      expect((await events.next()).value.data.sweepProgress).toEqual({ status: 'queued', counts: { running: 1 } });
+      await gql(`mutation($id: ID!) { cancelSweep(id: $id) { id } }`, { id });
+      expect((await events.next()).value.data.sweepProgress).toEqual({ status: 'cancelled', counts: { running: 0 } });
+      expect((await events.next()).done).toBe(true);
+    } finally {
+      await client.dispose();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * The API's error vocabulary. Clients get a code, a message naming the field and the allowed
+ * range, and `extensions.field`; never a stack trace or an internal message.
+ */
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { SpecError } from '@guidance-lab/experiments';
+
+export function badInput(field: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(`${field} ${message}`, { extensions: { code: 'BAD_USER_INPUT', field, ...extra } });
+}
+
+/** A SpecError as BAD_USER_INPUT: first bad field in `field`, all of them in `issues`. */
+export function specInputError(error: SpecError, argument: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { code: 'BAD_USER_INPUT', field: error.issues[0]?.field ?? '(spec)', argument, issues: error.issues },
+  });
+}
+
+export function notFound(what: string, id: string): GraphQLError {
+  return new GraphQLError(`${what} ${id} not found`, { extensions: { code: 'NOT_FOUND', field: 'id' } });
+}
+
+export function unauthenticated(): GraphQLError {
+  return new GraphQLError('mutations need the header Authorization: Bearer <GUIDANCE_API_TOKEN>', {
+    extensions: { code: 'UNAUTHENTICATED' },
+  });
+}
+
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Apollo's formatError: client errors pass through without internals; anything else is masked and logged. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  const { stacktrace: _dropped, exception: _alsoDropped, ...extensions } = formatted.extensions ?? {};
+  if (CLIENT_CODES.has(code)) return { ...formatted, extensions: { ...extensions, code } };
+  console.error('[api] internal error:', error);
+  return { message: 'internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,76 @@
+/**
+ * Plot-ready trade-off curves (GLIDE's FID-vs-IS plots, Ho & Salimans' Table 1): one series per
+ * guidance type × p_uncond, one point per scale with its metrics averaged over scored seeds.
+ */
+import { scoresOf, SCORE_NAMES, type MetricRow, type Scores } from './metrics';
+
+export interface TradeoffRun {
+  id: string;
+  guidance: string;
+  pUncond: number;
+  scale: number;
+  seed: number;
+  metrics: MetricRow[];
+  gridUrl: string | null;
+}
+
+export interface TradeoffPoint extends Omit<Scores, 'kidStd'> {
+  scale: number;
+  /** Ho & Salimans' w = s − 1. */
+  w: number;
+  seeds: number;
+  runIds: string[];
+  gridUrl: string | null;
+}
+
+export interface TradeoffSeries {
+  guidance: string;
+  pUncond: number;
+  label: string;
+  points: TradeoffPoint[];
+}
+
+const GUIDANCE_ORDER = ['none', 'classifier', 'classifier-free'];
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function point(scale: number, runs: TradeoffRun[]): TradeoffPoint {
+  const bySeed = [...runs].sort((a, b) => a.seed - b.seed);
+  const scored = bySeed.map((r) => scoresOf(r.metrics)).filter((s) => SCORE_NAMES.some((k) => s[k] !== null));
+  const avg = (k: keyof Scores) => mean(scored.map((s) => s[k]).filter((v): v is number => v !== null));
+  return {
+    scale,
+    w: scale - 1,
+    seeds: scored.length,
+    runIds: bySeed.map((r) => r.id),
+    fid: avg('fid'),
+    is: avg('is'),
+    isStd: avg('isStd'),
+    kid: avg('kid'),
+    precision: avg('precision'),
+    recall: avg('recall'),
+    adherence: avg('adherence'),
+    gridUrl: bySeed.find((r) => r.gridUrl)?.gridUrl ?? null,
+  };
+}
+
+export function buildTradeoff(runs: TradeoffRun[]): TradeoffSeries[] {
+  const groups = new Map<string, TradeoffRun[]>();
+  for (const r of runs) {
+    const key = JSON.stringify([r.guidance, r.pUncond]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const rank = (g: string) => (GUIDANCE_ORDER.includes(g) ? GUIDANCE_ORDER.indexOf(g) : GUIDANCE_ORDER.length);
+  return [...groups.values()]
+    .map((group) => {
+      const { guidance, pUncond } = group[0];
+      const scales = [...new Set(group.map((r) => r.scale))].sort((a, b) => a - b);
+      return {
+        guidance,
+        pUncond,
+        label: `${guidance}, p_uncond ${pUncond}`,
+        points: scales.map((s) => point(s, group.filter((r) => r.scale === s))),
+      };
+    })
+    .sort((a, b) => rank(a.guidance) - rank(b.guidance) || a.guidance.localeCompare(b.guidance) || a.pUncond - b.pUncond);
+}

@@ -1,0 +1,41 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { connection } from 'next/server';
+import { ApiProvider } from '../components/ApiProvider';
+import { TokenControl } from '../components/TokenControl';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'Guidance Lab',
+  description: 'Launch and compare classifier and classifier-free guidance sweeps.',
+};
+
+const DEFAULT_API_URL = 'http://localhost:4000/graphql';
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Read at request time, so one build serves any API location (the browser test picks a free port).
+  await connection();
+  const apiUrl = process.env.API_URL || process.env.NEXT_PUBLIC_API_URL || DEFAULT_API_URL;
+  return (
+    <html lang="en">
+      <body>
+        <ApiProvider url={apiUrl}>
+          <a className="skip" href="#main">
+            Skip to content
+          </a>
+          <header className="site-header">
+            <Link href="/" className="brand">
+              Guidance Lab
+            </Link>
+            <nav aria-label="Main">
+              <Link href="/">Sweeps</Link>
+              <Link href="/launch">Launch a sweep</Link>
+            </nav>
+            <TokenControl />
+          </header>
+          <main id="main">{children}</main>
+        </ApiProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,34 @@
+'use client';
+/**
+ * Where the API is (read by the server at request time, so one build serves any API URL) and
+ * the bearer token for mutations (kept in this browser's localStorage when the API requires one).
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { ApiConfig } from '../lib/api';
+
+const TOKEN_KEY = 'guidance-lab.api-token';
+
+interface ApiContextValue {
+  config: ApiConfig;
+  setToken(token: string | null): void;
+}
+
+const ApiContext = createContext<ApiContextValue | null>(null);
+
+export function ApiProvider({ url, children }: { url: string; children: React.ReactNode }) {
+  const [token, setTokenState] = useState<string | null>(null);
+  useEffect(() => setTokenState(window.localStorage.getItem(TOKEN_KEY)), []);
+  const setToken = useCallback((next: string | null) => {
+    if (next) window.localStorage.setItem(TOKEN_KEY, next);
+    else window.localStorage.removeItem(TOKEN_KEY);
+    setTokenState(next);
+  }, []);
+  const value = useMemo(() => ({ config: { url, token }, setToken }), [url, token, setToken]);
+  return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
+}
+
+export function useApi(): ApiContextValue {
+  const value = useContext(ApiContext);
+  if (!value) throw new Error('useApi must be used inside <ApiProvider>');
+  return value;
+}

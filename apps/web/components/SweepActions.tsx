@@ -1,0 +1,51 @@
+'use client';
+/** Cancel, retry-failed and delete for one sweep, on the list and on the sweep's page. */
+import { useState } from 'react';
+import { gql } from '../lib/api';
+import { CANCEL_SWEEP, DELETE_SWEEP, RETRY_FAILED } from '../lib/queries';
+import type { SweepSummary } from '../lib/types';
+import { ApiErrorNotice } from './ApiErrorNotice';
+import { useApi } from './ApiProvider';
+
+export function SweepActions({ sweep, onChange, onDeleted }: { sweep: SweepSummary; onChange(): void; onDeleted(): void }) {
+  const { config } = useApi();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const active = sweep.status === 'queued' || sweep.status === 'running';
+
+  const act = async (query: string, after: () => void) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await gql(config, query, { id: sweep.id });
+      after();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <span className="actions">
+      <button type="button" disabled={busy || !active} onClick={() => act(CANCEL_SWEEP, onChange)} aria-label={`Cancel sweep ${sweep.name}`}>
+        Cancel
+      </button>
+      <button type="button" disabled={busy || sweep.counts.failed === 0} onClick={() => act(RETRY_FAILED, onChange)} aria-label={`Retry the failed runs of sweep ${sweep.name}`}>
+        Retry failed
+      </button>
+      <button
+        type="button"
+        className="danger"
+        disabled={busy}
+        aria-label={`Delete sweep ${sweep.name}`}
+        onClick={() => {
+          if (window.confirm(`Delete sweep "${sweep.name}" and its results? Trained models are kept.`)) void act(DELETE_SWEEP, onDeleted);
+        }}
+      >
+        Delete
+      </button>
+      <ApiErrorNotice error={error} />
+    </span>
+  );
+}

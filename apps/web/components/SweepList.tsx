@@ -1,0 +1,125 @@
+'use client';
+/** Every sweep, newest first, with its state, progress and actions; filter and page are in the URL. */
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { elapsed, formatDate, formatDuration } from '../lib/format';
+import { SWEEPS } from '../lib/queries';
+import type { JobStatus, SweepSummary, Worker } from '../lib/types';
+import { choiceParam, withParams } from '../lib/urlState';
+import { ApiErrorNotice } from './ApiErrorNotice';
+import { Select } from './Select';
+import { ProgressBar, StatusBadge } from './Status';
+import { SweepActions } from './SweepActions';
+import { useNow } from './useNow';
+import { usePoll } from './usePoll';
+
+const STATUSES = ['all', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+interface SweepsData {
+  sweeps: { nodes: SweepSummary[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number };
+  workers: Worker[];
+}
+
+export function SweepList() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const status = choiceParam(params, 'status', STATUSES, 'all');
+  const after = params.get('after');
+  const { data, error, refresh } = usePoll<SweepsData>(SWEEPS, { first: 20, after, status: status === 'all' ? null : (status as JobStatus) }, 2000);
+  const now = useNow();
+  const go = (changes: Record<string, string | null>) => router.replace(`/${withParams(params, changes)}`, { scroll: false });
+
+  const alive = data?.workers.filter((w) => w.alive) ?? [];
+  return (
+    <>
+      <div className="sweep-header">
+        <h1>Sweeps</h1>
+        <Link className="button" href="/launch">
+          Launch a sweep
+        </Link>
+        <Select id="status-filter" label="Status" value={status} onChange={(v) => go({ status: v === 'all' ? null : v, after: null })}>
+          {STATUSES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </Select>
+      </div>
+      <ApiErrorNotice error={error} retrying />
+      {data ? (
+        <p className="muted">
+          {alive.length === 0 ? (
+            <>No live worker: launched sweeps wait until one starts (<code>npm run worker</code>, or <code>npm start</code>).</>
+          ) : (
+            <>
+              {alive.length} live worker{alive.length > 1 ? 's' : ''}:{' '}
+              {alive.map((w) => `${w.host} (${w.backend}${w.currentJob ? `, on ${w.currentJob}` : ', idle'})`).join('; ')}
+            </>
+          )}
+        </p>
+      ) : null}
+      {data && data.sweeps.nodes.length === 0 ? (
+        <p className="notice notice-info">
+          No sweeps{status !== 'all' ? ` with status ${status}` : ''} yet. <Link href="/launch">Launch one</Link> from a preset or your own grid.
+        </p>
+      ) : null}
+      {data && data.sweeps.nodes.length > 0 ? (
+        <div className="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Sweep</th>
+                <th scope="col">Status</th>
+                <th scope="col">Progress</th>
+                <th scope="col">Preset</th>
+                <th scope="col">Created</th>
+                <th scope="col" className="num">
+                  Duration
+                </th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.sweeps.nodes.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <Link href={`/sweeps/${s.id}`}>{s.name}</Link>
+                    {s.error ? <div className="error-text">{s.error}</div> : null}
+                  </td>
+                  <td>
+                    <StatusBadge status={s.status} />
+                  </td>
+                  <td>
+                    <ProgressBar value={s.progress} label={`Progress of ${s.name}`} />{' '}
+                    <span className="muted">
+                      {s.counts.succeeded}/{s.counts.total} runs{s.counts.failed ? `, ${s.counts.failed} failed` : ''}
+                    </span>
+                  </td>
+                  <td>{s.preset ?? '–'}</td>
+                  <td>{formatDate(s.createdAt)}</td>
+                  <td className="num">{formatDuration(elapsed(s.startedAt, s.finishedAt, now))}</td>
+                  <td>
+                    <SweepActions sweep={s} onChange={refresh} onDeleted={refresh} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {data ? (
+        <p className="actions">
+          <span className="muted">{data.sweeps.totalCount} sweeps</span>
+          {after ? (
+            <button type="button" onClick={() => go({ after: null })}>
+              Newest
+            </button>
+          ) : null}
+          {data.sweeps.pageInfo.hasNextPage ? (
+            <button type="button" onClick={() => go({ after: data.sweeps.pageInfo.endCursor })}>
+              Older sweeps
+            </button>
+          ) : null}
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+'use client';
+/**
+ * Samples side by side: for one class and seed, a row of grids across every scale (same seeds,
+ * so only guidance changes), and a second guidance setting aligned beneath it. Click to enlarge.
+ */
+import { useEffect, useRef } from 'react';
+import { apiHref } from '../../lib/api';
+import { sampleRows, seriesOptions } from '../../lib/samples';
+import type { Run } from '../../lib/types';
+import { useApi } from '../ApiProvider';
+import { Select } from '../Select';
+import { ProgressBar } from '../Status';
+import { ClassRow } from './ClassRow';
+
+export interface SampleSelection {
+  cls: number;
+  seed: number;
+  a: string | null;
+  b: string | null;
+  shown: number;
+  zoom: string | null;
+}
+
+const SHOWN = [4, 8, 16, 32];
+const CELL = 40;
+const ZOOM_CELL = 112;
+
+export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: SampleSelection; onChange(changes: Partial<SampleSelection>): void }) {
+  const { config } = useApi();
+  const options = seriesOptions(runs);
+  const seeds = [...new Set(runs.map((r) => r.seed))].sort((p, q) => p - q);
+  const a = sel.a && options.some((o) => o.key === sel.a) ? sel.a : (options[0]?.key ?? null);
+  const b = sel.b && sel.b !== a && options.some((o) => o.key === sel.b) ? sel.b : null;
+  const seed = seeds.includes(sel.seed) ? sel.seed : (seeds[0] ?? 0);
+  const firstGrid = runs.find((r) => r.grid)?.grid ?? null;
+  const classNames = firstGrid?.classNames ?? [];
+  const cls = Math.min(Math.max(0, sel.cls), Math.max(0, classNames.length - 1));
+  const { scales, rows } = sampleRows(runs, [a, b].filter((k): k is string => k !== null), seed);
+  const zoomRun = runs.find((r) => r.id === sel.zoom && r.grid) ?? null;
+  const className = (i: number) => classNames[i] ?? `class ${i}`;
+
+  return (
+    <section aria-labelledby="samples-title">
+      <h2 id="samples-title">Samples side by side</h2>
+      <div className="controls">
+        <Select id="samples-class" label="Class" value={cls} onChange={(v) => onChange({ cls: Number(v) })} disabled={classNames.length === 0}>
+          {classNames.map((name, i) => (
+            <option key={i} value={i}>
+              {name}
+            </option>
+          ))}
+        </Select>
+        {seeds.length > 1 ? (
+          <Select id="samples-seed" label="Seed" value={seed} onChange={(v) => onChange({ seed: Number(v) })}>
+            {seeds.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </Select>
+        ) : null}
+        <Select id="samples-a" label="Top row" value={a ?? ''} onChange={(v) => onChange({ a: v })}>
+          {options.map((o) => (
+            <option key={o.key} value={o.key}>
+              {o.label}
+            </option>
+          ))}
+        </Select>
+        <Select id="samples-b" label="Compare with" value={b ?? ''} onChange={(v) => onChange({ b: v || null })}>
+          <option value="">(nothing)</option>
+          {options
+            .filter((o) => o.key !== a)
+            .map((o) => (
+              <option key={o.key} value={o.key}>
+                {o.label}
+              </option>
+            ))}
+        </Select>
+        <Select id="samples-shown" label="Samples shown" value={sel.shown} onChange={(v) => onChange({ shown: Number(v) })}>
+          {SHOWN.map((n) => (
+            <option key={n}>{n}</option>
+          ))}
+        </Select>
+      </div>
+      {classNames.length === 0 ? <p className="muted">No sample grid yet: they appear as runs finish.</p> : null}
+      <div className="samples">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Guidance</th>
+              {scales.map((s) => (
+                <th scope="col" key={s}>
+                  s = {s} <span className="muted">(w = {(s - 1).toFixed(2)})</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{row.label}</th>
+                {row.cells.map((run, i) => (
+                  <td key={scales[i]}>
+                    {run?.grid ? (
+                      <button
+                        type="button"
+                        className="crop"
+                        onClick={() => onChange({ zoom: run.id })}
+                        aria-label={`Enlarge ${className(cls)} samples of ${row.label} at s = ${run.scale}`}
+                      >
+                        <ClassRow grid={run.grid} row={Math.min(cls, run.grid.rows - 1)} cell={CELL} samples={sel.shown} alt={`${className(cls)}, ${row.label}, s = ${run.scale}`} />
+                      </button>
+                    ) : run ? (
+                      <span className="pending">
+                        {run.status === 'failed' ? 'failed' : run.phase} <ProgressBar value={run.progress} label={`${row.label} at s = ${run.scale}`} />
+                      </span>
+                    ) : (
+                      <span className="muted">–</span>
+                    )}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ZoomDialog run={zoomRun} cls={cls} className={className(cls)} onClose={() => onChange({ zoom: null })}>
+        {zoomRun?.grid ? (
+          <>
+            <ClassRow grid={zoomRun.grid} row={Math.min(cls, zoomRun.grid.rows - 1)} cell={ZOOM_CELL} samples={zoomRun.grid.cols} alt={`${className(cls)} samples, enlarged`} />
+            <h3>All classes</h3>
+            <img src={apiHref(config, zoomRun.grid.url)} alt="The whole sample grid: one row per class" style={{ imageRendering: 'pixelated', width: zoomRun.grid.cols * 32, maxWidth: 'none' }} />
+          </>
+        ) : null}
+      </ZoomDialog>
+    </section>
+  );
+}
+
+function ZoomDialog({ run, cls, className, onClose, children }: { run: Run | null; cls: number; className: string; onClose(): void; children: React.ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (run && !dialog.open) dialog.showModal();
+    if (!run && dialog.open) dialog.close();
+  }, [run]);
+  return (
+    <dialog ref={ref} className="zoom" onClose={onClose} aria-labelledby="zoom-title">
+      {run ? (
+        <>
+          <h3 id="zoom-title">
+            {className} (row {cls + 1}): {run.guidance}, p_uncond {run.pUncond}, s = {run.scale}, seed {run.seed}
+          </h3>
+          <div className="zoom-body">{children}</div>
+          <form method="dialog">
+            <button type="submit" autoFocus>
+              Close
+            </button>
+          </form>
+        </>
+      ) : null}
+    </dialog>
+  );
+}

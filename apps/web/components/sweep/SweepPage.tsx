@@ -1,0 +1,133 @@
+'use client';
+/**
+ * One sweep, live: header and actions, job progress, the trade-off chart, metrics against scale,
+ * samples side by side and the results table. Polls every 2 s while the sweep is active; every
+ * selection (axes, point, class, seed, compared series, zoom, sort) lives in the URL.
+ */
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useMemo, useState } from 'react';
+import { ApiError, apiHref } from '../../lib/api';
+import { elapsed, formatDate, formatDuration } from '../../lib/format';
+import { METRICS } from '../../lib/metrics';
+import { SWEEP } from '../../lib/queries';
+import type { SortDir } from '../../lib/sort';
+import { curvesFromApi } from '../../lib/tradeoff';
+import type { SweepDetail } from '../../lib/types';
+import { choiceParam, intParam, withParams } from '../../lib/urlState';
+import { ApiErrorNotice } from '../ApiErrorNotice';
+import { useApi } from '../ApiProvider';
+import { ProgressBar, StatusBadge } from '../Status';
+import { SweepActions } from '../SweepActions';
+import { useNow } from '../useNow';
+import { usePoll } from '../usePoll';
+import { JobsSection } from './JobsSection';
+import { MetricMultiples } from './MetricMultiples';
+import { ResultsTable, SORT_KEYS } from './ResultsTable';
+import { SamplesSection, type SampleSelection } from './SamplesSection';
+import { TradeoffSection } from './TradeoffSection';
+
+const METRIC_KEYS = METRICS.map((m) => m.key);
+const LIVE_MS = 2000;
+const IDLE_MS = 15000;
+
+export function SweepPage({ id }: { id: string }) {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const { config } = useApi();
+  const now = useNow();
+  const go = (changes: Record<string, string | number | null>) => router.replace(`${pathname}${withParams(params, changes)}`, { scroll: false });
+
+  // Poll fast while work is going on, slowly once the sweep has ended (a retry can restart it).
+  const [live, setLive] = useState(true);
+  const { data, error, refresh } = usePoll<{ sweep: SweepDetail }>(SWEEP, { id }, live ? LIVE_MS : IDLE_MS);
+  const sweep = data?.sweep ?? null;
+  const notFound = error instanceof ApiError && error.errors.some((e) => e.code === 'NOT_FOUND');
+  useEffect(() => setLive(!notFound && (!sweep || sweep.status === 'queued' || sweep.status === 'running')), [sweep, notFound]);
+  const curves = useMemo(() => (sweep ? curvesFromApi(sweep.tradeoff) : []), [sweep]);
+
+  const x = choiceParam(params, 'x', METRIC_KEYS, 'is');
+  const y = choiceParam(params, 'y', METRIC_KEYS, 'fid');
+  const point = params.get('point');
+  const sort = choiceParam(params, 'sort', SORT_KEYS, 'guidance');
+  const dir = choiceParam(params, 'dir', ['asc', 'desc'] as const, 'asc');
+  const samples: SampleSelection = {
+    cls: intParam(params, 'cls', 0),
+    seed: intParam(params, 'seed', 0),
+    a: params.get('a'),
+    b: params.get('b'),
+    shown: intParam(params, 'shown', 8),
+    zoom: params.get('zoom'),
+  };
+
+  if (notFound) {
+    return (
+      <div role="alert" className="notice notice-error">
+        There is no sweep with id <code>{id}</code> (it may have been deleted). <Link href="/">Back to the sweeps</Link>
+      </div>
+    );
+  }
+  if (!sweep) {
+    return (
+      <>
+        <h1>Sweep</h1>
+        <ApiErrorNotice error={error} retrying />
+        {!error ? <p className="muted">Loading…</p> : null}
+      </>
+    );
+  }
+
+  const spec = sweep.spec;
+  return (
+    <>
+      <div className="sweep-header">
+        <h1>{sweep.name}</h1>
+        <StatusBadge status={sweep.status} />
+        <ProgressBar value={sweep.progress} label="Progress of the sweep" />
+        <SweepActions sweep={sweep} onChange={refresh} onDeleted={() => router.push('/')} />
+      </div>
+      <div className="facts">
+        <span>preset: {sweep.preset ?? 'none'}</span>
+        <span>created {formatDate(sweep.createdAt)}</span>
+        <span>duration {formatDuration(elapsed(sweep.startedAt, sweep.finishedAt, now))}</span>
+        <span>
+          runs: {sweep.counts.succeeded} done, {sweep.counts.running} running, {sweep.counts.queued} waiting
+          {sweep.counts.failed ? `, ${sweep.counts.failed} failed` : ''}
+          {sweep.counts.cancelled ? `, ${sweep.counts.cancelled} cancelled` : ''}
+        </span>
+        <span>dataset: {spec.dataset.kind}</span>
+        <span>
+          sampler: {spec.sampler.kind}, {spec.sampler.steps} steps{spec.sampler.kind === 'ddim' ? `, η = ${spec.sampler.eta}` : ''}
+        </span>
+        <span>{spec.samplesPerClass} samples per class</span>
+        <a href={apiHref(config, sweep.resultsCsvUrl)}>results.csv</a>
+        <a href={apiHref(config, sweep.resultsJsonUrl)}>results.json</a>
+      </div>
+      {sweep.error ? <div className="notice notice-error">{sweep.error}</div> : null}
+      {spec.description ? <p className="muted">{spec.description}</p> : null}
+      <ApiErrorNotice error={error} retrying />
+      <nav aria-label="Sections" className="actions">
+        <a href="#tradeoff-title">Trade-off</a>
+        <a href="#multiples-title">Metrics vs scale</a>
+        <a href="#samples-title">Samples</a>
+        <a href="#results-title">Results</a>
+        <a href="#jobs-title">Jobs</a>
+      </nav>
+      <TradeoffSection curves={curves} x={x} y={y} selected={point} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
+      <MetricMultiples curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
+      <SamplesSection runs={sweep.runs} sel={samples} onChange={(changes) => go(changes as Record<string, string | number | null>)} />
+      <ResultsTable
+        runs={sweep.runs}
+        sort={sort}
+        dir={dir as SortDir}
+        selected={point}
+        csvUrl={sweep.resultsCsvUrl}
+        jsonUrl={sweep.resultsJsonUrl}
+        onSort={(key, d) => go({ sort: key, dir: d })}
+        onSelect={(runId) => go({ point: runId })}
+      />
+      <JobsSection models={sweep.models} runs={sweep.runs} />
+    </>
+  );
+}

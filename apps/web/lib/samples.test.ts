@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { sampleRows, seriesOptions } from './samples';
+import type { Run } from './types';
+
+const run = (id: string, guidance: string, pUncond: number, scale: number, seed = 0) => ({ id, guidance, pUncond, scale, seed }) as Run;
+
+describe('sampleRows', () => {
+  const runs = [
+    run('c3', 'classifier', 1, 3),
+    run('f3', 'classifier-free', 0.2, 3),
+    run('f1', 'classifier-free', 0.2, 1),
+    run('f1s1', 'classifier-free', 0.2, 1, 1),
+    run('c0', 'classifier', 1, 0),
+    run('n', 'none', 0.2, 0),
+  ];
+
+  it('lists series in page order', () => {
+    expect(seriesOptions(runs).map((o) => o.key)).toEqual(['classifier-free:0.2', 'classifier:1', 'none:0.2']);
+  });
+
+  it('aligns two series one above the other on the union of their scales, for one seed', () => {
+    const { scales, rows } = sampleRows(runs, ['classifier-free:0.2', 'classifier:1'], 0);
+    expect(scales).toEqual([0, 1, 3]);
+    expect(rows.map((r) => [r.label, r.cells.map((c) => c?.id ?? null)])).toEqual([
+      ['classifier-free, p_uncond 0.2', [null, 'f1', 'f3']],
+      ['classifier guidance, p_uncond 1', ['c0', null, 'c3']],
+    ]);
+    expect(sampleRows(runs, ['classifier-free:0.2'], 1).rows[0].cells.map((c) => c?.id)).toEqual(['f1s1']);
+  });
+});

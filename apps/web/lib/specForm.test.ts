@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec, SpecError, type SpecIssue } from '@guidance-lab/experiments/spec';
+import { formFieldOf, formToSpec, issuesByField, parseOverrides, specToForm } from './specForm';
+
+const preset = parseSpec({
+  name: 'p',
+  dataset: { kind: 'toy2d', classes: 3, modesPerClass: 2 },
+  model: { hidden: 64 },
+  guidance: ['classifier-free', 'classifier'],
+  scales: [0, 1, 3],
+  pUncond: [0.1, 0.5],
+});
+
+describe('specToForm / formToSpec', () => {
+  it('round-trips a preset, keeping the fields the form does not show', () => {
+    const { spec, issues } = formToSpec(specToForm(preset), preset);
+    expect(issues).toEqual([]);
+    expect(parseSpec(spec)).toEqual(preset);
+  });
+
+  it('applies edits, replaces the dataset when its kind changes, and merges the advanced JSON', () => {
+    const form = { ...specToForm(preset), datasetKind: 'mnist' as const, scales: '1; 2 4', extra: '{"model": {"depth": 2}}' };
+    const { spec, issues } = formToSpec(form, preset);
+    expect(issues).toEqual([]);
+    const parsed = parseSpec(spec);
+    expect(parsed.dataset).toEqual({ kind: 'mnist', testPerClass: 200, seed: 0 });
+    expect(parsed.scales).toEqual([1, 2, 4]);
+    expect(parsed.model).toMatchObject({ hidden: 64, depth: 2 });
+  });
+
+  it('reports text that is not a number or JSON at its field', () => {
+    const form = { ...specToForm(preset), scales: '1, x', samplerSteps: '', guidance: [], extra: '[1]' };
+    expect(formToSpec(form, preset).issues.map((i) => i.field)).toEqual(['scales', 'sampler.steps', 'guidance', '(advanced JSON)']);
+  });
+});
+
+describe('field mapping', () => {
+  it('maps spec paths (as parseSpec and the API name them) to inputs', () => {
+    expect(['scales.2', 'spec.sampler.steps', 'dataset.classes', 'dataset', 'model.hidden', '(advanced JSON)', '(spec)', '(grid)'].map(formFieldOf)).toEqual([
+      'scales',
+      'samplerSteps',
+      'classes',
+      'datasetKind',
+      'extra',
+      'extra',
+      'form',
+      'form',
+    ]);
+  });
+
+  it('puts parseSpec’s own messages at the inputs, naming the field', () => {
+    const form = { ...specToForm(preset), scales: '1, 1', samplerSteps: '5000', extra: '{"model": {"hidden": 2}}' };
+    let issues: SpecIssue[] = [];
+    try {
+      parseSpec(formToSpec(form, preset).spec);
+    } catch (error) {
+      issues = (error as SpecError).issues;
+    }
+    // The API reports the same issues on launch (extensions.issues): each is said once.
+    const byField = issuesByField([...issues, ...issues, { field: '(grid)', message: 'expands to 256 runs, more than GUIDANCE_MAX_RUNS = 200' }]);
+    expect(byField.form).toBe('(grid) expands to 256 runs, more than GUIDANCE_MAX_RUNS = 200');
+    expect(byField.scales).toBe('scales must not repeat a value');
+    expect(byField.samplerSteps).toBe('sampler.steps must be a whole number from 1 to 4000');
+    expect(byField.extra).toBe('model.hidden must be a whole number from 16 to 1024');
+  });
+});
+
+describe('parseOverrides', () => {
+  it('accepts a JSON object or nothing and names the field otherwise', () => {
+    expect(parseOverrides('  ', 'overrides')).toEqual({ overrides: null, issue: null });
+    expect(parseOverrides('{"seeds": [1]}', 'overrides')).toEqual({ overrides: { seeds: [1] }, issue: null });
+    expect(parseOverrides('[1]', 'overrides').issue).toEqual({ field: 'overrides', message: 'is not a JSON object: it must be a JSON object' });
+    expect(parseOverrides('{', 'overrides').issue?.field).toBe('overrides');
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { chartData, curvesFromApi, metricByScale, paretoFlags } from './tradeoff';
+import type { TradeoffPointApi, TradeoffSeriesApi } from './types';
+
+const pt = (runId: string, scale: number, fid: number | null, is: number | null): TradeoffPointApi => ({
+  scale,
+  w: scale - 1,
+  seeds: fid === null ? 0 : 1,
+  runIds: [runId],
+  fid,
+  is,
+  isStd: null,
+  kid: null,
+  precision: null,
+  recall: fid === null ? null : 1 / (1 + scale),
+  adherence: null,
+  gridUrl: `/grids/${runId}.png`,
+});
+const series = (guidance: string, pUncond: number, points: TradeoffPointApi[]): TradeoffSeriesApi => ({ guidance, pUncond, label: '', points });
+
+describe('curvesFromApi', () => {
+  it('orders curves CFG → classifier → none, then p_uncond; points by scale with w = s − 1', () => {
+    const curves = curvesFromApi([
+      series('none', 0.1, [pt('n', 0, 10, 2)]),
+      series('classifier', 1, [pt('c2', 2, 9, 3), pt('c0', 0, 12, 2)]),
+      series('classifier-free', 0.5, [pt('f5', 4, 8, 8)]),
+      series('classifier-free', 0.1, [pt('f3', 3, 5, 7), pt('f1', 1, 4, 5)]),
+    ]);
+    expect(curves.map((c) => c.key)).toEqual(['classifier-free:0.1', 'classifier-free:0.5', 'classifier:1', 'none:0.1']);
+    expect(curves[0].points.map((p) => [p.runId, p.scale, p.w])).toEqual([
+      ['f1', 1, 0],
+      ['f3', 3, 2],
+    ]);
+    expect(curves[2].points.map((p) => p.scale)).toEqual([0, 2]);
+    expect(curves[2].label).toBe('classifier guidance, p_uncond 1');
+    expect(curves[0].points[0].metrics).toMatchObject({ fid: 4, is: 5, recall: 0.5 });
+    expect(new Set(curves.map((c) => c.color)).size).toBe(4);
+  });
+});
+
+describe('paretoFlags', () => {
+  it('keeps points no other point beats on both low FID and high IS', () => {
+    // (fid, is): A(4,5) and B(6,7) trade off; C(5,4) is beaten by A; D ties B exactly (both stay); E(6,6) is beaten by B.
+    const points = [
+      { x: 4, y: 5 },
+      { x: 6, y: 7 },
+      { x: 5, y: 4 },
+      { x: 6, y: 7 },
+      { x: 6, y: 6 },
+    ];
+    expect(paretoFlags(points, 'fid', 'is')).toEqual([true, true, false, true, false]);
+    // The same plane read with IS on x and FID on y gives the same frontier.
+    expect(paretoFlags(points.map(({ x, y }) => ({ x: y, y: x })), 'is', 'fid')).toEqual([true, true, false, true, false]);
+  });
+
+  it('follows each metric direction (precision and recall both higher-better)', () => {
+    expect(paretoFlags([{ x: 0.9, y: 0.2 }, { x: 0.5, y: 0.5 }, { x: 0.4, y: 0.4 }], 'precision', 'recall')).toEqual([true, true, false]);
+  });
+});
+
+describe('chartData', () => {
+  it('drops unscored points and marks the frontier across all curves', () => {
+    const curves = curvesFromApi([
+      series('classifier-free', 0.1, [pt('a', 1, 4, 5), pt('b', 3, 6, 9), pt('pending', 5, null, null)]),
+      series('classifier', 1, [pt('c', 1, 5, 4), pt('d', 5, 5, 10)]),
+    ]);
+    const rows = chartData(curves, 'is', 'fid');
+    expect(rows[0].data.map((p) => [p.runId, p.s, p.x, p.y, p.pareto])).toEqual([
+      ['a', 1, 5, 4, true],
+      ['b', 3, 9, 6, false],
+    ]);
+    expect(rows[1].data.map((p) => [p.runId, p.pareto])).toEqual([
+      ['c', false],
+      ['d', true],
+    ]);
+  });
+});
+
+describe('metricByScale', () => {
+  it('extracts one metric against s per curve', () => {
+    const curves = curvesFromApi([series('classifier-free', 0.2, [pt('b', 3, 6, 9), pt('a', 1, 4, 5), pt('p', 2, null, null)])]);
+    expect(metricByScale(curves, 'recall')[0].data.map((p) => [p.runId, p.x, p.y])).toEqual([
+      ['a', 1, 0.5],
+      ['b', 3, 0.25],
+    ]);
+  });
+});

@@ -1,0 +1,123 @@
+/** The API's shapes as the dashboard queries them (apps/api/src/schema.graphql). */
+import type { SweepSpec, SweepSpecInput } from '@guidance-lab/experiments/spec';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Preset {
+  name: string;
+  description: string;
+  quick: boolean;
+  spec: SweepSpecInput;
+}
+
+export interface RunCounts {
+  total: number;
+  queued: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface SweepSummary {
+  id: string;
+  name: string;
+  preset: string | null;
+  status: JobStatus;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  progress: number;
+  counts: RunCounts;
+}
+
+export interface Metrics {
+  fid: number | null;
+  is: number | null;
+  isStd: number | null;
+  kid: number | null;
+  kidStd: number | null;
+  precision: number | null;
+  recall: number | null;
+  adherence: number | null;
+}
+
+export interface SampleGrid {
+  url: string;
+  rows: number;
+  cols: number;
+  cellSize: number;
+  classNames: string[];
+}
+
+export interface Run {
+  id: string;
+  guidance: string;
+  pUncond: number;
+  scale: number;
+  w: number;
+  seed: number;
+  sampler: string;
+  steps: number;
+  eta: number;
+  samplesPerClass: number;
+  status: JobStatus;
+  attempts: number;
+  error: string | null;
+  phase: string;
+  progress: number;
+  n: number | null;
+  backend: string | null;
+  durationMs: number | null;
+  metrics: Metrics;
+  grid: SampleGrid | null;
+}
+
+export interface Model {
+  id: string;
+  key: string;
+  kind: 'eps' | 'noisy_classifier' | 'evaluator';
+  config: { pUncond?: number; seed?: number };
+  status: JobStatus;
+  attempts: number;
+  error: string | null;
+  step: number;
+  totalSteps: number;
+  progress: number;
+  curve: { step: number; loss: number }[];
+  backend: string | null;
+}
+
+export interface TradeoffPointApi extends Omit<Metrics, 'kidStd'> {
+  scale: number;
+  w: number;
+  seeds: number;
+  runIds: string[];
+  gridUrl: string | null;
+}
+
+export interface TradeoffSeriesApi {
+  guidance: string;
+  pUncond: number;
+  label: string;
+  points: TradeoffPointApi[];
+}
+
+export interface SweepDetail extends SweepSummary {
+  spec: SweepSpec;
+  runs: Run[];
+  models: Model[];
+  tradeoff: TradeoffSeriesApi[];
+  resultsCsvUrl: string;
+  resultsJsonUrl: string;
+}
+
+export interface Worker {
+  id: string;
+  host: string;
+  backend: string;
+  alive: boolean;
+  currentJob: string | null;
+  lastHeartbeat: string;
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandSweep } from './grid';
+import { mergeOverrides } from './merge';
+import { getPreset, listPresets, loadSpecFile } from './presets';
+import { parseSpec, SpecError } from './spec';
+
+describe('presets', () => {
+  it('ships the four papers’ experiments, each with a description and a quick variant', () => {
+    const names = [...new Set(listPresets().map((p) => p.name))];
+    expect(names).toEqual(['mnist-cfg-puncond', 'mnist-classifier-guidance', 'mnist-comparison', 'toy2d-tradeoff']);
+    for (const name of names) {
+      const full = getPreset(name)!;
+      const quick = getPreset(name, true)!;
+      expect(full.description.length).toBeGreaterThan(80);
+      const fullRuns = expandSweep(parseSpec(full.spec)).runs.length;
+      const quickRuns = expandSweep(parseSpec(quick.spec)).runs.length;
+      expect(quickRuns).toBeLessThanOrEqual(fullRuns);
+    }
+  });
+
+  it('reproduces the published grids', () => {
+    const dn = parseSpec(getPreset('mnist-classifier-guidance')!.spec);
+    expect(dn.guidance).toEqual(['classifier']);
+    expect(dn.scales).toEqual([0, 1, 2, 5, 10]);
+    expect(dn.classifierGuidedPUncond).toBe(1);
+    const hs = parseSpec(getPreset('mnist-cfg-puncond')!.spec);
+    expect(hs.pUncond).toEqual([0.1, 0.2, 0.5]);
+    const toy = parseSpec(getPreset('toy2d-tradeoff')!.spec);
+    expect(toy.guidance).toEqual(['classifier-free', 'classifier']);
+    expect(Math.min(...toy.scales)).toBe(0);
+    expect(Math.max(...toy.scales)).toBe(10);
+  });
+
+  it('merges overrides deeply, replacing arrays', () => {
+    expect(mergeOverrides({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] }, d: 1 });
+  });
+
+  it('rejects unreadable files with the path in the message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+    writeFileSync(join(dir, 'bad.json'), '{ nope');
+    expect(() => loadSpecFile(join(dir, 'bad.json'))).toThrow(SpecError);
+    expect(() => loadSpecFile(join(dir, 'bad.json'))).toThrow(/bad\.json is not a readable JSON file/);
+    writeFileSync(join(dir, 'plain.json'), JSON.stringify({ dataset: { kind: 'toy2d' }, guidance: ['none'], scales: [0] }));
+    expect(() => loadSpecFile(join(dir, 'plain.json'), { quick: true })).toThrow(/has no quick variant/);
+  });
+});

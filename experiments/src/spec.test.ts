@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec, SpecError } from './spec';
+
+const minimal = { dataset: { kind: 'toy2d' }, guidance: ['classifier-free'], scales: [0, 1, 3] };
+
+function issuesOf(input: unknown) {
+  try {
+    parseSpec(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SpecError);
+    return (error as SpecError).issues;
+  }
+  throw new Error('spec was accepted');
+}
+
+describe('sweep spec', () => {
+  it('fills defaults from the papers', () => {
+    const spec = parseSpec(minimal);
+    expect(spec.schedule).toEqual({ kind: 'linear', T: 1000 });
+    expect(spec.sampler).toEqual({ kind: 'ddim', steps: 50, eta: 0 });
+    expect(spec.pUncond).toEqual([0.1]);
+    expect(spec.dataset).toMatchObject({ kind: 'toy2d', classes: 4 });
+  });
+
+  it('names the field and the allowed range of every bad value', () => {
+    const issues = issuesOf({
+      dataset: { kind: 'toy2d', classes: 99 },
+      guidance: ['classifier-free', 'clip'],
+      scales: [-1],
+      pUncond: [0.1, 1.5],
+      sampler: { kind: 'ddim', steps: 0, eta: 2 },
+    });
+    const byField = Object.fromEntries(issues.map((i) => [i.field, i.message]));
+    expect(byField['dataset.classes']).toBe('must be a whole number from 2 to 10');
+    expect(byField['guidance.1']).toBe('must be one of: none, classifier, classifier-free');
+    expect(byField['scales.0']).toBe('must be a number from 0 to 100');
+    expect(byField['pUncond.1']).toBe('must be a number from 0 to 1');
+    expect(byField['sampler.steps']).toBe('must be a whole number from 1 to 4000');
+    expect(byField['sampler.eta']).toBe('must be a number from 0 to 1');
+  });
+
+  it('rejects unknown datasets, unknown fields, repeats and impossible combinations', () => {
+    expect(issuesOf({ ...minimal, dataset: { kind: 'cifar' } })).toEqual([
+      { field: 'dataset.kind', message: 'must be one of: toy2d, mnist, idx, folder' },
+    ]);
+    expect(issuesOf({ ...minimal, scale: [1] })).toEqual([{ field: '(spec)', message: 'has unknown field(s): scale' }]);
+    expect(issuesOf({ ...minimal, scales: [1, 1] })).toEqual([{ field: 'scales', message: 'must not repeat a value' }]);
+    expect(issuesOf({ ...minimal, schedule: { T: 100 }, sampler: { steps: 200 } })).toEqual([
+      { field: 'sampler.steps', message: 'must be a whole number from 1 to schedule.T (100)' },
+    ]);
+    expect(issuesOf({ ...minimal, pUncond: [1] })[0].field).toBe('pUncond');
+    expect(issuesOf({ ...minimal, scales: [] })[0]).toEqual({ field: 'scales', message: 'must list at least one value (at most 64)' });
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * `npm run bench [-- --quick] [-- --only <text>]`: times the engine's networks on every compute engine
+ * present — tfjs backends (threaded wasm, cpu, tfjs-node when installed), onnxruntime for inference,
+ * and PyTorch as the reference — prints one table and writes it to bench-results/bench.json.
+ * `--only` keeps the cases whose id contains the text (e.g. "unet", "toy2d", "score") or, if no
+ * case id matches, the engines whose name contains it (e.g. "onnx", "wasm").
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerGradients } from '../engine/backend/gradients';
+import { configureWasm } from '../engine/backend/wasmSetup';
+import { useThreadedWasm } from '../engine/backend/wasmThreads';
+import { disposeParams, flopsPerSample, initParams, type NetworkConfig } from '../engine/networks/index';
+import { loadOrt } from '../engine/onnx/session';
+import { benchCases, type BenchCase } from './cases';
+import { timeOnnx } from './onnxTasks';
+import { renderTable, type BenchRow } from './table';
+import { timeTfjs } from './tfjsTasks';
+import { findTorchPython, numpyPeak, runTorchReference, type TorchReport } from './torchRef';
+import type { Timing, TimingOptions } from './timing';
+
+interface Args {
+  quick: boolean;
+  only: string | null;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, only: null, out: 'bench-results/bench.json' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') args.quick = true;
+    else if (a === '--only' || a === '--out') {
+      const v = argv[++i];
+      if (!v || v.startsWith('--')) throw new Error(`${a} needs a value`);
+      if (a === '--only') args.only = v;
+      else args.out = v;
+    } else throw new Error(`unknown argument '${a}' (allowed: --quick, --only <text>, --out <file>)`);
+  }
+  return args;
+}
+
+/** An engine that can time cases: a tfjs backend, onnxruntime, or PyTorch (timed in one batch). */
+interface Engine {
+  name: string;
+  /** Makes the engine current (tfjs backends); returns a note on how it runs. */
+  activate(): Promise<string>;
+  time(c: BenchCase): Promise<Timing | null>;
+  /** Why a case is skipped on this engine, or null. */
+  skip?(c: BenchCase): string | null;
+}
+
+const threads = os.availableParallelism();
+
+async function tfjsEngines(o: TimingOptions): Promise<Engine[]> {
+  await registerGradients();
+  configureWasm();
+  const engines: Engine[] = [];
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const) {
+    try {
+      await import(/* @vite-ignore */ pkg);
+      engines.push({ name: pkg === '@tensorflow/tfjs-node-gpu' ? 'tfjs-node-gpu' : 'tfjs-node', activate: async () => (await tf.setBackend('tensorflow'), 'libtensorflow'), time: (c) => timeTfjs(c, o) });
+      break;
+    } catch {
+      // not installed: the row list simply has no native backend
+    }
+  }
+  engines.push({
+    name: 'tfjs-wasm',
+    activate: async () => {
+      const r = await useThreadedWasm({ threads });
+      return r.threaded ? `threaded SIMD, ${r.threads} threads` : `single-thread SIMD (${r.reason})`;
+    },
+    time: (c) => timeTfjs(c, o),
+  });
+  engines.push({
+    name: 'tfjs-cpu',
+    activate: async () => (await tf.setBackend('cpu'), 'plain JS'),
+    time: (c) => timeTfjs(c, o),
+    skip: (c) => (c.conv ? 'skipped: minutes/step' : null),
+  });
+  return engines;
+}
+
+/** Float32 matmul GFLOP/s of tfjs on the current backend (1024², best of 3). */
+function tfjsMatmulPeak(): number {
+  const n = 1024;
+  const [a, b] = [tf.randomNormal([n, n], 0, 1, 'float32', 1), tf.randomNormal([n, n], 0, 1, 'float32', 2)];
+  let best = Infinity;
+  for (let i = 0; i < 4; i++) {
+    const start = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    if (i > 0) best = Math.min(best, performance.now() - start);
+  }
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / (best / 1000) / 1e9;
+}
+
+/** Forward FLOPs per sample of each distinct network (computed on the current backend). */
+function forwardFlops(cases: BenchCase[]): Map<string, number> {
+  const flops = new Map<string, number>();
+  const of = (cfg: NetworkConfig) => {
+    const key = JSON.stringify(cfg);
+    if (!flops.has(key)) {
+      const params = initParams(cfg, 0);
+      flops.set(key, flopsPerSample(cfg, params));
+      disposeParams(params);
+    }
+  };
+  for (const c of cases) {
+    of(c.net);
+    if (c.classifier) of(c.classifier);
+  }
+  return flops;
+}
+
+/** FLOPs of one step: training ≈ 3× forward (forward + backward); CFG runs both branches; CG adds the classifier's forward and input gradient. */
+function stepFlops(c: BenchCase, flops: Map<string, number>): number {
+  const f = flops.get(JSON.stringify(c.net))!;
+  const perSample = { train: 3 * f, 'sample-cfg': 2 * f, score: f, 'sample-cg': f + 2 * (c.classifier ? flops.get(JSON.stringify(c.classifier))! : 0) }[c.task];
+  return perSample * c.batch;
+}
+
+function row(engine: string, c: BenchCase, t: Timing | null, flops: number, peak: number, note?: string): BenchRow {
+  const ms = t?.ms ?? null;
+  const gflops = ms === null ? null : flops / (ms / 1000) / 1e9;
+  return {
+    engine,
+    caseId: c.id,
+    network: c.network,
+    task: c.task,
+    batch: c.batch,
+    ms,
+    runs: t?.runs ?? 0,
+    imagesPerSec: ms === null ? null : c.batch / (ms / 1000),
+    gflops,
+    peakShare: gflops === null ? null : gflops / peak,
+    vsTorch: null,
+    note,
+  };
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const o: TimingOptions = args.quick ? { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 5_000 } : { warmup: 1, minRuns: 3, maxRuns: 7, budgetMs: 15_000 };
+  let cases = benchCases(args.quick);
+  const only = args.only;
+  const caseMatch = only ? cases.filter((c) => c.id.includes(only)) : cases;
+  const engineFilter = only && caseMatch.length === 0 ? only : null;
+  cases = caseMatch.length ? caseMatch : cases;
+
+  const engines = await tfjsEngines(o);
+  const ort = await loadOrt();
+  if (ort) engines.push({ name: 'onnxruntime', activate: async () => (await tf.setBackend('wasm'), `onnxruntime-node, ${threads} threads (tfjs-wasm for glue and CG gradients)`), time: (c) => timeOnnx(c, o, threads) });
+  const selected = engines.filter((e) => !engineFilter || e.name.includes(engineFilter));
+  const python = !engineFilter || 'pytorch'.includes(engineFilter) ? findTorchPython() : null;
+  if (!selected.length && !python) throw new Error(`--only '${only}' matches no case id and no engine`);
+
+  // FLOPs and the tfjs matmul rate on the fastest JS backend present (wasm).
+  await tf.setBackend('wasm');
+  await useThreadedWasm({ threads });
+  const flops = forwardFlops(cases);
+  const peaks: Record<string, number> = { 'tfjs-wasm': tfjsMatmulPeak() };
+  const np = numpyPeak();
+  if (np !== null) peaks.numpy = np;
+
+  let torch: TorchReport | null = null;
+  let torchNote = 'not installed';
+  if (python) {
+    console.log(`[bench] PyTorch reference via ${python} …`);
+    try {
+      torch = runTorchReference(python, cases, threads, o);
+      for (const [k, v] of Object.entries(torch.peakGflops)) peaks[`torch-${k}`] = v;
+    } catch (error) {
+      torchNote = `failed: ${(error as Error).message}`;
+    }
+  }
+  const peak = Math.max(...Object.values(peaks));
+
+  const rows: BenchRow[] = [];
+  const engineNotes: Record<string, string> = {};
+  for (const engine of selected) {
+    engineNotes[engine.name] = await engine.activate();
+    console.log(`[bench] ${engine.name}: ${engineNotes[engine.name]}`);
+    for (const c of cases) {
+      const skip = engine.skip?.(c) ?? null;
+      const t = skip ? null : await engine.time(c);
+      if (!skip && !t) continue; // the engine does not do this task (onnxruntime: training)
+      const r = row(engine.name, c, t, stepFlops(c, flops), peak, skip ?? undefined);
+      const ref = torch?.results.get(c.id);
+      if (ref && r.ms !== null) r.vsTorch = ref.ms / r.ms;
+      rows.push(r);
+      console.log(`[bench]   ${c.id}: ${r.ms === null ? skip : `${r.ms.toFixed(1)} ms`}`);
+    }
+  }
+  const flopWarnings: string[] = [];
+  for (const c of cases) {
+    const ref = torch?.results.get(c.id);
+    if (ref) {
+      rows.push(row('pytorch', c, ref, stepFlops(c, flops), peak));
+      const ours = flops.get(JSON.stringify(c.net))!;
+      if (Math.abs(ref.flopsPerSample - ours) > 0.02 * ours) flopWarnings.push(`${c.id}: PyTorch counts ${ref.flopsPerSample} FLOPs/sample, the engine ${ours}`);
+    } else if (!engineFilter || 'pytorch'.includes(engineFilter)) rows.push(row('pytorch', c, null, 0, peak, torchNote));
+  }
+  const order = new Map(cases.map((c, i) => [c.id, i]));
+  rows.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)!);
+
+  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: threads, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: os.loadavg() };
+  console.log(`\nGuidance Lab bench — ${machine.cpu}, ${machine.cores} threads, Node ${machine.node}${args.quick ? ' (--quick)' : ''}`);
+  console.log(`float32 matmul peak ${peak.toFixed(1)} GFLOP/s (${Object.entries(peaks).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}); PyTorch: ${torch ? `${torch.version}, ${torch.threads} threads` : torchNote}\n`);
+  console.log(renderTable(rows));
+  for (const w of flopWarnings) console.warn(`[bench] FLOP count mismatch: ${w}`);
+
+  const out = resolve(args.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, only, machine, timing: o, peakGflops: { machine: peak, ...peaks }, engines: engineNotes, torch: torch ? { python: torch.python, version: torch.version, threads: torch.threads } : torchNote, rows }, null, 2));
+  console.log(`\n[bench] wrote ${out}`);
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

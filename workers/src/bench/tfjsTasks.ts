@@ -1,0 +1,130 @@
+/**
+ * The benchmark's tasks on the current tfjs backend, through the engine's own code paths: training
+ * steps via trainEpsNet / trainClassifier (Adam, EMA, batch drawing included), one DDIM step with
+ * the engine's guidance rules, and the evaluator's forward pass.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { classifierFree, classifierGuidance } from '../engine/guidance/index';
+import { classify, disposeParams, initParams, applyEps, type ClassifierConfig, type EpsNetConfig, type Params } from '../engine/networks/index';
+import { ddimStep } from '../engine/samplers/index';
+import { makeSchedule, respace } from '../engine/schedules/index';
+import { trainClassifier, trainEpsNet } from '../engine/training/index';
+import type { EpsFn, GuidanceRule, LabelledData, LogProbFn } from '../engine/types';
+import type { BenchCase } from './cases';
+import { median, timeRuns, type Timing, type TimingOptions } from './timing';
+
+/** The guidance scale the sampling rows use (any s > 1 costs the same). */
+export const BENCH_SCALE = 3;
+
+/** Seeded stand-in data of the case's shape: timing does not depend on the values. */
+export function syntheticData(c: BenchCase, n = 1024): LabelledData {
+  const shape = c.net.inputShape;
+  const dim = shape.reduce((a, b) => a * b, 1);
+  let s = 12345;
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const classes = c.net.classes;
+  return {
+    shape,
+    x: Float32Array.from({ length: n * dim }, () => 2 * rand() - 1),
+    y: Int32Array.from({ length: n }, (_, i) => i % classes),
+    classes,
+    classNames: Array.from({ length: classes }, (_, i) => String(i)),
+  };
+}
+
+/** Times training steps from the loop's per-step progress reports; stops (aborts) once the budget is spent. */
+async function timeTraining(c: BenchCase, o: TimingOptions): Promise<Timing> {
+  const data = syntheticData(c);
+  const abort = new AbortController();
+  const stamps: number[] = [];
+  const steps = o.warmup + o.maxRuns;
+  const onProgress = () => {
+    stamps.push(performance.now());
+    const timed = stamps.length - 1 - o.warmup;
+    const spent = timed > 0 ? stamps[stamps.length - 1] - stamps[o.warmup] : 0;
+    if (timed >= o.minRuns && spent >= o.budgetMs) abort.abort();
+  };
+  stamps.push(performance.now());
+  const hooks = { onProgress, signal: abort.signal, seed: 0 };
+  const schedule = makeSchedule(c.spec.schedule);
+  try {
+    if (c.net.kind === 'classifier') {
+      await trainClassifier({ ...hooks, data, schedule: c.net.timeConditioned ? schedule : null, classifier: { ...c.spec.classifier, steps, batchSize: c.batch }, checkpointEvery: 1e6 });
+    } else {
+      await trainEpsNet({ ...hooks, data, schedule, model: c.spec.model, training: { ...c.spec.training, steps, batchSize: c.batch, checkpointEvery: 1e6 }, pUncond: 0.1 });
+    }
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+  }
+  const times = stamps.slice(1 + o.warmup).map((t, i) => t - stamps[o.warmup + i]);
+  return { ms: median(times), runs: times.length };
+}
+
+/** log f(y | x, t) = log softmax(logits)[y], as the engine's noisy-classifier loader builds it. */
+export function logProbOf(cfg: ClassifierConfig, params: Params): LogProbFn {
+  return (x, t, y) =>
+    tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(classify(cfg, params, x, t).logits), tf.oneHot(tf.cast(y, 'int32'), cfg.classes)), 1) as tf.Tensor1D);
+}
+
+/** Inputs of one sampling step in the middle of the preset's respaced chain. */
+export function stepInputs(c: BenchCase) {
+  const spaced = respace(makeSchedule(c.spec.schedule), c.spec.sampler.steps);
+  const k = spaced.timesteps.length >> 1;
+  const n = c.batch;
+  return {
+    spaced,
+    k,
+    x: tf.randomNormal([n, ...c.net.inputShape], 0, 1, 'float32', 1),
+    t: tf.fill([n], spaced.timesteps[k], 'int32') as tf.Tensor1D,
+    y: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % c.net.classes), 'int32'),
+  };
+}
+
+export type StepInputs = ReturnType<typeof stepInputs>;
+
+/** One DDIM step with `rule`, read back (so asynchronous backends finish it). */
+export function ddimOnce(c: BenchCase, s: StepInputs, rule: GuidanceRule): void {
+  const image = c.net.inputShape.length === 3;
+  const next = tf.tidy(() =>
+    ddimStep({ x: s.x, t: s.t, y: s.y, k: s.k, spaced: s.spaced, rule, eta: c.spec.sampler.eta, clip: image ? 1 : null, noise: () => tf.randomNormal(s.x.shape) }),
+  );
+  next.dataSync();
+  next.dispose();
+}
+
+/** The guidance rule a sampling case uses, around an ε-function (the unconditional-model CG of the presets). */
+export function ruleFor(c: BenchCase, eps: EpsFn, logProb: LogProbFn | null): GuidanceRule {
+  const K = c.net.classes;
+  if (c.task === 'sample-cfg') return classifierFree(eps, BENCH_SCALE, K);
+  if (!logProb) throw new Error(`bench case ${c.id} needs a classifier`);
+  return classifierGuidance(eps, logProb, BENCH_SCALE, K);
+}
+
+/** Times one case on the current tfjs backend. */
+export async function timeTfjs(c: BenchCase, o: TimingOptions): Promise<Timing> {
+  if (c.task === 'train') return timeTraining(c, o);
+  const params = initParams(c.net, 0);
+  const clsParams = c.classifier ? initParams(c.classifier, 1) : null;
+  const s = stepInputs(c);
+  try {
+    if (c.task === 'score') {
+      const cfg = c.net as ClassifierConfig;
+      return await timeRuns(() => {
+        const out = tf.tidy(() => {
+          const { features, logits } = classify(cfg, params, s.x, null);
+          return [features, tf.softmax(logits)];
+        });
+        out.forEach((t) => t.dataSync());
+        tf.dispose(out);
+      }, o);
+    }
+    const cfg = c.net as EpsNetConfig;
+    const eps: EpsFn = (x, t, y) => tf.tidy(() => applyEps(cfg, params, x, t, y));
+    const rule = ruleFor(c, eps, clsParams && c.classifier ? logProbOf(c.classifier, clsParams) : null);
+    return await timeRuns(() => ddimOnce(c, s, rule), o);
+  } finally {
+    disposeParams(params);
+    if (clsParams) disposeParams(clsParams);
+    tf.dispose([s.x, s.t, s.y]);
+  }
+}

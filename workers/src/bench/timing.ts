@@ -1,0 +1,34 @@
+/** Median wall time of repeated runs after warm-up, with a time budget (at least `minRuns` always run). */
+export interface TimingOptions {
+  warmup: number;
+  minRuns: number;
+  maxRuns: number;
+  /** Stop adding runs past `minRuns` once this much time has been spent on timed runs. */
+  budgetMs: number;
+}
+
+export interface Timing {
+  ms: number;
+  runs: number;
+}
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) throw new Error('median of no values');
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export async function timeRuns(run: () => unknown | Promise<unknown>, o: TimingOptions): Promise<Timing> {
+  for (let i = 0; i < o.warmup; i++) await run();
+  const times: number[] = [];
+  let spent = 0;
+  while (times.length < o.maxRuns && (times.length < o.minRuns || spent < o.budgetMs)) {
+    const start = performance.now();
+    await run();
+    const ms = performance.now() - start;
+    times.push(ms);
+    spent += ms;
+  }
+  return { ms: median(times), runs: times.length };
+}

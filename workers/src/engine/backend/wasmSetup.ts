@@ -1,0 +1,35 @@
+/**
+ * The WebAssembly backend's set-up, kept in one small module: where its .wasm files live (real file
+ * paths in Node), the gradient kernels it lacks, and non-copying Identity/Cast.
+ * Thread count is left to tfjs (1 in Node 4.22).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { registerWasmAliasKernels } from './wasmAliasKernels';
+import { registerWasmConvGradients } from './wasmConvGradients';
+
+const require = createRequire(import.meta.url);
+
+/** The package's dist folder (with a trailing separator, as setWasmPaths expects a prefix). */
+function wasmDistFolder(): string {
+  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/';
+}
+
+let configured = false;
+
+/** Points tfjs at the bundled .wasm files and registers the missing gradient kernels; idempotent. */
+export function configureWasm(): void {
+  if (configured) return;
+  setWasmPaths(wasmDistFolder());
+  registerWasmConvGradients();
+  registerWasmAliasKernels();
+  configured = true;
+}
+
+/** Activates the wasm backend (configuring it first). */
+export async function useWasm(): Promise<boolean> {
+  configureWasm();
+  return tf.setBackend('wasm');
+}

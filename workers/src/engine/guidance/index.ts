@@ -1,0 +1,35 @@
+import type { EpsFn, GuidanceRule, LogProbFn } from '../types';
+import { classifierGuidance } from './classifier';
+import { classifierFree } from './classifierFree';
+import { noGuidance } from './none';
+
+export { classifierGuidance } from './classifier';
+export { classifierFree } from './classifierFree';
+export { noGuidance } from './none';
+
+export interface GuidanceOptions {
+  eps: EpsFn;
+  /** Guidance scale s; ignored by 'none'. */
+  scale: number;
+  /** The null label ∅ = K. */
+  nullLabel: number;
+  /** The noise-aware classifier; required by 'classifier'. */
+  logProb?: LogProbFn;
+  /** Classifier guidance only: the ε-net is unconditional, so it receives ∅ instead of y. */
+  unconditionalEps?: boolean;
+}
+
+/** The guidance rule a grid point names. */
+export function makeGuidance(name: GuidanceRule['name'], opts: GuidanceOptions): GuidanceRule {
+  switch (name) {
+    case 'none':
+      return noGuidance(opts.eps);
+    case 'classifier-free':
+      return classifierFree(opts.eps, opts.scale, opts.nullLabel);
+    case 'classifier':
+      if (!opts.logProb) throw new Error('classifier guidance needs logProb (the noise-aware classifier)');
+      return classifierGuidance(opts.eps, opts.logProb, opts.scale, opts.unconditionalEps ? opts.nullLabel : undefined);
+    default:
+      throw new Error(`guidance must be one of: none, classifier, classifier-free; got ${String(name)}`);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Improved precision and recall (Kynkäänniemi et al. 2019): each set's manifold is the union of
+ * balls around its points with radius = distance to the point's k-th nearest neighbour in the same
+ * set. Precision = fraction of generated points inside the real manifold; recall = fraction of real
+ * points inside the generated manifold.
+ */
+import { checkMatrix, type RowMatrix } from './linalg';
+
+export function precisionRecall(real: RowMatrix, gen: RowMatrix, k = 3): { precision: number; recall: number } {
+  checkMatrix('precisionRecall(real)', real, 2);
+  checkMatrix('precisionRecall(gen)', gen, 2);
+  if (real.cols !== gen.cols) throw new Error(`precisionRecall: feature dimensions differ (${real.cols} vs ${gen.cols})`);
+  const maxK = Math.min(real.rows, gen.rows) - 1;
+  if (!Number.isInteger(k) || k < 1 || k > maxK) throw new Error(`precisionRecall: k must be a whole number from 1 to ${maxK} (smaller set size − 1), got ${k}`);
+  const realRadii = kthNeighbourDistances(real, k);
+  const genRadii = kthNeighbourDistances(gen, k);
+  return { precision: coverage(gen, real, realRadii), recall: coverage(real, gen, genRadii) };
+}
+
+function squaredDistance(a: RowMatrix, i: number, b: RowMatrix, j: number): number {
+  let sum = 0;
+  for (let c = 0; c < a.cols; c++) {
+    const diff = a.data[i * a.cols + c] - b.data[j * b.cols + c];
+    sum += diff * diff;
+  }
+  return sum;
+}
+
+/** Squared distance from each point to its k-th nearest other point of the same set. */
+function kthNeighbourDistances(m: RowMatrix, k: number): Float64Array {
+  const radii = new Float64Array(m.rows);
+  const nearest = new Float64Array(k); // ascending; the k smallest distances seen so far
+  for (let i = 0; i < m.rows; i++) {
+    nearest.fill(Infinity);
+    for (let j = 0; j < m.rows; j++) {
+      if (j === i) continue;
+      const dist = squaredDistance(m, i, m, j);
+      if (dist >= nearest[k - 1]) continue;
+      let p = k - 1;
+      while (p > 0 && nearest[p - 1] > dist) {
+        nearest[p] = nearest[p - 1];
+        p--;
+      }
+      nearest[p] = dist;
+    }
+    radii[i] = nearest[k - 1];
+  }
+  return radii;
+}
+
+/** Fraction of `points` within some manifold point's ball (radii squared, like the distances). */
+function coverage(points: RowMatrix, manifold: RowMatrix, radii: Float64Array): number {
+  let inside = 0;
+  for (let i = 0; i < points.rows; i++) {
+    for (let j = 0; j < manifold.rows; j++) {
+      if (squaredDistance(points, i, manifold, j) <= radii[j]) {
+        inside++;
+        break;
+      }
+    }
+  }
+  return inside / points.rows;
+}

@@ -1,0 +1,69 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend/index';
+import { makeSchedule } from '../schedules/index';
+import { trainEpsNet } from '../training/index';
+import { applyEps, countParams, disposeParams, epsNetConfig, flopsPerSample, initParams } from './index';
+import { groupsFor } from './layers';
+
+describe('networks', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('count the MLP ε-net FLOPs in closed form', () => {
+    const [h, d, k] = [32, 3, 4];
+    const cfg = epsNetConfig({ hidden: h, depth: d, channels: [4], blocksPerLevel: 1 }, { shape: [2], classes: k });
+    const params = initParams(cfg, 0);
+    // MACs: time MLP 2h², class one-hot·table (K+1)h, input 2h, blocks 3h² each, output 2h.
+    expect(flopsPerSample(cfg, params)).toBe(2 * (2 * h * h + (k + 1) * h + 2 * h + d * 3 * h * h + 2 * h));
+    // Parameters: the same layers plus biases.
+    expect(countParams(params)).toBe(2 * (h * h + h) + (k + 1) * h + (2 * h + h) + d * 3 * (h * h + h) + (2 * h + 2));
+    disposeParams(params);
+  });
+
+  it('picks GroupNorm group counts that divide the channels', () => {
+    expect([8, 32, 12, 4, 6].map((c) => groupsFor(c))).toEqual([8, 8, 6, 4, 6]);
+  });
+
+  for (const channels of [[8, 16, 16], [8, 8, 8, 8]]) {
+    it(`U-Net ε-net [${channels}] maps 28×28 inputs to 28×28 outputs and its class input matters`, () => {
+      const cfg = epsNetConfig({ hidden: 16, depth: 1, channels, blocksPerLevel: 1 }, { shape: [28, 28, 1], classes: 10 });
+      const params = initParams(cfg, 1);
+      // Residual branches and the output start at zero (identity blocks): give every zero-initialised
+      // weight some value so the class path reaches the output.
+      [...params].forEach(([name, w], i) => {
+        if (!name.endsWith('.w') || tf.tidy(() => tf.any(tf.notEqual(w, 0)).dataSync()[0])) return;
+        params.set(name, tf.randomNormal(w.shape, 0, 0.1, 'float32', i));
+        w.dispose();
+      });
+      const [a, b] = tf.tidy(() => {
+        const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
+        const t = tf.tensor1d([3, 900], 'int32');
+        return [applyEps(cfg, params, x, t, tf.tensor1d([1, 2], 'int32')), applyEps(cfg, params, x, t, tf.tensor1d([10, 10], 'int32'))];
+      });
+      expect(a.shape).toEqual([2, 28, 28, 1]);
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBeGreaterThan(1e-4);
+      tf.dispose([a, b]);
+      disposeParams(params);
+    });
+  }
+
+  it('U-Net ε-net takes a training step on wasm', async () => {
+    const n = 8;
+    const x = new Float32Array(n * 28 * 28).map((_, i) => Math.sin(i) * 0.5);
+    const data = { shape: [28, 28, 1], x, y: Int32Array.from({ length: n }, (_, i) => i % 2), classes: 2, classNames: ['a', 'b'] };
+    const before = tf.memory().numTensors;
+    const r = await trainEpsNet({
+      data,
+      schedule: makeSchedule({ kind: 'linear', T: 100 }),
+      model: { hidden: 16, depth: 1, channels: [8, 16], blocksPerLevel: 1 },
+      training: { steps: 2, batchSize: 4, learningRate: 1e-3, emaDecay: 0.9, checkpointEvery: 10 },
+      pUncond: 0.1,
+      seed: 0,
+    });
+    expect(r.curve.at(-1)?.step).toBe(2);
+    expect(Number.isFinite(r.curve[0].loss)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

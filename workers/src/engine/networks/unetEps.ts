@@ -1,0 +1,59 @@
+/**
+ * A small U-Net ε-net for images [N, H, W, C] (after DDPM / ADM, without attention): level i has
+ * `channels[i]` channels and, for i > 0, half the previous resolution; `blocksPerLevel` residual blocks
+ * per level with skip connections to the decoder. Inputs whose size the levels cannot halve evenly
+ * (e.g. 28×28 with four levels) are zero-padded and the output cropped back.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { conditioning, convResBlock } from './blocks';
+import { conv, groupNorm, silu, upsample2x } from './layers';
+import type { ParamSource } from './params';
+
+export interface UnetEpsConfig {
+  kind: 'unet-eps';
+  /** Per-sample shape [H, W, C]. */
+  inputShape: number[];
+  classes: number;
+  /** spec.model.channels */
+  channels: number[];
+  /** spec.model.blocksPerLevel */
+  blocksPerLevel: number;
+}
+
+/** Pads H and W up to a multiple of 2^(levels−1); returns the padded tensor and the crop back. */
+export function padToLevels(x: tf.Tensor4D, levels: number): { padded: tf.Tensor4D; crop: (y: tf.Tensor4D) => tf.Tensor4D } {
+  const m = 2 ** (levels - 1);
+  const [n, h, w, c] = x.shape;
+  const [ph, pw] = [Math.ceil(h / m) * m - h, Math.ceil(w / m) * m - w];
+  if (ph === 0 && pw === 0) return { padded: x, crop: (y) => y };
+  const top = Math.floor(ph / 2);
+  const left = Math.floor(pw / 2);
+  const padded = tf.pad(x, [[0, 0], [top, ph - top], [left, pw - left], [0, 0]]);
+  return { padded, crop: (y) => tf.slice(y, [0, top, left, 0], [n, h, w, y.shape[3]]) };
+}
+
+export function applyUnetEps(p: ParamSource, cfg: UnetEpsConfig, x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): tf.Tensor {
+  const { channels, blocksPerLevel } = cfg;
+  const levels = channels.length;
+  const emb = conditioning(p, t, y, cfg.classes, 4 * channels[0]);
+  const { padded, crop } = padToLevels(x as tf.Tensor4D, levels);
+  let h = conv(p, 'in', padded, channels[0]);
+  const skips: tf.Tensor4D[] = [];
+  for (let i = 0; i < levels; i++) {
+    for (let b = 0; b < blocksPerLevel; b++) {
+      h = convResBlock(p, `down${i}.block${b}`, h, emb, channels[i]);
+      skips.push(h);
+    }
+    if (i < levels - 1) h = conv(p, `down${i}.downsample`, h, channels[i], { stride: 2 });
+  }
+  h = convResBlock(p, 'mid', h, emb, channels[levels - 1]);
+  for (let i = levels - 1; i >= 0; i--) {
+    for (let b = 0; b < blocksPerLevel; b++) {
+      const skip = skips.pop() as tf.Tensor4D;
+      h = convResBlock(p, `up${i}.block${b}`, tf.concat([h, skip], 3), emb, channels[i]);
+    }
+    if (i > 0) h = conv(p, `up${i}.upsample`, upsample2x(h), channels[i - 1]);
+  }
+  const out = conv(p, 'out', silu(groupNorm(p, 'out.norm', h)), cfg.inputShape[2], { zeroInit: true });
+  return crop(out);
+}

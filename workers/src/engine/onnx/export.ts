@@ -1,0 +1,100 @@
+/**
+ * ONNX export of the engine's networks from their own forward functions and weights: one traced
+ * forward pass (trace.ts) at a fixed batch size is translated kernel by kernel (kernels.ts). The
+ * parameters become named initialisers; any other constant (e.g. the sinusoidal frequencies) is
+ * stored by value. The exported graph has a fixed batch size: export once per batch size used.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { classify, applyEps, type ClassifierConfig, type EpsNetConfig, type Params } from '../networks/index';
+import { GraphBuilder, type ElemType, type ValueInfo } from './graph';
+import { translateKernel } from './kernels';
+import { traceKernels } from './trace';
+
+export interface GraphInput {
+  name: string;
+  tensor: tf.Tensor;
+}
+
+function elemType(dtype: tf.DataType): ElemType {
+  if (dtype === 'float32' || dtype === 'int32' || dtype === 'bool') return dtype;
+  throw new Error(`ONNX export: tensors of dtype ${dtype} are not supported`);
+}
+
+const info = (name: string, t: tf.Tensor): ValueInfo => ({ name, type: elemType(t.dtype), shape: t.shape });
+
+/**
+ * Exports `forward` (a function of the given input tensors, returning named outputs) as an ONNX model.
+ * Tensors in `params` become initialisers under their parameter names.
+ */
+export function exportForward(name: string, inputs: GraphInput[], params: Params, forward: () => Record<string, tf.Tensor>): Uint8Array {
+  const g = new GraphBuilder();
+  const names = new Map<number, string>();
+  for (const { name: n, tensor } of inputs) names.set(tensor.id, g.reserve(n));
+  const paramIds = new Map<number, string>();
+  for (const [n, t] of params) paramIds.set(t.id, n);
+
+  const { kernels, result } = traceKernels(forward);
+  const owned = new Set<tf.Tensor>();
+  try {
+    const valueOf = (t: tf.Tensor): string => {
+      const known = names.get(t.id);
+      if (known) return known;
+      const param = paramIds.get(t.id);
+      // A tensor no traced kernel produced: a parameter (by name) or a constant (by value).
+      const data = t.dataSync();
+      const type = elemType(t.dtype);
+      const array = type === 'float32' ? Float32Array.from(data) : type === 'int32' ? Int32Array.from(data) : Uint8Array.from(data);
+      const value = g.constant(param ? `param_${param}` : 'const', type, t.shape, array);
+      names.set(t.id, value);
+      return value;
+    };
+    for (const k of kernels) {
+      for (const t of [...Object.values(k.inputs), ...k.outputs]) if (!paramIds.has(t.id) && !inputs.some((i) => i.tensor === t)) owned.add(t);
+      const ins: Record<string, string> = {};
+      for (const [n, t] of Object.entries(k.inputs)) ins[n] = valueOf(t);
+      const outs = translateKernel(k.kernelName, { g, in: ins, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs });
+      k.outputs.forEach((t, i) => names.set(t.id, outs[i]));
+    }
+    const outputs = Object.entries(result).map(([n, t]) => {
+      const value = names.get(t.id);
+      if (!value) throw new Error(`ONNX export: output '${n}' was not computed by a traced kernel`);
+      g.node('Identity', [value], {}, [g.reserve(n)]);
+      return info(n, t);
+    });
+    return g.toModel(name, inputs.map((i) => info(i.name, i.tensor)), outputs);
+  } finally {
+    for (const t of owned) t.dispose();
+    for (const t of Object.values(result)) if (!owned.has(t)) t.dispose();
+  }
+}
+
+/** Example inputs of the right shapes and dtypes (the values do not matter to the graph). */
+function exampleInputs(shape: number[], batch: number, withTime: boolean, withLabels: boolean): GraphInput[] {
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`ONNX export batch size must be a whole number ≥ 1, got ${batch}`);
+  const inputs: GraphInput[] = [{ name: 'x', tensor: tf.zeros([batch, ...shape]) }];
+  if (withTime) inputs.push({ name: 't', tensor: tf.zeros([batch], 'int32') });
+  if (withLabels) inputs.push({ name: 'y', tensor: tf.zeros([batch], 'int32') });
+  return inputs;
+}
+
+function withInputs(inputs: GraphInput[], run: () => Uint8Array): Uint8Array {
+  try {
+    return run();
+  } finally {
+    for (const i of inputs) i.tensor.dispose();
+  }
+}
+
+/** ε_θ(x, t, y) as ONNX: inputs x [B, ...shape] float32, t [B] int32, y [B] int32; output `eps`. */
+export function exportEpsNet(cfg: EpsNetConfig, params: Params, batch: number): Uint8Array {
+  const inputs = exampleInputs(cfg.inputShape, batch, true, true);
+  const [x, t, y] = inputs.map((i) => i.tensor);
+  return withInputs(inputs, () => exportForward(cfg.kind, inputs, params, () => ({ eps: applyEps(cfg, params, x, t as tf.Tensor1D, y as tf.Tensor1D) })));
+}
+
+/** A classifier as ONNX: inputs x (and t when time-conditioned); outputs `features` and `logits`. */
+export function exportClassifier(cfg: ClassifierConfig, params: Params, batch: number): Uint8Array {
+  const inputs = exampleInputs(cfg.inputShape, batch, cfg.timeConditioned, false);
+  const [x, t] = inputs.map((i) => i.tensor);
+  return withInputs(inputs, () => exportForward('classifier', inputs, params, () => classify(cfg, params, x, cfg.timeConditioned ? (t as tf.Tensor1D) : null)));
+}

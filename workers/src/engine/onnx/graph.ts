@@ -1,0 +1,106 @@
+/**
+ * A small ONNX graph builder over the onnx-proto message classes: named values, constant
+ * initialisers and nodes, serialised to a ModelProto (IR 7, opset 13 — both read by onnxruntime ≥ 1.8).
+ */
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+export const OPSET = 13;
+const IR_VERSION = 7;
+
+export type ElemType = 'float32' | 'int32' | 'int64' | 'bool';
+const ELEM: Record<ElemType, number> = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  int32: onnx.TensorProto.DataType.INT32,
+  int64: onnx.TensorProto.DataType.INT64,
+  bool: onnx.TensorProto.DataType.BOOL,
+};
+
+export type AttrValue = number | number[] | { float: number } | { text: string };
+
+export interface ValueInfo {
+  name: string;
+  type: ElemType;
+  shape: number[];
+}
+
+function valueInfo({ name, type, shape }: ValueInfo) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: ELEM[type], shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
+  });
+}
+
+function attribute(name: string, value: AttrValue) {
+  const T = onnx.AttributeProto.AttributeType;
+  if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: T.INTS, ints: value });
+  if (typeof value === 'object' && 'text' in value) return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(value.text) });
+  if (typeof value === 'object') return onnx.AttributeProto.create({ name, type: T.FLOAT, f: value.float });
+  return onnx.AttributeProto.create({ name, type: T.INT, i: value });
+}
+
+function rawBytes(data: Float32Array | Int32Array | BigInt64Array | Uint8Array): Uint8Array {
+  return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+}
+
+export class GraphBuilder {
+  private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
+  private readonly names = new Set<string>();
+  private counter = 0;
+
+  /** A fresh value name (prefix plus a counter). */
+  fresh(prefix: string): string {
+    let name = `${prefix}_${this.counter++}`;
+    while (this.names.has(name)) name = `${prefix}_${this.counter++}`;
+    this.names.add(name);
+    return name;
+  }
+
+  /** A constant tensor; returns its value name. Little-endian raw data, as ONNX specifies. */
+  constant(prefix: string, type: ElemType, shape: number[], data: Float32Array | Int32Array | BigInt64Array | Uint8Array): string {
+    const name = this.fresh(prefix);
+    this.initializers.push(onnx.TensorProto.create({ name, dataType: ELEM[type], dims: shape, rawData: rawBytes(data) }));
+    return name;
+  }
+
+  int64s(values: number[]): string {
+    return this.constant('i64', 'int64', [values.length], BigInt64Array.from(values.map(BigInt)));
+  }
+
+  /** Adds a node; returns the names of its outputs (fresh unless given). */
+  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs: string[] = [this.fresh(opType.toLowerCase())]): string[] {
+    for (const o of outputs) this.names.add(o);
+    this.nodes.push(
+      onnx.NodeProto.create({
+        opType,
+        input: inputs,
+        output: outputs,
+        name: `${opType}_${this.nodes.length}`,
+        attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      }),
+    );
+    return outputs;
+  }
+
+  /** One-output node. */
+  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
+    return this.node(opType, inputs, attrs)[0];
+  }
+
+  reserve(name: string): string {
+    if (this.names.has(name)) throw new Error(`ONNX value name '${name}' is used twice`);
+    this.names.add(name);
+    return name;
+  }
+
+  toModel(name: string, inputs: ValueInfo[], outputs: ValueInfo[]): Uint8Array {
+    const model = onnx.ModelProto.create({
+      irVersion: IR_VERSION,
+      opsetImport: [{ domain: '', version: OPSET }],
+      producerName: 'guidance-lab',
+      graph: { name, node: this.nodes, initializer: this.initializers, input: inputs.map(valueInfo), output: outputs.map(valueInfo) },
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}

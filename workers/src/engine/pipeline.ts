@@ -1,0 +1,238 @@
+/**
+ * The two jobs a sweep is made of, joining the engine's parts in the open: train one model from its
+ * config, and sample one grid point with its guidance rule and score the samples. The CLI and the
+ * worker call these; neither knows about tensors.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DatasetSpec, ModelConfig, RunPoint, SweepSpec } from '@guidance-lab/experiments';
+import { canonicalJson } from '@guidance-lab/experiments';
+import { activeBackend } from './backend/index';
+import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from './checkpoint';
+import { loadDataset } from './data/index';
+import { makeGuidance } from './guidance/index';
+import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
+import { imageGrid, scatterGrid } from './render/index';
+import { getSampler } from './samplers/index';
+import { makeSchedule } from './schedules/index';
+import { trainClassifier, trainEpsNet } from './training/index';
+import type { DatasetSplit, Metrics, ProgressFn } from './types';
+
+export const ENGINE_VERSION = '0.1.0';
+
+/** Samples per class drawn in a run's grid (the first ones, so every scale shows the same seeds). */
+export const GRID_COLUMNS = 8;
+
+/** Datasets are pure functions of their spec; keep the last few in memory across jobs. */
+const datasets = new Map<string, DatasetSplit>();
+export function datasetFor(spec: DatasetSpec): DatasetSplit {
+  const key = canonicalJson(spec);
+  let data = datasets.get(key);
+  if (!data) {
+    data = loadDataset(spec);
+    if (datasets.size >= 4) datasets.delete(datasets.keys().next().value!);
+    datasets.set(key, data);
+  }
+  return data;
+}
+
+export interface TrainOptions {
+  /** The last checkpoint's bytes: training resumes from it. */
+  resume?: Uint8Array | null;
+  onProgress?: ProgressFn;
+  onCheckpoint?: (checkpoint: Uint8Array, step: number, curve: CurvePoint[]) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  checkpoint: Uint8Array;
+  weightsHash: string;
+  curve: CurvePoint[];
+  backend: string;
+}
+
+export async function trainModel(config: ModelConfig, opts: TrainOptions = {}): Promise<TrainResult> {
+  const data = datasetFor(config.dataset).train;
+  const common = { data, seed: config.seed, resume: opts.resume ?? undefined, onProgress: opts.onProgress, onCheckpoint: opts.onCheckpoint, signal: opts.signal };
+  const need = <T>(value: T | undefined, field: string): T => {
+    if (value === undefined) throw new Error(`model config (${config.kind}) is missing ${field}`);
+    return value;
+  };
+  let result;
+  switch (config.kind) {
+    case 'eps':
+      result = await trainEpsNet({
+        ...common,
+        schedule: makeSchedule(need(config.schedule, 'schedule')),
+        model: need(config.model, 'model'),
+        training: need(config.training, 'training'),
+        pUncond: need(config.pUncond, 'pUncond'),
+      });
+      break;
+    case 'noisy-classifier':
+      result = await trainClassifier({ ...common, schedule: makeSchedule(need(config.schedule, 'schedule')), classifier: need(config.classifier, 'classifier') });
+      break;
+    case 'evaluator':
+      result = await trainClassifier({ ...common, schedule: null, classifier: need(config.classifier, 'classifier') });
+      break;
+  }
+  return { ...result, backend: activeBackend() ?? 'unknown' };
+}
+
+export interface RunModels {
+  eps: Uint8Array;
+  classifier: Uint8Array | null;
+  evaluator: Uint8Array;
+}
+
+export interface SampleGridImage {
+  png: Uint8Array;
+  /** Rows = classes; cols = samples per class shown; cellSize = pixels of one cell. */
+  rows: number;
+  cols: number;
+  cellSize: number;
+  classNames: string[];
+}
+
+export interface RunResult {
+  metrics: Metrics;
+  n: number;
+  evaluatorHash: string;
+  referenceSet: string;
+  grid: SampleGridImage;
+  backend: string;
+}
+
+export type RunSettings = Pick<RunPoint, 'guidance' | 'pUncond' | 'scale' | 'seed' | 'sampler' | 'samplesPerClass'>;
+
+/** Evaluator outputs on a batch of samples, read back to float arrays. */
+function evaluate(evaluator: ReturnType<typeof loadEvaluator>, x: Float32Array, shape: number[], batch = 500) {
+  const n = x.length / shape.reduce((a, b) => a * b, 1);
+  const dim = x.length / n;
+  let features: Float32Array | null = null;
+  let probs: Float32Array | null = null;
+  let featureDim = 0;
+  let classes = 0;
+  for (let i = 0; i < n; i += batch) {
+    const m = Math.min(batch, n - i);
+    const input = tf.tensor(x.subarray(i * dim, (i + m) * dim), [m, ...shape]);
+    const f = evaluator.features(input);
+    const p = evaluator.probs(input);
+    input.dispose();
+    featureDim = f.shape[1];
+    classes = p.shape[1];
+    features ??= new Float32Array(n * featureDim);
+    probs ??= new Float32Array(n * classes);
+    features.set(f.dataSync(), i * featureDim);
+    probs.set(p.dataSync(), i * classes);
+    f.dispose();
+    p.dispose();
+  }
+  return { features: { data: features!, rows: n, cols: featureDim } as RowMatrix, probs: { data: probs!, rows: n, cols: classes } as RowMatrix };
+}
+
+/** The reference set's evaluator features and statistics, computed once per evaluator and dataset. */
+const references = new Map<string, { features: RowMatrix; stats: GaussianStats }>();
+function referenceFor(evaluator: ReturnType<typeof loadEvaluator>, dataset: DatasetSpec, test: DatasetSplit['test']) {
+  const key = `${evaluator.hash}:${canonicalJson(dataset)}`;
+  let ref = references.get(key);
+  if (!ref) {
+    const { features } = evaluate(evaluator, test.x, test.shape);
+    ref = { features, stats: gaussianStats(features) };
+    if (references.size >= 4) references.delete(references.keys().next().value!);
+    references.set(key, ref);
+  }
+  return ref;
+}
+
+/** The first GRID_COLUMNS samples of every class, class by class. */
+function gridRows(x: Float32Array, dim: number, classes: number, perClass: number, cols: number): Float32Array {
+  const out = new Float32Array(classes * cols * dim);
+  for (let c = 0; c < classes; c++) {
+    for (let j = 0; j < cols; j++) out.set(x.subarray((c * perClass + j) * dim, (c * perClass + j + 1) * dim), (c * cols + j) * dim);
+  }
+  return out;
+}
+
+function renderGrid(x: Float32Array, labels: Int32Array, data: DatasetSplit, perClass: number): SampleGridImage {
+  const { shape, classes, classNames } = data.test;
+  if (shape.length === 1) {
+    const png = scatterGrid(x, labels, classes, { reference: data.test.x });
+    return { png, rows: classes, cols: 1, cellSize: 160, classNames };
+  }
+  const cols = Math.min(GRID_COLUMNS, perClass);
+  const dim = shape.reduce((a, b) => a * b, 1);
+  const scale = 2;
+  const png = imageGrid(gridRows(x, dim, classes, perClass, cols), shape as [number, number, number], classes, cols, { scale });
+  return { png, rows: classes, cols, cellSize: shape[0] * scale, classNames };
+}
+
+/** Sample one grid point with its guidance rule, then score the samples against the held-out set. */
+export async function sampleAndScore(
+  point: RunSettings,
+  setup: { dataset: DatasetSpec; schedule: SweepSpec['schedule'] },
+  models: RunModels,
+  opts: { onProgress?: ProgressFn; signal?: AbortSignal } = {},
+): Promise<RunResult> {
+  const data = datasetFor(setup.dataset);
+  const { classes, shape } = data.test;
+  const schedule = makeSchedule(setup.schedule);
+  const epsNet = loadEpsNet(models.eps);
+  const classifier = models.classifier ? loadNoisyClassifier(models.classifier) : null;
+  const evaluator = loadEvaluator(models.evaluator);
+  try {
+    if (point.guidance === 'classifier' && !classifier) throw new Error('classifier guidance needs a noise-aware classifier checkpoint');
+    // An unconditional ε-net (p_uncond = 1) only ever saw ∅, so it is asked with ∅.
+    const unconditional = point.pUncond === 1;
+    const labels = new Int32Array(classes * point.samplesPerClass).map((_, i) => Math.floor(i / point.samplesPerClass));
+    const rule = makeGuidance(point.guidance, {
+      eps: unconditional && point.guidance === 'none' ? (x, t) => tf.tidy(() => epsNet.eps(x, t, tf.fill([x.shape[0]], epsNet.nullLabel, 'int32') as tf.Tensor1D)) : epsNet.eps,
+      scale: point.scale,
+      nullLabel: epsNet.nullLabel,
+      logProb: classifier?.logProb,
+      unconditionalEps: unconditional,
+    });
+    const sampled = await getSampler(point.sampler.kind)({
+      schedule,
+      rule,
+      shape,
+      labels,
+      steps: point.sampler.steps,
+      eta: point.sampler.eta,
+      seed: point.seed,
+      clip: shape.length === 3 ? 1 : null,
+      onProgress: (p) => opts.onProgress?.({ ...p, phase: 'sampling' }),
+      signal: opts.signal,
+    });
+    const x = sampled.dataSync() as Float32Array;
+    sampled.dispose();
+
+    opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
+    const ref = referenceFor(evaluator, setup.dataset, data.test);
+    const gen = evaluate(evaluator, x, shape);
+    const is = inceptionScore(gen.probs, 10);
+    const kid = kernelInceptionDistance(ref.features, gen.features, { seed: point.seed });
+    const pr = precisionRecall(ref.features, gen.features, 3);
+    const metrics: Metrics = {
+      fid: frechetFromStats(ref.stats, gaussianStats(gen.features)),
+      is: is.mean,
+      isStd: is.std,
+      kid: kid.mean,
+      precision: pr.precision,
+      recall: pr.recall,
+      adherence: adherence(gen.probs, labels),
+    };
+    opts.onProgress?.({ phase: 'scoring', done: 1, total: 1 });
+    return {
+      metrics,
+      n: labels.length,
+      evaluatorHash: evaluator.hash,
+      referenceSet: `${data.name}:test:${data.test.y.length}`,
+      grid: renderGrid(x, labels, data, point.samplesPerClass),
+      backend: activeBackend() ?? 'unknown',
+    };
+  } finally {
+    epsNet.dispose();
+    classifier?.dispose();
+    evaluator.dispose();
+  }
+}

@@ -1,0 +1,2 @@
+export { imageGrid } from './imageGrid';
+export { scatterGrid, type ScatterOptions } from './scatterGrid';

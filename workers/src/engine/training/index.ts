@@ -1,0 +1,3 @@
+export { trainEpsNet, type TrainEpsNetOptions } from './trainEpsNet';
+export { trainClassifier, type TrainClassifierOptions } from './trainClassifier';
+export type { TrainHooks, TrainResult } from './loop';

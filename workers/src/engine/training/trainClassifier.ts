@@ -1,0 +1,39 @@
+/**
+ * Classifier training with cross-entropy: with a schedule, the noise-aware guidance classifier on x_t for
+ * t ~ U{0..T−1} (Dhariwal & Nichol §4.1, same noising as the ε-net); with null, the clean evaluator.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { SweepSpec } from '@guidance-lab/experiments/spec';
+import { classifierConfig, classify } from '../networks/index';
+import type { LabelledData, NoiseSchedule } from '../types';
+import { drawBatch } from './batches';
+import { trainLoop, type TrainHooks, type TrainResult } from './loop';
+
+export interface TrainClassifierOptions extends TrainHooks {
+  data: LabelledData;
+  /** The ε-net's schedule for the noise-aware classifier; null for the clean evaluator. */
+  schedule: NoiseSchedule | null;
+  classifier: SweepSpec['classifier'];
+  seed: number;
+  /** Steps between checkpoints (default 500). */
+  checkpointEvery?: number;
+}
+
+export function trainClassifier(o: TrainClassifierOptions): Promise<TrainResult> {
+  const config = classifierConfig(o.classifier, { shape: o.data.shape, classes: o.data.classes }, o.schedule !== null);
+  const { steps, batchSize, learningRate } = o.classifier;
+  const checkpointEvery = o.checkpointEvery ?? 500;
+  return trainLoop({
+    ...o,
+    role: o.schedule ? 'noisy-classifier' : 'evaluator',
+    config,
+    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay: null, T: o.schedule?.T ?? null },
+    loss: (params, step) => {
+      const b = drawBatch(o.data, o.schedule, batchSize, 0, o.seed, step);
+      const t = o.schedule ? tf.tensor1d(b.t, 'int32') : null;
+      const { logits } = classify(config, params, tf.tensor(b.x, [batchSize, ...o.data.shape]), t);
+      // Cross-entropy −log softmax(logits)[y], averaged over the batch.
+      return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(b.y, 'int32'), o.data.classes)), 1))) as tf.Scalar;
+    },
+  });
+}

@@ -1,0 +1,36 @@
+/** ε-net training with condition dropout (DDPM Alg. 1 + Ho & Salimans Alg. 1). */
+import * as tf from '@tensorflow/tfjs-core';
+import type { SweepSpec } from '@guidance-lab/experiments/spec';
+import { applyEps, epsNetConfig } from '../networks/index';
+import type { LabelledData, NoiseSchedule } from '../types';
+import { drawBatch } from './batches';
+import { trainLoop, type TrainHooks, type TrainResult } from './loop';
+
+export interface TrainEpsNetOptions extends TrainHooks {
+  data: LabelledData;
+  schedule: NoiseSchedule;
+  model: SweepSpec['model'];
+  training: SweepSpec['training'];
+  /** Probability of replacing the label by ∅: 1 = unconditional, 0 = purely conditional. */
+  pUncond: number;
+  seed: number;
+}
+
+/** Minimises E‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t, c)‖² with t ~ U{0..T−1} and c → ∅ with probability p_uncond. */
+export function trainEpsNet(o: TrainEpsNetOptions): Promise<TrainResult> {
+  if (!(o.pUncond >= 0 && o.pUncond <= 1)) throw new Error(`pUncond must be a number from 0 to 1, got ${o.pUncond}`);
+  const config = epsNetConfig(o.model, { shape: o.data.shape, classes: o.data.classes });
+  const { steps, batchSize, learningRate, emaDecay, checkpointEvery } = o.training;
+  return trainLoop({
+    ...o,
+    role: 'eps',
+    config,
+    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay, pUncond: o.pUncond, T: o.schedule.T },
+    loss: (params, step) => {
+      const b = drawBatch(o.data, o.schedule, batchSize, o.pUncond, o.seed, step);
+      const shape = [batchSize, ...o.data.shape];
+      const predicted = applyEps(config, params, tf.tensor(b.x, shape), tf.tensor1d(b.t, 'int32'), tf.tensor1d(b.y, 'int32'));
+      return tf.mean(tf.squaredDifference(tf.tensor(b.eps, shape), predicted));
+    },
+  });
+}

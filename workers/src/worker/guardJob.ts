@@ -1,0 +1,60 @@
+/**
+ * What both job handlers share once they hold their row: watch for cancellation, run the work, and
+ * decide what an error means — a cancellation ends quietly, a lost claim ends silently, a shutdown
+ * requeues the job, an error with attempts left is recorded and rethrown for graphile to retry with
+ * its exponential back-off, and the last attempt's error marks the row failed for good.
+ */
+import type { JobHelpers } from 'graphile-worker';
+import { LostClaimError, type WorkerContext } from './types';
+import { watchCancellation } from './watchCancellation';
+
+export interface GuardedJob {
+  /** "train:<model key>" or "run:<run id>": logs and the heartbeat's currentJob. */
+  label: string;
+  /** True when nobody wants the result any more (sweep cancelled or deleted). */
+  isCancelled(): Promise<boolean>;
+  work(signal: AbortSignal): Promise<void>;
+  onCancelled(): Promise<void>;
+  /** Records the error; `final` when no retry will follow. */
+  onFailed(message: string, final: boolean): Promise<void>;
+}
+
+/** The attempts a job gets: graphile's max_attempts, capped by GUIDANCE_MAX_ATTEMPTS. */
+export function attemptLimit(ctx: WorkerContext, maxAttempts: number): number {
+  return Math.min(maxAttempts, ctx.settings.maxAttempts);
+}
+
+export async function guardJob(ctx: WorkerContext, helpers: JobHelpers, job: GuardedJob): Promise<void> {
+  const watch = watchCancellation(() => job.isCancelled(), ctx.settings.cancelPollMs, ctx.log);
+  ctx.setJobActive(job.label, true);
+  try {
+    await job.work(AbortSignal.any([watch.signal, helpers.abortSignal]));
+  } catch (error) {
+    if (watch.signal.aborted) {
+      await job.onCancelled();
+      ctx.log(`${job.label}: cancelled`);
+      return;
+    }
+    if (error instanceof LostClaimError) {
+      ctx.log(error.message);
+      return;
+    }
+    if (helpers.abortSignal.aborted) {
+      // A shutdown is not the job's fault and must not use up an attempt: put the row back and
+      // queue a fresh job under the same key (graphile detaches the key from this locked one).
+      await job.onFailed('the worker stopped; the job is queued again', false);
+      const { task_identifier, payload, key, max_attempts, priority } = helpers.job;
+      await helpers.addJob(task_identifier, payload, { jobKey: key ?? undefined, jobKeyMode: 'replace', maxAttempts: max_attempts, priority });
+      ctx.log(`${job.label}: interrupted by shutdown, queued again`);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const final = helpers.job.attempts >= attemptLimit(ctx, helpers.job.max_attempts);
+    await job.onFailed(message, final);
+    ctx.log(`${job.label}: attempt ${helpers.job.attempts} failed${final ? ' (no attempts left)' : ', will retry'}: ${message}`);
+    if (!final) throw error;
+  } finally {
+    watch.stop();
+    ctx.setJobActive(job.label, false);
+  }
+}

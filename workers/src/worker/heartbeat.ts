@@ -1,0 +1,92 @@
+/**
+ * The Worker row: registered at start and refreshed every few seconds so others can tell we are
+ * alive. The beat runs on its own thread: a long synchronous training step blocks our event loop,
+ * and a worker that is busy is not dead. Times are the database's (UTC), so machines with skewed
+ * clocks still agree on staleness (see reclaimDeadWorkers).
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export interface WorkerIdentity {
+  id: string;
+  host: string;
+  pid: number;
+  backend: string;
+}
+
+/** An upsert: if a peer ever reclaimed us, the row comes back and the dashboard shows us again. */
+const BEAT_SQL = `
+  INSERT INTO "Worker" (id, host, pid, backend, "startedAt", "lastHeartbeat", "currentJob")
+  VALUES ($1, $2, $3, $4, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', $5)
+  ON CONFLICT (id) DO UPDATE SET "lastHeartbeat" = now() AT TIME ZONE 'UTC', "currentJob" = $5`;
+
+// Plain JavaScript (a thread does not share the main thread's TypeScript loader).
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Client } = require(workerData.pg);
+const { identity, everyMs, sql, databaseUrl } = workerData;
+let currentJob = null;
+let client = null;
+const beat = async () => {
+  try {
+    if (!client) {
+      client = new Client({ connectionString: databaseUrl });
+      client.on('error', () => { client = null; });
+      await client.connect();
+    }
+    await client.query(sql, [identity.id, identity.host, identity.pid, identity.backend, currentJob]);
+    parentPort.postMessage({ ok: true });
+  } catch (error) {
+    client?.end().catch(() => {});
+    client = null;
+    parentPort.postMessage({ error: String(error) });
+  }
+};
+const timer = setInterval(beat, everyMs);
+parentPort.on('message', async (message) => {
+  if (message.stop) {
+    clearInterval(timer);
+    await client?.end().catch(() => {});
+    process.exit(0);
+  }
+  currentJob = message.currentJob;
+});
+beat();
+`;
+
+export interface Heartbeat {
+  /** Sets the job shown on our row from the next beat on. */
+  setCurrentJob(job: string | null): void;
+  /** Stops beating (the caller removes the row). */
+  stop(): Promise<void>;
+}
+
+/** Resolves after the first beat has registered the row. */
+export function startHeartbeat(databaseUrl: string, identity: WorkerIdentity, everyMs: number, log: (message: string) => void): Promise<Heartbeat> {
+  const pg = createRequire(import.meta.url).resolve('pg');
+  const thread = new Worker(THREAD, { eval: true, workerData: { pg, identity, everyMs, sql: BEAT_SQL, databaseUrl } });
+  thread.unref(); // the thread never keeps a finished process alive
+  return new Promise((resolve, reject) => {
+    let registered = false;
+    thread.on('error', (error) => (registered ? log(`heartbeat thread failed: ${String(error)}`) : reject(error)));
+    thread.on('message', (message: { ok?: true; error?: string }) => {
+      if (message.error) {
+        if (registered) log(`heartbeat failed: ${message.error}`);
+        else {
+          void thread.terminate();
+          reject(new Error(`could not register the worker: ${message.error}`));
+        }
+      } else if (!registered) {
+        registered = true;
+        resolve({
+          setCurrentJob: (currentJob) => thread.postMessage({ currentJob }),
+          async stop() {
+            const exited = new Promise((done) => thread.once('exit', done));
+            thread.postMessage({ stop: true });
+            await exited;
+          },
+        });
+      }
+    });
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The worker process: graphile-worker job slots on the shared PostgreSQL running `train_model` and
+ * `sample_and_score`, a heartbeat on our Worker row, and a periodic sweep for dead workers' jobs.
+ */
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { createPrisma, TASK_SAMPLE, TASK_TRAIN } from '@guidance-lab/db';
+import { Logger, makeWorkerUtils, run, type WorkerEvents } from 'graphile-worker';
+import { initBackend, type BackendPreference } from '../engine/backend/index';
+import { startHeartbeat, type Heartbeat } from './heartbeat';
+import { reclaimDeadWorkers } from './reclaimDeadWorkers';
+import { sampleAndScoreTask } from './sampleAndScore';
+import { readSettings } from './settings';
+import { trainModelTask } from './trainModel';
+import type { WorkerContext } from './types';
+
+export { readSettings, type WorkerSettings } from './settings';
+export { spawnWorkerProcess } from './spawnWorkerProcess';
+
+/** Jobs one process may run at once. */
+export const MAX_CONCURRENCY = 16;
+
+export interface StartWorkerOptions {
+  databaseUrl: string;
+  /** Compute backend preference; default (and GUIDANCE_BACKEND overrides): the best available. */
+  backend?: BackendPreference;
+  /** Jobs run at once, 1 to MAX_CONCURRENCY (default 1: one job already uses every core). */
+  concurrency?: number;
+  log?: (message: string) => void;
+}
+
+export interface RunningWorker {
+  id: string;
+  backend: string;
+  stop(): Promise<void>;
+}
+
+// graphile's info/debug lines would drown ours; its warnings and errors still show.
+const quietGraphileLogger = (log: (message: string) => void) =>
+  new Logger(() => (level, message) => {
+    if (level === 'error' || level === 'warning') log(`graphile-worker ${level}: ${message}`);
+  });
+
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new Error(`concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${concurrency})`);
+  }
+  const settings = readSettings();
+  const backend = await initBackend(options.backend);
+  const prisma = createPrisma(options.databaseUrl);
+  const jobs = new Set<string>();
+  let heartbeat: Heartbeat | undefined;
+  const currentJob = () => [...jobs].join(', ') || null;
+  const ctx: WorkerContext = {
+    prisma,
+    workerId: '',
+    settings,
+    setJobActive(label, active) {
+      if (active) jobs.add(label);
+      else jobs.delete(label);
+      heartbeat?.setCurrentJob(currentJob());
+    },
+    log: options.log ?? ((message) => console.log(`[worker ${ctx.workerId}] ${message}`)),
+  };
+  const logger = quietGraphileLogger(ctx.log);
+  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger });
+
+  // graphile locks jobs under its pool's id, so that id is our Worker row's id: whoever finds the
+  // row stale can hand it straight to forceUnlockWorkers. The pool reports it as it is created.
+  const events: WorkerEvents = new EventEmitter();
+  events.once('pool:create', ({ workerPool }) => (ctx.workerId = workerPool.id));
+  const runner = await run({
+    connectionString: options.databaseUrl,
+    concurrency,
+    maxPoolSize: concurrency + 3,
+    pollInterval: settings.pollIntervalMs,
+    noHandleSignals: true,
+    events,
+    logger,
+    taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx) },
+  });
+  if (!ctx.workerId) throw new Error('graphile-worker created no worker pool');
+  const id = ctx.workerId;
+  heartbeat = await startHeartbeat(options.databaseUrl, { id, host: hostname(), pid: process.pid, backend }, settings.heartbeatMs, ctx.log);
+  heartbeat.setCurrentJob(currentJob()); // a job may have started before the row existed
+
+  const reclaim = () =>
+    reclaimDeadWorkers(ctx, utils).then(
+      (ids) => ids.length > 0 && ctx.log(`reclaimed the jobs of dead worker(s) ${ids.join(', ')}`),
+      (error) => ctx.log(`reclaiming dead workers failed: ${String(error)}`),
+    );
+  await reclaim();
+  const reclaimTimer = setInterval(reclaim, Math.max(settings.heartbeatMs, settings.staleMs / 3));
+  ctx.log(`started on backend ${backend} (concurrency ${concurrency})`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    id,
+    backend,
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(reclaimTimer);
+        await runner.stop();
+        await heartbeat?.stop();
+        await prisma.worker.deleteMany({ where: { id } });
+        await utils.release();
+        await prisma.$disconnect();
+        ctx.log('stopped');
+      })()),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Task `sample_and_score` {runId}: sample one grid point with its trained models, score the samples,
+ * and store metrics, grid and status in ONE transaction with upserts on the unique keys, so a job
+ * that runs twice still leaves one result.
+ */
+import { refreshSweepStatus, type Model, type Run } from '@guidance-lab/db';
+import { GUIDANCE_TYPES, parseSpec, SamplerSpec, type GuidanceType } from '@guidance-lab/experiments';
+import type { Task } from 'graphile-worker';
+import { sampleAndScore, type RunSettings } from '../engine/pipeline';
+import { bytes } from './dbValues';
+import { guardJob } from './guardJob';
+import { payloadId } from './payload';
+import { throttledWriter } from './progressWriter';
+import { failRun, markSweepsStarted } from './sweepStatus';
+import type { WorkerContext } from './types';
+
+const PROGRESS_EVERY_MS = 500;
+
+/** The checkpoint of a model the run needs; a model that is not trained is a clear error, not a crash. */
+function trainedWeights(model: Model | null, role: string): Uint8Array {
+  if (!model || model.status !== 'succeeded' || !model.checkpoint) {
+    throw new Error(`the ${role} model ${model?.key ?? '(missing)'} is not trained (status ${model?.status ?? 'missing'})`);
+  }
+  return model.checkpoint;
+}
+
+/** The Run row's columns as the pipeline's typed settings; a value the spec would refuse is an error naming it. */
+function runSettings(run: Run): RunSettings {
+  if (!(GUIDANCE_TYPES as readonly string[]).includes(run.guidance)) {
+    throw new Error(`run.guidance must be one of ${GUIDANCE_TYPES.join(', ')} (got "${run.guidance}")`);
+  }
+  return {
+    guidance: run.guidance as GuidanceType,
+    pUncond: run.pUncond,
+    scale: run.scale,
+    seed: run.seed,
+    sampler: SamplerSpec.parse({ kind: run.sampler, steps: run.steps, eta: run.eta }),
+    samplesPerClass: run.samplesPerClass,
+  };
+}
+
+export function sampleAndScoreTask(ctx: WorkerContext): Task {
+  return async (payload, helpers) => {
+    const runId = payloadId(payload, 'runId');
+    const { prisma } = ctx;
+    const run = await prisma.run.findUnique({ where: { id: runId }, include: { sweep: true, _count: { select: { metrics: true } } } });
+    if (!run) return ctx.log(`run ${runId}: no longer exists`);
+    const label = `run:${runId}`;
+    if (run.status === 'succeeded' || run._count.metrics > 0) return ctx.log(`${label}: already scored`);
+    if (run.sweep.status === 'cancelled' || run.status === 'cancelled') return ctx.log(`${label}: sweep cancelled`);
+
+    const startedAt = new Date();
+    // Claim the row; a run already running belongs to a live worker (dead ones are reclaimed to queued).
+    const claim = await prisma.run.updateMany({
+      where: { id: runId, status: { in: ['queued', 'failed'] } },
+      data: { status: 'running', attempts: { increment: 1 }, workerId: ctx.workerId, startedAt, finishedAt: null, error: null, phase: 'loading', progress: 0 },
+    });
+    if (claim.count === 0) return ctx.log(`${label}: already running on another worker`);
+    await markSweepsStarted(prisma, [run.sweepId]);
+    // Ours while it carries our id: the API may mark it cancelled meanwhile; a reclaim clears the id.
+    const owned = { id: runId, workerId: ctx.workerId };
+
+    await guardJob(ctx, helpers, {
+      label,
+      isCancelled: async () => {
+        const sweep = await prisma.sweep.findUnique({ where: { id: run.sweepId }, select: { status: true } });
+        return !sweep || sweep.status === 'cancelled';
+      },
+      async work(signal) {
+        const spec = parseSpec(run.sweep.spec);
+        const byId = async (id: string | null) => (id ? prisma.model.findUnique({ where: { id } }) : null);
+        const [eps, classifier, evaluator] = await Promise.all([byId(run.epsModelId), byId(run.classifierModelId), byId(run.evaluatorModelId)]);
+        const models = {
+          eps: trainedWeights(eps, 'eps'),
+          classifier: run.classifierModelId ? trainedWeights(classifier, 'noisy classifier') : null,
+          evaluator: trainedWeights(evaluator, 'evaluator'),
+        };
+        const progress = throttledWriter(
+          (p: { phase: string; fraction: number }) => prisma.run.updateMany({ where: owned, data: { phase: p.phase, progress: p.fraction } }),
+          PROGRESS_EVERY_MS,
+          ctx.log,
+        );
+        const result = await sampleAndScore(runSettings(run), { dataset: spec.dataset, schedule: spec.schedule }, models, {
+          signal,
+          onProgress: (p) => progress.push({ phase: p.phase, fraction: p.total > 0 ? p.done / p.total : 0 }),
+        }).finally(() => progress.close());
+
+        const { metrics: m, n, evaluatorHash, referenceSet, grid } = result;
+        const scores: { name: string; value: number; std: number | null }[] = [
+          { name: 'fid', value: m.fid, std: null },
+          { name: 'is', value: m.is, std: m.isStd },
+          { name: 'kid', value: m.kid, std: null },
+          { name: 'precision', value: m.precision, std: null },
+          { name: 'recall', value: m.recall, std: null },
+          { name: 'adherence', value: m.adherence, std: null },
+        ];
+        const gridRow = { png: bytes(grid.png), rows: grid.rows, cols: grid.cols, cellSize: grid.cellSize, classNames: grid.classNames };
+        const finishedAt = new Date();
+        await prisma.$transaction([
+          ...scores.map((s) => {
+            const row = { value: s.value, std: s.std, n, evaluatorHash, referenceSet };
+            return prisma.metric.upsert({ where: { runId_name: { runId, name: s.name } }, create: { runId, name: s.name, ...row }, update: row });
+          }),
+          prisma.sampleGrid.upsert({ where: { runId }, create: { runId, ...gridRow }, update: gridRow }),
+          prisma.run.update({
+            where: { id: runId },
+            data: { status: 'succeeded', phase: 'done', progress: 1, n, backend: result.backend, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: null },
+          }),
+        ]);
+        ctx.log(`${label}: ${run.guidance} s=${run.scale} p=${run.pUncond} → fid ${m.fid.toFixed(4)} is ${m.is.toFixed(3)} (n=${n}, ${result.backend})`);
+        await refreshSweepStatus(prisma, run.sweepId);
+      },
+      async onCancelled() {
+        await prisma.run.updateMany({ where: owned, data: { status: 'cancelled', phase: 'cancelled', workerId: null, finishedAt: new Date() } });
+      },
+      async onFailed(message, final) {
+        if (final) await failRun(prisma, runId, ctx.workerId, message);
+        else await prisma.run.updateMany({ where: owned, data: { status: 'queued', phase: 'waiting', error: message, workerId: null } });
+      },
+    });
+  };
+}

@@ -1,0 +1,39 @@
+/** The worker's tunables, read once from the environment; a bad value is refused with its range. */
+
+export interface WorkerSettings {
+  /** How often the Worker row's lastHeartbeat is refreshed. */
+  heartbeatMs: number;
+  /** A worker whose heartbeat is older than this is presumed dead and its jobs are reclaimed. */
+  staleMs: number;
+  /** Attempts a job gets before its model/run is marked failed (graphile's own limit may be lower). */
+  maxAttempts: number;
+  /** How often a running job re-reads its sweep's status to notice a cancellation. */
+  cancelPollMs: number;
+  /** graphile-worker's poll for jobs whose run_at has come (retries with back-off). */
+  pollIntervalMs: number;
+}
+
+function envInt(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+export function readSettings(): WorkerSettings {
+  const heartbeatMs = envInt('GUIDANCE_HEARTBEAT_MS', 5000, 100, 600_000);
+  const staleMs = envInt('GUIDANCE_STALE_MS', 30_000, 500, 86_400_000);
+  if (staleMs <= heartbeatMs) {
+    throw new Error(`GUIDANCE_STALE_MS (${staleMs}) must be greater than GUIDANCE_HEARTBEAT_MS (${heartbeatMs})`);
+  }
+  return {
+    heartbeatMs,
+    staleMs,
+    maxAttempts: envInt('GUIDANCE_MAX_ATTEMPTS', 5, 1, 25),
+    cancelPollMs: envInt('GUIDANCE_CANCEL_POLL_MS', 1000, 50, 60_000),
+    pollIntervalMs: envInt('GUIDANCE_POLL_MS', 1000, 50, 60_000),
+  };
+}
