@@ -70,11 +70,12 @@ function stopAll(): Promise<void> {
   })());
 }
 
-onShutdownSignal(async () => {
+async function shutdown(): Promise<void> {
   console.log('\nstopping…');
   await stopAll();
   console.log('stopped; the data stays for the next `npm start`');
-});
+}
+onShutdownSignal(shutdown);
 
 try {
   const apiPort = port('GUIDANCE_API_PORT', 4000);
@@ -88,6 +89,8 @@ try {
   stops.push(() => prisma.$disconnect());
   const api = await createApiServer({ prisma, databaseUrl: database.url, port: apiPort });
   stops.push(api.stop);
+  // Apollo Server installs its own SIGINT/SIGTERM handlers (stop, then re-raise the signal): take them back.
+  onShutdownSignal(shutdown);
   console.log(`API        ${api.url}`);
 
   if (process.env.GUIDANCE_NO_WORKER !== '1') {

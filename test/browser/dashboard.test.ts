@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startStack, startWorkerChild, waitFor, type Stack, type WorkerChild } from '../platform/stack';
 import { ensureWebBuild, startWeb, type Web } from './web';
 
@@ -24,10 +24,13 @@ const TINY_EXTRA = {
   evaluator: { hidden: 32, depth: 2, batchSize: 64, learningRate: 3e-3 },
 };
 
-/** Page-side check (a string: this file is compiled without the DOM types): `count` images matched, all decoded. */
-const allLoaded = (selector: string, count: number) =>
+/**
+ * Page-side check (a string: this file is compiled without the DOM types): the images matched come
+ * from `grids` distinct PNGs and every one has decoded (naturalWidth > 0).
+ */
+const allLoaded = (selector: string, grids: number) =>
   `(() => { const images = [...document.querySelectorAll(${JSON.stringify(selector)})];
-    return images.length === ${count} && images.every((img) => img.complete && img.naturalWidth > 0); })()`;
+    return new Set(images.map((img) => img.src)).size === ${grids} && images.every((img) => img.complete && img.naturalWidth > 0); })()`;
 
 describe('dashboard', () => {
   let stack: Stack | null = null;
@@ -53,6 +56,12 @@ describe('dashboard', () => {
   const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 
   it('launches a tiny toy2d sweep from the launch page and shows its trade-off, samples and results', async () => {
+    // On failure, keep what every open page showed.
+    onTestFailed(async () => {
+      mkdirSync('test-artifacts', { recursive: true });
+      const pages = browser!.contexts().flatMap((c) => c.pages());
+      for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-artifacts/dashboard-failure-${i}.png`, fullPage: true });
+    });
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${web!.url}/launch?mode=grid`);
 
@@ -129,7 +138,8 @@ describe('dashboard', () => {
     await expect.poll(() => reopened.getByLabel('Compare with').inputValue(), { timeout: 30_000 }).toBe('none:0.2');
     expect(await reopened.getByLabel('Class', { exact: true }).inputValue()).toBe('1');
     await expect.poll(() => reopened.locator('aside.point-detail').textContent(), { timeout: 30_000 }).toMatch(/FID/);
-    await reopened.waitForFunction(allLoaded('.samples img.sample-grid, aside.point-detail img', 4), undefined, { timeout: 30_000 });
+    await reopened.waitForFunction(allLoaded('.samples img.sample-grid', 3), undefined, { timeout: 30_000 });
+    await reopened.waitForFunction(allLoaded('aside.point-detail img', 1), undefined, { timeout: 30_000 });
 
     mkdirSync('test-artifacts', { recursive: true });
     await reopened.screenshot({ path: ARTIFACT, fullPage: true });

@@ -1,17 +1,17 @@
 'use client';
 /** Every sweep, newest first, with its state, progress and actions; filter and page are in the URL. */
 import Link from 'next/link';
-import { useRouter, useSearchParams } from 'next/navigation';
 import { elapsed, formatDate, formatDuration } from '../lib/format';
 import { SWEEPS } from '../lib/queries';
 import type { JobStatus, SweepSummary, Worker } from '../lib/types';
-import { choiceParam, withParams } from '../lib/urlState';
+import { choiceParam } from '../lib/urlState';
 import { ApiErrorNotice } from './ApiErrorNotice';
 import { Select } from './Select';
 import { ProgressBar, StatusBadge } from './Status';
 import { SweepActions } from './SweepActions';
 import { useNow } from './useNow';
 import { usePoll } from './usePoll';
+import { useUrlState } from './useUrlState';
 
 const STATUSES = ['all', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
@@ -21,13 +21,11 @@ interface SweepsData {
 }
 
 export function SweepList() {
-  const params = useSearchParams();
-  const router = useRouter();
+  const { params, set: go } = useUrlState();
   const status = choiceParam(params, 'status', STATUSES, 'all');
   const after = params.get('after');
   const { data, error, refresh } = usePoll<SweepsData>(SWEEPS, { first: 20, after, status: status === 'all' ? null : (status as JobStatus) }, 2000);
   const now = useNow();
-  const go = (changes: Record<string, string | null>) => router.replace(`/${withParams(params, changes)}`, { scroll: false });
 
   const alive = data?.workers.filter((w) => w.alive) ?? [];
   return (

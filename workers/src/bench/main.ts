@@ -13,8 +13,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from '../engine/backend/gradients';
 import { configureWasm } from '../engine/backend/wasmSetup';
-import { useThreadedWasm } from '../engine/backend/wasmThreads';
-import { disposeParams, flopsPerSample, initParams, type NetworkConfig } from '../engine/networks/index';
+import { useThreadedWasm, wasmBatchCap } from '../engine/backend/wasmThreads';
+import { applyEps, classify, disposeParams, flopsPerSample, initParams, type NetworkConfig } from '../engine/networks/index';
+import { activationFloatsPerSample } from '../engine/onnx/trace';
 import { loadOrt } from '../engine/onnx/session';
 import { benchCases, type BenchCase } from './cases';
 import { timeOnnx } from './onnxTasks';
@@ -52,6 +53,8 @@ interface Engine {
   time(c: BenchCase): Promise<Timing | null>;
   /** Why a case is skipped on this engine, or null. */
   skip?(c: BenchCase): string | null;
+  /** The case as this engine can run it (wasm: a batch that fits its heap), with a note when changed. */
+  adjust?(c: BenchCase): { c: BenchCase; note?: string };
 }
 
 const threads = os.availableParallelism();
@@ -76,6 +79,7 @@ async function tfjsEngines(o: TimingOptions): Promise<Engine[]> {
       return r.threaded ? `threaded SIMD, ${r.threads} threads` : `single-thread SIMD (${r.reason})`;
     },
     time: (c) => timeTfjs(c, o),
+    adjust: capForWasmHeap,
   });
   engines.push({
     name: 'tfjs-cpu',
@@ -84,6 +88,39 @@ async function tfjsEngines(o: TimingOptions): Promise<Engine[]> {
     skip: (c) => (c.conv ? 'skipped: minutes/step' : null),
   });
   return engines;
+}
+
+const activations = new Map<string, number>();
+
+/** Activation floats per sample of a network (traced once, on the current backend). */
+function activationsOf(cfg: NetworkConfig): number {
+  const key = JSON.stringify(cfg);
+  if (!activations.has(key)) {
+    const params = initParams(cfg, 0);
+    const x = tf.zeros([1, ...cfg.inputShape]);
+    const t = tf.zeros([1], 'int32') as tf.Tensor1D;
+    activations.set(
+      key,
+      activationFloatsPerSample(() =>
+        cfg.kind === 'classifier' ? classify(cfg, params, x, cfg.timeConditioned ? t : null) : applyEps(cfg, params, x, t, t),
+      ),
+    );
+    tf.dispose([x, t]);
+    disposeParams(params);
+  }
+  return activations.get(key)!;
+}
+
+/** Shrinks a case's batch to what the 4 GiB wasm heap holds (CFG runs the network on twice the batch). */
+function capForWasmHeap(c: BenchCase): { c: BenchCase; note?: string } {
+  const infer = wasmBatchCap(activationsOf(c.net), 'infer');
+  const cap = {
+    train: wasmBatchCap(activationsOf(c.net), 'train'),
+    'sample-cfg': Math.floor(infer / 2),
+    'sample-cg': Math.min(infer, c.classifier ? wasmBatchCap(activationsOf(c.classifier), 'train') : infer),
+    score: infer,
+  }[c.task];
+  return c.batch <= cap ? { c } : { c: { ...c, batch: cap }, note: `batch ${c.batch} capped to ${cap} (wasm heap)` };
 }
 
 /** Float32 matmul GFLOP/s of tfjs on the current backend (1024², best of 3). */
@@ -190,13 +227,14 @@ async function main() {
     console.log(`[bench] ${engine.name}: ${engineNotes[engine.name]}`);
     for (const c of cases) {
       const skip = engine.skip?.(c) ?? null;
-      const t = skip ? null : await engine.time(c);
+      const { c: run, note } = engine.adjust?.(c) ?? { c };
+      const t = skip ? null : await engine.time(run);
       if (!skip && !t) continue; // the engine does not do this task (onnxruntime: training)
-      const r = row(engine.name, c, t, stepFlops(c, flops), peak, skip ?? undefined);
+      const r = row(engine.name, run, t, stepFlops(run, flops), peak, skip ?? note);
       const ref = torch?.results.get(c.id);
-      if (ref && r.ms !== null) r.vsTorch = ref.ms / r.ms;
+      if (ref && r.imagesPerSec !== null) r.vsTorch = r.imagesPerSec / (c.batch / (ref.ms / 1000));
       rows.push(r);
-      console.log(`[bench]   ${c.id}: ${r.ms === null ? skip : `${r.ms.toFixed(1)} ms`}`);
+      console.log(`[bench]   ${c.id}: ${r.ms === null ? skip : `${r.ms.toFixed(1)} ms${note ? ` (${note})` : ''}`}`);
     }
   }
   const flopWarnings: string[] = [];

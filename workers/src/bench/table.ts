@@ -32,7 +32,8 @@ export function renderTable(rows: BenchRow[]): string {
     r.peakShare === null ? '—' : `${(100 * r.peakShare).toFixed(1)}%`,
     r.vsTorch === null ? (r.engine === 'pytorch' ? '1' : '—') : r.vsTorch.toFixed(2),
   ]);
+  const notes = rows.filter((r) => r.ms !== null && r.note).map((r) => `  ${r.engine} ${r.caseId}: ${r.note}`);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i !== 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
 }

@@ -66,18 +66,22 @@ class DenseResBlock(nn.Module):
 
 
 class ConvResBlock(nn.Module):
+    """ADM block with scale-shift norm: conv(silu(norm2(r))·(1 + scale) + shift), as blocks.ts."""
+
     def __init__(self, cin, cout, emb_dim):
         super().__init__()
         self.norm1, self.norm2 = nn.GroupNorm(groups_for(cin), cin), nn.GroupNorm(groups_for(cout), cout)
         self.conv1, self.conv2 = nn.Conv2d(cin, cout, 3, padding=1), nn.Conv2d(cout, cout, 3, padding=1)
-        self.emb = nn.Linear(emb_dim, cout) if emb_dim else None
+        self.emb = nn.Linear(emb_dim, 2 * cout) if emb_dim else None
         self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else None
 
     def forward(self, h, emb):
         r = self.conv1(F.silu(self.norm1(h)))
+        normed = self.norm2(r)
         if self.emb is not None:
-            r = r + self.emb(F.silu(emb))[:, :, None, None]
-        r = self.conv2(F.silu(self.norm2(r)))
+            scale, shift = self.emb(F.silu(emb))[:, :, None, None].chunk(2, 1)
+            normed = normed * (1 + scale) + shift
+        r = self.conv2(F.silu(normed))
         return (h if self.skip is None else self.skip(h)) + r
 
 

@@ -3,7 +3,7 @@
  * machine without a database. Trained models are kept in <out>/models by content hash, so a rerun
  * (or another sweep with the same out folder) reuses them and an interrupted training resumes.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultRun, type ResultsFile } from '@guidance-lab/experiments';
@@ -31,6 +31,7 @@ async function trainOnce(job: ModelJob, modelsDir: string, bars: ReturnType<type
   });
   bar.stop();
   writeAtomic(done, result.checkpoint);
+  rmSync(partial, { force: true });
   return result.checkpoint;
 }
 

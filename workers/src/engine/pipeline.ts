@@ -185,7 +185,7 @@ export async function sampleAndScore(
     const unconditional = point.pUncond === 1;
     const labels = new Int32Array(classes * point.samplesPerClass).map((_, i) => Math.floor(i / point.samplesPerClass));
     const rule = makeGuidance(point.guidance, {
-      eps: unconditional && point.guidance === 'none' ? (x, t) => tf.tidy(() => epsNet.eps(x, t, tf.fill([x.shape[0]], epsNet.nullLabel, 'int32') as tf.Tensor1D)) : epsNet.eps,
+      eps: epsNet.eps,
       scale: point.scale,
       nullLabel: epsNet.nullLabel,
       logProb: classifier?.logProb,

@@ -32,6 +32,8 @@ export interface StartWorkerOptions {
 export interface RunningWorker {
   id: string;
   backend: string;
+  /** Settles when the job runner ends: resolves after stop(), rejects if it failed on its own. */
+  finished: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   return {
     id,
     backend,
+    finished: runner.promise,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(reclaimTimer);

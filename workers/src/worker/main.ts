@@ -22,6 +22,12 @@ try {
     concurrency: process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined,
   });
   console.log(`worker ${worker.id} running on backend ${worker.backend}; Ctrl-C to stop`);
+  // A job runner that dies on its own (e.g. the database went away mid-job) leaves nothing to do
+  // here: exit non-zero so a supervisor restarts us; the queue and the checkpoints are in the database.
+  worker.finished.catch((error) => {
+    console.error(`worker stopped: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
   onShutdownSignal(async (signal) => {
     console.log(`${signal}: stopping (a running job goes back to the queue; training resumes from its last checkpoint)…`);
     await worker.stop();

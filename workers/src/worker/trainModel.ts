@@ -64,7 +64,8 @@ export function trainModelTask(ctx: WorkerContext): Task {
       isCancelled: async () => (await activeSweepIds(ctx, modelId)).length === 0,
       async work(signal) {
         ctx.log(model.checkpoint ? `${label}: resuming from checkpoint at step ${model.checkpointStep}` : `${label}: training from scratch`);
-        const progress = throttledWriter((done: number) => prisma.model.updateMany({ where: owned, data: { step: done } }), PROGRESS_EVERY_MS, ctx.log);
+        // Never backwards: a throttled write may land after the checkpoint write that followed it.
+        const progress = throttledWriter((done: number) => prisma.model.updateMany({ where: { ...owned, step: { lt: done } }, data: { step: done } }), PROGRESS_EVERY_MS, ctx.log);
         const result = await trainModel(config, {
           resume: model.checkpoint,
           signal,

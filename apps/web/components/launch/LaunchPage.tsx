@@ -6,17 +6,18 @@
  */
 import { mergeOverrides } from '@guidance-lab/experiments/merge';
 import { parseSpec, type SpecIssue, type SweepSpecInput } from '@guidance-lab/experiments/spec';
-import { useRouter, useSearchParams } from 'next/navigation';
+import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { planSweep, type PlanResult } from '../../app/launch/plan';
 import { gql, issuesFromApiError } from '../../lib/api';
 import { LAUNCH_PRESET, LAUNCH_SWEEP, PRESETS } from '../../lib/queries';
 import { formToSpec, issuesByField, issueText, parseOverrides, specToForm, type GridForm } from '../../lib/specForm';
 import type { Preset } from '../../lib/types';
-import { choiceParam, withParams } from '../../lib/urlState';
+import { choiceParam } from '../../lib/urlState';
 import { ApiErrorNotice } from '../ApiErrorNotice';
 import { useApi } from '../ApiProvider';
 import { usePoll } from '../usePoll';
+import { useUrlState } from '../useUrlState';
 import { CostPanel } from './CostPanel';
 import { Field } from './Field';
 import { GridBuilder } from './GridBuilder';
@@ -30,13 +31,12 @@ const STARTING_GRID: SweepSpecInput = {
 };
 
 export function LaunchPage() {
-  const params = useSearchParams();
+  const { params, set: go } = useUrlState();
   const router = useRouter();
   const { config } = useApi();
   const mode = choiceParam(params, 'mode', ['preset', 'grid'] as const, 'preset');
   const presetName = params.get('preset');
   const quick = params.get('quick') !== '0';
-  const go = (changes: Record<string, string | null>) => router.replace(`/launch${withParams(params, changes)}`, { scroll: false });
 
   const presets = usePoll<{ presets: Preset[] }>(PRESETS, {}, null);
   const names = useMemo(() => [...new Set(presets.data?.presets.map((p) => p.name) ?? [])], [presets.data]);

@@ -1,23 +1,23 @@
 'use client';
-/** One class row of a run's sample grid, cropped on the client (lib/crop.ts). */
+/** One class's samples from a run's sample grid, side by side, each cell cropped on the client (lib/crop.ts). */
 import { apiHref } from '../../lib/api';
-import { classRowCrop } from '../../lib/crop';
+import { cellCrop } from '../../lib/crop';
 import type { SampleGrid } from '../../lib/types';
 import { useApi } from '../ApiProvider';
 
-export function ClassRow({ grid, row, cell, samples, alt }: { grid: SampleGrid; row: number; cell: number; samples: number; alt: string }) {
+export function ClassRow({ grid, cls, cell, samples, alt }: { grid: SampleGrid; cls: number; cell: number; samples: number; alt: string }) {
   const { config } = useApi();
-  const crop = classRowCrop(grid, row, cell, Math.min(samples, grid.cols));
+  const src = apiHref(config, grid.url);
   return (
-    <span className="crop-box" style={{ display: 'block', position: 'relative', overflow: 'hidden', width: crop.width, height: crop.height }}>
-      <img
-        className="sample-grid"
-        src={apiHref(config, grid.url)}
-        alt={alt}
-        width={crop.imageWidth}
-        height={crop.imageHeight}
-        style={{ position: 'absolute', left: 0, top: crop.offsetY, maxWidth: 'none', imageRendering: 'pixelated' }}
-      />
+    <span className="class-row" role="img" aria-label={alt}>
+      {Array.from({ length: Math.min(samples, grid.cols) }, (_, j) => {
+        const c = cellCrop(grid, Math.min(cls, grid.rows - 1), j, cell);
+        return (
+          <span key={j} className="cell" style={{ width: c.size, height: c.size }}>
+            <img className="sample-grid" src={src} alt="" style={{ width: c.imageWidth, height: c.imageHeight, left: c.offsetX, top: c.offsetY }} />
+          </span>
+        );
+      })}
     </span>
   );
 }

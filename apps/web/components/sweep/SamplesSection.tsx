@@ -21,9 +21,9 @@ export interface SampleSelection {
   zoom: string | null;
 }
 
-const SHOWN = [4, 8, 16, 32];
-const CELL = 40;
-const ZOOM_CELL = 112;
+const SHOWN = [1, 2, 4, 8, 16, 32];
+/** CSS px of a sample: pixel-doubled small images (28 px digits → 56), big panels (toy2d's 160) shrunk to fit. */
+const cellPx = (grid: { cellSize: number }, zoom: boolean) => Math.min((zoom ? 4 : 2) * grid.cellSize, zoom ? 320 : 128);
 
 export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: SampleSelection; onChange(changes: Partial<SampleSelection>): void }) {
   const { config } = useApi();
@@ -106,7 +106,7 @@ export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: Samp
                         onClick={() => onChange({ zoom: run.id })}
                         aria-label={`Enlarge ${className(cls)} samples of ${row.label} at s = ${run.scale}`}
                       >
-                        <ClassRow grid={run.grid} row={Math.min(cls, run.grid.rows - 1)} cell={CELL} samples={sel.shown} alt={`${className(cls)}, ${row.label}, s = ${run.scale}`} />
+                        <ClassRow grid={run.grid} cls={cls} cell={cellPx(run.grid, false)} samples={sel.shown} alt={`${className(cls)}, ${row.label}, s = ${run.scale}`} />
                       </button>
                     ) : run ? (
                       <span className="pending">
@@ -125,9 +125,9 @@ export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: Samp
       <ZoomDialog run={zoomRun} cls={cls} className={className(cls)} onClose={() => onChange({ zoom: null })}>
         {zoomRun?.grid ? (
           <>
-            <ClassRow grid={zoomRun.grid} row={Math.min(cls, zoomRun.grid.rows - 1)} cell={ZOOM_CELL} samples={zoomRun.grid.cols} alt={`${className(cls)} samples, enlarged`} />
+            <ClassRow grid={zoomRun.grid} cls={cls} cell={cellPx(zoomRun.grid, true)} samples={zoomRun.grid.cols} alt={`${className(cls)} samples, enlarged`} />
             <h3>All classes</h3>
-            <img src={apiHref(config, zoomRun.grid.url)} alt="The whole sample grid: one row per class" style={{ imageRendering: 'pixelated', width: zoomRun.grid.cols * 32, maxWidth: 'none' }} />
+            <img className="whole-grid" src={apiHref(config, zoomRun.grid.url)} alt="The whole sample grid, every class" />
           </>
         ) : null}
       </ZoomDialog>

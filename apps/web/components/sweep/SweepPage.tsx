@@ -5,7 +5,7 @@
  * selection (axes, point, class, seed, compared series, zoom, sort) lives in the URL.
  */
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, apiHref } from '../../lib/api';
 import { elapsed, formatDate, formatDuration } from '../../lib/format';
@@ -14,13 +14,14 @@ import { SWEEP } from '../../lib/queries';
 import type { SortDir } from '../../lib/sort';
 import { curvesFromApi } from '../../lib/tradeoff';
 import type { SweepDetail } from '../../lib/types';
-import { choiceParam, intParam, withParams } from '../../lib/urlState';
+import { choiceParam, intParam } from '../../lib/urlState';
 import { ApiErrorNotice } from '../ApiErrorNotice';
 import { useApi } from '../ApiProvider';
 import { ProgressBar, StatusBadge } from '../Status';
 import { SweepActions } from '../SweepActions';
 import { useNow } from '../useNow';
 import { usePoll } from '../usePoll';
+import { useUrlState } from '../useUrlState';
 import { JobsSection } from './JobsSection';
 import { MetricMultiples } from './MetricMultiples';
 import { ResultsTable, SORT_KEYS } from './ResultsTable';
@@ -32,12 +33,10 @@ const LIVE_MS = 2000;
 const IDLE_MS = 15000;
 
 export function SweepPage({ id }: { id: string }) {
-  const params = useSearchParams();
+  const { params, set: go } = useUrlState();
   const router = useRouter();
-  const pathname = usePathname();
   const { config } = useApi();
   const now = useNow();
-  const go = (changes: Record<string, string | number | null>) => router.replace(`${pathname}${withParams(params, changes)}`, { scroll: false });
 
   // Poll fast while work is going on, slowly once the sweep has ended (a retry can restart it).
   const [live, setLive] = useState(true);
@@ -57,7 +56,7 @@ export function SweepPage({ id }: { id: string }) {
     seed: intParam(params, 'seed', 0),
     a: params.get('a'),
     b: params.get('b'),
-    shown: intParam(params, 'shown', 8),
+    shown: intParam(params, 'shown', 4),
     zoom: params.get('zoom'),
   };
 
@@ -116,7 +115,7 @@ export function SweepPage({ id }: { id: string }) {
       </nav>
       <TradeoffSection curves={curves} x={x} y={y} selected={point} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
       <MetricMultiples curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
-      <SamplesSection runs={sweep.runs} sel={samples} onChange={(changes) => go(changes as Record<string, string | number | null>)} />
+      <SamplesSection runs={sweep.runs} sel={samples} onChange={go} />
       <ResultsTable
         runs={sweep.runs}
         sort={sort}

@@ -1,6 +1,6 @@
 /**
  * The WebAssembly backend's set-up, kept in one small module: where its .wasm files live (real file
- * paths in Node), the gradient kernels it lacks, and non-copying Identity/Cast.
+ * paths in Node), the gradient kernels it lacks, non-copying Identity/Cast and fast transposed matmuls.
  * Thread count is left to tfjs (1 in Node 4.22).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { registerWasmAliasKernels } from './wasmAliasKernels';
 import { registerWasmConvGradients } from './wasmConvGradients';
+import { registerWasmMatMul } from './wasmMatMul';
 
 const require = createRequire(import.meta.url);
 
@@ -25,6 +26,7 @@ export function configureWasm(): void {
   setWasmPaths(wasmDistFolder());
   registerWasmConvGradients();
   registerWasmAliasKernels();
+  registerWasmMatMul();
   configured = true;
 }
 

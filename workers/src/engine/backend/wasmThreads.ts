@@ -100,7 +100,11 @@ async function createThreadedBackend(files: ThreadedFiles): Promise<BackendWasm>
     disposeData: module.cwrap('dispose_data', null, ['number']),
     dispose: module.cwrap('dispose', null, []),
   };
-  return new BackendWasm(module as never);
+  const backend = new BackendWasm(module as never);
+  // XNNPACK's pool threads now live for the backend's lifetime; unref'd, they no longer keep Node
+  // from exiting (Emscripten refs a worker while it runs a pthread, i.e. forever for a pool thread).
+  for (const worker of (module.PThread?.runningWorkers ?? []) as { unref?: () => void }[]) worker.unref?.();
+  return backend;
 }
 
 /**
@@ -175,4 +179,24 @@ let current: { options: string; result: WasmThreadsResult } | null = null;
 function remember(options: WasmThreadsOptions, result: WasmThreadsResult): WasmThreadsResult {
   current = { options: JSON.stringify(options), result };
   return result;
+}
+
+/** Heap the activations of one step may use: the wasm heap is 32-bit (4 GiB), less room for weights, optimiser state and fragmentation. */
+const HEAP_BUDGET_BYTES = 3 * 2 ** 30;
+/**
+ * Heap bytes per activation float, measured on the threaded build for the 32/64/64 U-Net: a
+ * training step took 22 MiB per sample for 13.4 MiB of forward activations (×1.65, rounded up to 2
+ * for headroom); a forward pass inside tf.tidy 9.4 MiB (×0.7, rounded up to 0.8), since tidy
+ * frees nothing before the pass ends.
+ */
+const BYTES_PER_ACTIVATION_FLOAT = { train: 4 * 2, infer: 4 * 0.8 } as const;
+
+/**
+ * The largest batch (samples per network call) whose step keeps the wasm heap safe, from the
+ * network's activation floats per sample (onnx/trace.ts activationFloatsPerSample). Classifier-free
+ * guidance calls the network on 2n samples, so it may sample at most half this per batch.
+ */
+export function wasmBatchCap(activationFloatsPerSample: number, mode: 'train' | 'infer'): number {
+  if (!(activationFloatsPerSample > 0)) throw new Error(`activationFloatsPerSample must be a positive number, got ${activationFloatsPerSample}`);
+  return Math.max(1, Math.floor(HEAP_BUDGET_BYTES / (activationFloatsPerSample * BYTES_PER_ACTIVATION_FLOAT[mode])));
 }

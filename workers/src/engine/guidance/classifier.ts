@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EpsFn, GuidanceRule, LogProbFn } from '../types';
 import { checkScale } from './checkScale';
+import { withModelLabel } from './modelLabel';
 
 /**
  * Classifier guidance (Dhariwal & Nichol 2021, Alg. 1 and 2): the ε-net's own ε, plus
@@ -10,13 +11,10 @@ import { checkScale } from './checkScale';
  */
 export function classifierGuidance(eps: EpsFn, logProb: LogProbFn, scale: number, modelLabel?: number): GuidanceRule {
   checkScale(scale);
-  if (modelLabel !== undefined && (!Number.isInteger(modelLabel) || modelLabel < 0)) {
-    throw new Error(`classifier guidance modelLabel must be a label index ≥ 0 (the null label K for an unconditional model), got ${modelLabel}`);
-  }
   return {
     name: 'classifier',
     scale,
-    eps: (x, t, y) => (modelLabel === undefined ? eps(x, t, y) : tf.tidy(() => eps(x, t, tf.fill([x.shape[0]], modelLabel, 'int32') as tf.Tensor1D))),
+    eps: withModelLabel(eps, modelLabel, 'classifier guidance'),
     // Summing the per-sample log-probs leaves each sample's gradient its own (samples are independent).
     gradient: (x, t, y) => tf.tidy(() => tf.mul(tf.grad((xi: tf.Tensor) => tf.sum(logProb(xi, t, y)))(x), scale)),
   };

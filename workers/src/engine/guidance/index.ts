@@ -15,7 +15,7 @@ export interface GuidanceOptions {
   nullLabel: number;
   /** The noise-aware classifier; required by 'classifier'. */
   logProb?: LogProbFn;
-  /** Classifier guidance only: the ε-net is unconditional, so it receives ∅ instead of y. */
+  /** None and classifier guidance: the ε-net is unconditional, so it receives ∅ instead of y. */
   unconditionalEps?: boolean;
 }
 
@@ -23,7 +23,7 @@ export interface GuidanceOptions {
 export function makeGuidance(name: GuidanceRule['name'], opts: GuidanceOptions): GuidanceRule {
   switch (name) {
     case 'none':
-      return noGuidance(opts.eps);
+      return noGuidance(opts.eps, opts.unconditionalEps ? opts.nullLabel : undefined);
     case 'classifier-free':
       return classifierFree(opts.eps, opts.scale, opts.nullLabel);
     case 'classifier':

@@ -1,9 +1,9 @@
 /** Class adherence: the fraction of samples the evaluator classifies as the class they were asked for. */
-import type { RowMatrix } from './linalg';
+import type { Rows } from './linalg';
 import { checkProbabilities } from './probabilities';
 
-export function adherence(probs: RowMatrix, requestedLabels: ArrayLike<number>): number {
-  checkProbabilities('adherence(probs)', probs);
+export function adherence(input: Rows, requestedLabels: ArrayLike<number>): number {
+  const probs = checkProbabilities('adherence(probs)', input);
   if (requestedLabels.length !== probs.rows) {
     throw new Error(`adherence: ${requestedLabels.length} requested labels for ${probs.rows} rows of probabilities`);
   }

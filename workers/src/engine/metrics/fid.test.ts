@@ -68,4 +68,10 @@ describe('frechetDistance', () => {
     expect(() => frechetDistance(fromArrays([[1], [NaN]]), fromArrays([[1], [2]]))).toThrow(/row 1, col 0 is NaN/);
     expect(() => fromArrays([[1, 2], [3]])).toThrow(/row 1 has 1 values, expected 2/);
   });
+
+  it('takes plain arrays (rows = samples) as well as row matrices', () => {
+    const a = [[0, 1], [2, 3], [4, 1], [1, 1]];
+    const b = [[1, 0], [3, 3], [5, 2], [0, 2]];
+    expect(frechetDistance(a, b)).toBe(frechetDistance(fromArrays(a), fromArrays(b)));
+  });
 });

@@ -4,7 +4,7 @@
  * Σ_r^½ Σ_g Σ_r^½ is symmetric PSD and similar to Σ_r Σ_g, so Tr((Σ_r Σ_g)^½) is the sum of the
  * square roots of its real eigenvalues — no complex sqrtm (torch-fidelity computes it the same way).
  */
-import { checkMatrix, meanAndCovariance, psdEigenvalues, type RowMatrix, sqrtPsd, symmetricMatrix } from './linalg';
+import { checkMatrix, meanAndCovariance, psdEigenvalues, type Rows, sqrtPsd, symmetricMatrix } from './linalg';
 
 /** A Gaussian fitted to n feature vectors: mean and d×d row-major covariance, float64. */
 export interface GaussianStats {
@@ -14,8 +14,8 @@ export interface GaussianStats {
 }
 
 /** Fits the Gaussian once, so a reference set's statistics can be stored and reused. */
-export function gaussianStats(features: RowMatrix): GaussianStats {
-  checkMatrix('gaussianStats(features)', features, 2);
+export function gaussianStats(input: Rows): GaussianStats {
+  const features = checkMatrix('gaussianStats(features)', input, 2);
   return { ...meanAndCovariance(features), n: features.rows };
 }
 
@@ -34,6 +34,6 @@ export function frechetFromStats(a: GaussianStats, b: GaussianStats): number {
   return meanTerm + sa.trace() + sb.trace() - 2 * traceSqrt;
 }
 
-export function frechetDistance(real: RowMatrix, gen: RowMatrix): number {
+export function frechetDistance(real: Rows, gen: Rows): number {
   return frechetFromStats(gaussianStats(real), gaussianStats(gen));
 }

@@ -3,11 +3,11 @@
  * the mean of p(y|x) over the split; computed on `splits` consecutive equal parts and reported as
  * mean ± (population) std over the splits, as the original improved-gan code does.
  */
-import type { RowMatrix } from './linalg';
+import type { Rows } from './linalg';
 import { checkProbabilities } from './probabilities';
 
-export function inceptionScore(probs: RowMatrix, splits = 10): { mean: number; std: number } {
-  checkProbabilities('inceptionScore(probs)', probs);
+export function inceptionScore(input: Rows, splits = 10): { mean: number; std: number } {
+  const probs = checkProbabilities('inceptionScore(probs)', input);
   if (!Number.isInteger(splits) || splits < 1 || splits > probs.rows) {
     throw new Error(`inceptionScore: splits must be a whole number from 1 to the number of samples (${probs.rows}), got ${splits}`);
   }

@@ -2,5 +2,5 @@ export { adherence } from './adherence';
 export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } from './fid';
 export { inceptionScore } from './inceptionScore';
 export { kernelInceptionDistance, type KidOptions } from './kid';
-export { fromArrays, type RowMatrix } from './linalg';
+export { fromArrays, type RowMatrix, type Rows } from './linalg';
 export { precisionRecall } from './precisionRecall';

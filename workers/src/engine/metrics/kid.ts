@@ -6,7 +6,7 @@
  */
 import { mulberry32 } from '../random';
 import { sampleIndices } from '../data/split';
-import { checkMatrix, type RowMatrix } from './linalg';
+import { checkMatrix, type RowMatrix, type Rows } from './linalg';
 
 export interface KidOptions {
   /** Number of random subsets (default 100). */
@@ -16,9 +16,9 @@ export interface KidOptions {
   seed?: number;
 }
 
-export function kernelInceptionDistance(real: RowMatrix, gen: RowMatrix, options: KidOptions = {}): { mean: number; std: number } {
-  checkMatrix('kernelInceptionDistance(real)', real, 2);
-  checkMatrix('kernelInceptionDistance(gen)', gen, 2);
+export function kernelInceptionDistance(realIn: Rows, genIn: Rows, options: KidOptions = {}): { mean: number; std: number } {
+  const real = checkMatrix('kernelInceptionDistance(real)', realIn, 2);
+  const gen = checkMatrix('kernelInceptionDistance(gen)', genIn, 2);
   if (real.cols !== gen.cols) throw new Error(`kernelInceptionDistance: feature dimensions differ (${real.cols} vs ${gen.cols})`);
   const maxSize = Math.min(real.rows, gen.rows);
   const { subsets = 100, subsetSize = Math.min(maxSize, 1000), seed = 0 } = options;

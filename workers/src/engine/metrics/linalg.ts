@@ -24,8 +24,15 @@ export function fromArrays(x: number[][]): RowMatrix {
   return { data, rows, cols };
 }
 
-/** Checks shape consistency, a minimum row count and finiteness; `name` appears in every error. */
-export function checkMatrix(name: string, m: RowMatrix, minRows = 1): void {
+/** What the public metric functions take: a RowMatrix, or plain arrays with one inner array per sample. */
+export type Rows = RowMatrix | number[][];
+
+/**
+ * Converts plain arrays, then checks shape consistency, a minimum row count and finiteness;
+ * `name` appears in every error.
+ */
+export function checkMatrix(name: string, input: Rows, minRows = 1): RowMatrix {
+  const m = Array.isArray(input) ? fromArrays(input) : input;
   if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.cols < 1) {
     throw new Error(`${name}: rows and cols must be whole numbers with cols ≥ 1, got ${m.rows}×${m.cols}`);
   }
@@ -36,6 +43,7 @@ export function checkMatrix(name: string, m: RowMatrix, minRows = 1): void {
   for (let i = 0; i < m.data.length; i++) {
     if (!Number.isFinite(m.data[i])) throw new Error(`${name}: value at row ${Math.floor(i / m.cols)}, col ${i % m.cols} is ${m.data[i]} (must be finite)`);
   }
+  return m;
 }
 
 /** Column means and the unbiased (n − 1) covariance, as numpy's `np.cov(rowvar=False)`. */

@@ -4,11 +4,11 @@
  * set. Precision = fraction of generated points inside the real manifold; recall = fraction of real
  * points inside the generated manifold.
  */
-import { checkMatrix, type RowMatrix } from './linalg';
+import { checkMatrix, type RowMatrix, type Rows } from './linalg';
 
-export function precisionRecall(real: RowMatrix, gen: RowMatrix, k = 3): { precision: number; recall: number } {
-  checkMatrix('precisionRecall(real)', real, 2);
-  checkMatrix('precisionRecall(gen)', gen, 2);
+export function precisionRecall(realIn: Rows, genIn: Rows, k = 3): { precision: number; recall: number } {
+  const real = checkMatrix('precisionRecall(real)', realIn, 2);
+  const gen = checkMatrix('precisionRecall(gen)', genIn, 2);
   if (real.cols !== gen.cols) throw new Error(`precisionRecall: feature dimensions differ (${real.cols} vs ${gen.cols})`);
   const maxK = Math.min(real.rows, gen.rows) - 1;
   if (!Number.isInteger(k) || k < 1 || k > maxK) throw new Error(`precisionRecall: k must be a whole number from 1 to ${maxK} (smaller set size − 1), got ${k}`);

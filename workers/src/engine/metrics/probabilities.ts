@@ -1,8 +1,8 @@
-import { checkMatrix, type RowMatrix } from './linalg';
+import { checkMatrix, type RowMatrix, type Rows } from './linalg';
 
 /** Checks that every row is a probability vector (non-negative, summing to 1 within 1e-3). */
-export function checkProbabilities(name: string, probs: RowMatrix): void {
-  checkMatrix(name, probs);
+export function checkProbabilities(name: string, input: Rows): RowMatrix {
+  const probs = checkMatrix(name, input);
   for (let i = 0; i < probs.rows; i++) {
     let sum = 0;
     for (let k = 0; k < probs.cols; k++) {
@@ -12,4 +12,5 @@ export function checkProbabilities(name: string, probs: RowMatrix): void {
     }
     if (Math.abs(sum - 1) > 1e-3) throw new Error(`${name}: row ${i} sums to ${sum}, must sum to 1 (softmax outputs)`);
   }
+  return probs;
 }

@@ -33,8 +33,8 @@ export function exportForward(name: string, inputs: GraphInput[], params: Params
   const paramIds = new Map<number, string>();
   for (const [n, t] of params) paramIds.set(t.id, n);
 
-  const { kernels, result } = traceKernels(forward);
-  const owned = new Set<tf.Tensor>();
+  const trace = traceKernels(forward);
+  const { kernels, result } = trace;
   try {
     const valueOf = (t: tf.Tensor): string => {
       const known = names.get(t.id);
@@ -49,7 +49,6 @@ export function exportForward(name: string, inputs: GraphInput[], params: Params
       return value;
     };
     for (const k of kernels) {
-      for (const t of [...Object.values(k.inputs), ...k.outputs]) if (!paramIds.has(t.id) && !inputs.some((i) => i.tensor === t)) owned.add(t);
       const ins: Record<string, string> = {};
       for (const [n, t] of Object.entries(k.inputs)) ins[n] = valueOf(t);
       const outs = translateKernel(k.kernelName, { g, in: ins, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs });
@@ -63,8 +62,7 @@ export function exportForward(name: string, inputs: GraphInput[], params: Params
     });
     return g.toModel(name, inputs.map((i) => info(i.name, i.tensor)), outputs);
   } finally {
-    for (const t of owned) t.dispose();
-    for (const t of Object.values(result)) if (!owned.has(t)) t.dispose();
+    trace.dispose();
   }
 }
 

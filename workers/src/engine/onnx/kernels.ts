@@ -106,6 +106,17 @@ const TABLE: Record<string, Translate> = {
     const y = g.op('Resize', [x, '', '', g.int64s([n, c, h, w])], { coordinate_transformation_mode: { text: 'asymmetric' }, mode: { text: 'nearest' }, nearest_mode: { text: 'floor' } });
     return [g.op('Transpose', [y], { perm: NCHW_TO_NHWC })];
   },
+  SplitV: ({ g, in: inp, tensors, outputs, attrs }) => {
+    const axis = normAxis(attrs.axis as number, tensors.x.rank);
+    const sizes = g.int64s(outputs.map((o) => o.shape[axis]));
+    return g.node('Split', [inp.x, sizes], { axis }, outputs.map(() => g.fresh('split')));
+  },
+  AvgPool: ({ g, in: inp, attrs }) => {
+    if (attrs.pad !== 'valid') throw new Error(`ONNX export: AvgPool pad '${String(attrs.pad)}' is not supported (valid only)`);
+    const x = g.op('Transpose', [inp.x], { perm: NHWC_TO_NCHW });
+    const y = g.op('AveragePool', [x], { kernel_shape: pair(attrs.filterSize), strides: pair(attrs.strides) });
+    return [g.op('Transpose', [y], { perm: NCHW_TO_NHWC })];
+  },
   PadV2: ({ g, in: inp, tensors, attrs }) => {
     const p = attrs.paddings as [number, number][];
     const value = g.constant('pad_value', 'float32', [], Float32Array.of(attrs.constantValue as number));

@@ -17,19 +17,25 @@ export interface TracedKernel {
 export interface Trace<T> {
   kernels: TracedKernel[];
   result: T;
+  /** Disposes every tensor the forward pass created (not the parameters or inputs that existed before). */
+  dispose(): void;
 }
 
 type RunKernel = (kernelName: string, inputs: tf.NamedTensorMap, attrs?: tf.NamedAttrMap) => tf.Tensor | tf.Tensor[];
 
 /**
  * Runs `forward` once, eagerly, recording its kernels. Tensors the record refers to stay alive (they
- * are kept), so the caller must dispose them with `disposeTrace` after reading what it needs.
+ * are kept), so the caller must call `dispose()` after reading what it needs.
  */
 export function traceKernels<T extends tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>>(forward: () => T): Trace<T> {
   const engine = tf.engine() as unknown as { runKernel: RunKernel };
   const original = engine.runKernel;
   const kernels: TracedKernel[] = [];
   let depth = 0;
+  // Tensor ids increase monotonically: anything with a larger id than this marker is the trace's own.
+  const marker = tf.scalar(0);
+  const firstOwnId = marker.id + 1;
+  marker.dispose();
   engine.runKernel = function (this: unknown, kernelName, inputs, attrs = {}) {
     depth++;
     try {
@@ -44,9 +50,27 @@ export function traceKernels<T extends tf.Tensor | tf.Tensor[] | Record<string, 
       depth--;
     }
   };
+  let result: T;
   try {
-    return { kernels, result: forward() };
+    result = forward();
   } finally {
     engine.runKernel = original;
   }
+  const dispose = () => {
+    const returned = result instanceof tf.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
+    const all = new Set<tf.Tensor>([...kernels.flatMap((k) => [...Object.values(k.inputs), ...k.outputs]), ...returned]);
+    for (const t of all) if (t.id >= firstOwnId) t.dispose();
+  };
+  return { kernels, result, dispose };
+}
+
+/**
+ * Floats a forward pass materialises per sample (every kernel output, traced at batch 1): the
+ * network's activation footprint, which sizes its batches against the 4 GiB wasm heap.
+ */
+export function activationFloatsPerSample(forwardOne: () => tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>): number {
+  const trace = traceKernels(forwardOne);
+  const floats = trace.kernels.reduce((sum, k) => sum + k.outputs.reduce((a, o) => a + o.size, 0), 0);
+  trace.dispose();
+  return floats;
 }

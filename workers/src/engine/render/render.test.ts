@@ -38,15 +38,15 @@ describe('scatterGrid', () => {
     const reference = Float32Array.from([0, 0]);
     const bytes = scatterGrid(points, labels, 2, { reference, extent: [-1, 1], panelSize: 100 });
     const png = decode(bytes);
-    expect([png.width, png.height]).toEqual([2 * 101 + 1, 102]);
+    expect([png.width, png.height]).toEqual([102, 2 * 101 + 1]); // one class per row
     // (−0.5, 0.5) → column 25, row 100 − 1 − 75 = 24 in panel 0 (offset 1, 1).
     expect(pixel(png, 1 + 25, 1 + 24)).toEqual([31, 119, 180]);
     expect(pixel(png, 1 + 25, 1 + 74)).toEqual([255, 255, 255]); // class 1's point is not in panel 0
-    expect(pixel(png, 102 + 75, 1 + 74)).toEqual([255, 127, 14]);
+    expect(pixel(png, 1 + 75, 102 + 74)).toEqual([255, 127, 14]);
     // The reference point at (0, 0) is faint grey in both panels.
     const faint = Math.round(255 * 0.75 + 170 * 0.25);
     expect(pixel(png, 1 + 50, 1 + 49)).toEqual([faint, faint, faint]);
-    expect(pixel(png, 102 + 50, 1 + 49)).toEqual([faint, faint, faint]);
+    expect(pixel(png, 1 + 50, 102 + 49)).toEqual([faint, faint, faint]);
     expect(Buffer.from(scatterGrid(points, labels, 2, { reference, extent: [-1, 1], panelSize: 100 })).equals(Buffer.from(bytes))).toBe(true);
   });
 

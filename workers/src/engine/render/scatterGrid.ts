@@ -1,5 +1,5 @@
 /**
- * 2-D samples → one PNG: a square panel per class in a row, each drawing that class's samples
+ * 2-D samples → one PNG: a square panel per class, one class per row, each drawing that class's samples
  * (2×2 dots in the class colour) over all the real data drawn faintly, on a shared extent.
  */
 import { Canvas, type Rgb } from './canvas';
@@ -34,7 +34,8 @@ export function scatterGrid(points: Float32Array, labels: Int32Array, classes: n
   const [lo, hi] = options.extent ?? defaultExtent(points, reference);
   if (!(hi > lo)) throw new Error(`scatterGrid: extent must be [min, max] with max > min, got [${lo}, ${hi}]`);
 
-  const canvas = new Canvas(classes * (panelSize + 1) + 1, panelSize + 2, SEPARATOR);
+  // One panel per class, stacked so that rows = classes like the image grids.
+  const canvas = new Canvas(panelSize + 2, classes * (panelSize + 1) + 1, SEPARATOR);
   // Data y grows upwards, pixel rows downwards.
   const toPixel = (v: number, flip: boolean) => {
     const p = Math.floor(((v - lo) / (hi - lo)) * panelSize);
@@ -43,17 +44,17 @@ export function scatterGrid(points: Float32Array, labels: Int32Array, classes: n
   const dot = (panel: number, x: number, y: number, color: Rgb, alpha: number) => {
     const px = toPixel(x, false);
     const py = toPixel(y, true);
-    const left = 1 + panel * (panelSize + 1);
+    const top = 1 + panel * (panelSize + 1);
     for (let dy = 0; dy < 2; dy++) {
       for (let dx = 0; dx < 2; dx++) {
         const i = px + dx;
         const j = py + dy;
-        if (i >= 0 && i < panelSize && j >= 0 && j < panelSize) canvas.blend(left + i, 1 + j, color, alpha);
+        if (i >= 0 && i < panelSize && j >= 0 && j < panelSize) canvas.blend(1 + i, top + j, color, alpha);
       }
     }
   };
   for (let c = 0; c < classes; c++) {
-    canvas.fillRect(1 + c * (panelSize + 1), 1, panelSize, panelSize, WHITE);
+    canvas.fillRect(1, 1 + c * (panelSize + 1), panelSize, panelSize, WHITE);
     for (let i = 0; i < reference.length; i += 2) dot(c, reference[i], reference[i + 1], FAINT, 0.25);
   }
   labels.forEach((l, i) => dot(l, points[2 * i], points[2 * i + 1], PALETTE[l % PALETTE.length], 1));
