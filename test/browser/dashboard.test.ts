@@ -21,6 +21,7 @@ const TINY_EXTRA = {
   dataset: { modesPerClass: 2, testSize: 300, seed: 1 },
   model: { hidden: 32, depth: 2 },
   training: { batchSize: 64, learningRate: 2e-3, emaDecay: 0.99, checkpointEvery: 50 },
+  classifier: { hidden: 32, depth: 2, batchSize: 64, learningRate: 3e-3 },
   evaluator: { hidden: 32, depth: 2, batchSize: 64, learningRate: 3e-3 },
 };
 
@@ -69,7 +70,6 @@ describe('dashboard', () => {
     await field(page, 'Dataset').selectOption('toy2d');
     await field(page, 'Classes K').fill('3');
     await field(page, 'Training points').fill('600');
-    await page.getByLabel('Classifier guidance (Dhariwal & Nichol)').uncheck();
     await page.getByLabel('None (baseline)').check();
     await field(page, 'p_uncond values').fill('0.2');
     await field(page, 'Seeds').fill('0');
@@ -78,6 +78,7 @@ describe('dashboard', () => {
     await field(page, 'Sampler steps S').fill('10');
     await field(page, 'Training timesteps T').fill('100');
     await field(page, 'ε-net training steps').fill('200');
+    await field(page, 'Noise-aware classifier training steps').fill('150');
     await field(page, 'Evaluator training steps').fill('150');
     await field(page, 'Advanced: JSON merged over the spec').fill(JSON.stringify(TINY_EXTRA));
 
@@ -91,15 +92,16 @@ describe('dashboard', () => {
     // A grid over the API's run limit: only the API knows the limit; its error shows on the form.
     await field(page, 'Guidance scales s').fill(Array.from({ length: 64 }, (_, i) => i).join(', '));
     await field(page, 'p_uncond values').fill('0.1, 0.2, 0.3, 0.4');
-    await expect.poll(() => page.getByTestId('plan-runs').textContent(), { timeout: 30_000 }).toBe(String(64 * 4 + 4));
+    await expect.poll(() => page.getByTestId('plan-runs').textContent(), { timeout: 30_000 }).toBe(String(64 * 4 + 64 + 4));
     await page.getByRole('button', { name: 'Launch sweep' }).click();
     await expect.poll(() => page.locator('#form-error').textContent(), { timeout: 30_000 }).toContain('GUIDANCE_MAX_RUNS');
 
-    // The tiny grid: CFG at s = 1 and 3 plus the unguided baseline, one ε-net and the evaluator.
-    await field(page, 'Guidance scales s').fill('1, 3');
+    // The tiny grid: classifier-free and classifier guidance at s = 0, 1, 3 plus the unguided baseline;
+    // ε-nets at p_uncond 0.2 and 1, the noise-aware classifier and the evaluator.
+    await field(page, 'Guidance scales s').fill('0, 1, 3');
     await field(page, 'p_uncond values').fill('0.2');
-    await expect.poll(() => page.getByTestId('plan-runs').textContent(), { timeout: 30_000 }).toBe('3');
-    expect(await page.getByTestId('plan-models').textContent()).toBe('2');
+    await expect.poll(() => page.getByTestId('plan-runs').textContent(), { timeout: 30_000 }).toBe('7');
+    expect(await page.getByTestId('plan-models').textContent()).toBe('4');
     await page.getByRole('button', { name: 'Launch sweep' }).click();
     await page.waitForURL(/\/sweeps\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     const sweepUrl = page.url();
@@ -117,28 +119,28 @@ describe('dashboard', () => {
     expect(status, worker!.output()).toBe('succeeded');
 
     const { sweep } = await stack!.gql<{ sweep: { counts: { total: number; succeeded: number } } }>('query($id: ID!) { sweep(id: $id) { counts { total succeeded } } }', { id: sweepId });
-    expect(sweep.counts).toEqual({ total: 3, succeeded: 3 });
+    expect(sweep.counts).toEqual({ total: 7, succeeded: 7 });
     // One trade-off point per grid point (one seed), all scored.
     await expect.poll(() => page.locator('[data-testid="tradeoff-chart"] .tradeoff-point').count(), { timeout: 30_000 }).toBe(sweep.counts.total);
-    expect(await page.locator('#results-title + p + .scroll tbody tr').count()).toBe(3);
+    expect(await page.locator('#results-title + p + .scroll tbody tr').count()).toBe(7);
 
-    // Samples: classifier-free on top, the unguided baseline beneath; every grid image loads.
-    await page.getByLabel('Compare with').selectOption({ label: 'no guidance, p_uncond 0.2' });
+    // Samples: classifier-free on top, classifier guidance beneath, at every scale; every grid image loads.
+    await page.getByLabel('Compare with').selectOption({ label: 'classifier guidance, p_uncond 1' });
     await page.getByLabel('Class', { exact: true }).selectOption({ index: 1 });
-    await page.waitForFunction(allLoaded('.samples img.sample-grid', 3), undefined, { timeout: 30_000 });
+    await page.waitForFunction(allLoaded('.samples img.sample-grid', 6), undefined, { timeout: 30_000 });
 
     // Select a point from the table; the URL now reopens the same view.
     await page.locator('#results-title + p + .scroll tbody tr').first().getByRole('button', { name: /^Select/ }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('point'), { timeout: 10_000 }).toBeTruthy();
     const deepLink = page.url();
-    expect(new URL(deepLink).searchParams.get('b')).toBe('none:0.2');
+    expect(new URL(deepLink).searchParams.get('b')).toBe('classifier:1');
     expect(new URL(deepLink).searchParams.get('cls')).toBe('1');
     const reopened = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     await reopened.goto(deepLink);
-    await expect.poll(() => reopened.getByLabel('Compare with').inputValue(), { timeout: 30_000 }).toBe('none:0.2');
+    await expect.poll(() => reopened.getByLabel('Compare with').inputValue(), { timeout: 30_000 }).toBe('classifier:1');
     expect(await reopened.getByLabel('Class', { exact: true }).inputValue()).toBe('1');
     await expect.poll(() => reopened.locator('aside.point-detail').textContent(), { timeout: 30_000 }).toMatch(/FID/);
-    await reopened.waitForFunction(allLoaded('.samples img.sample-grid', 3), undefined, { timeout: 30_000 });
+    await reopened.waitForFunction(allLoaded('.samples img.sample-grid', 6), undefined, { timeout: 30_000 });
     await reopened.waitForFunction(allLoaded('aside.point-detail img', 1), undefined, { timeout: 30_000 });
 
     mkdirSync('test-artifacts', { recursive: true });

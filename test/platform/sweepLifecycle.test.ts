@@ -52,52 +52,61 @@ afterAll(async () => {
 });
 
 describe('a sweep through the platform', () => {
-  // Two ε-nets (p_uncond 0.2 and 0.5) and one evaluator; 2 unguided + 4 classifier-free runs.
-  const specA = tinySpec({ name: 'lifecycle A', pUncond: [0.2, 0.5] });
+  // Three ε-nets (p_uncond 0.2, 0.5, and 1 for classifier guidance), a noisy classifier and an
+  // evaluator; 2 unguided + 4 classifier-free + 2 classifier-guided runs.
+  const specA = tinySpec({
+    name: 'lifecycle A',
+    guidance: ['none', 'classifier-free', 'classifier'],
+    pUncond: [0.2, 0.5],
+    classifier: { hidden: 32, depth: 2, steps: 150, batchSize: 64, learningRate: 3e-3 },
+  });
   let sweepA = '';
 
   test('a real worker completes a sweep launched over HTTP, and what the API serves is what the pipeline computes', async () => {
     sweepA = await launch(stack, specA);
     await waitForSweep(stack, sweepA, 'succeeded');
     const sweep = await servedSweep(stack, sweepA);
-    expect(sweep.runs).toHaveLength(6);
-    expect(sweep.models.map((m) => m.kind).sort()).toEqual(['eps', 'eps', 'evaluator']);
+    expect(sweep.runs).toHaveLength(8);
+    expect(sweep.models.map((m) => m.kind).sort()).toEqual(['eps', 'eps', 'eps', 'evaluator', 'noisy_classifier']);
     // Every job ran once in effect: one attempt each, one metric row per score, one grid per run.
     expect(sweep.models.every((m) => m.status === 'succeeded' && m.attempts === 1)).toBe(true);
     expect(sweep.runs.every((r) => r.status === 'succeeded' && r.attempts === 1)).toBe(true);
     const runIds = sweep.runs.map((r) => r.id);
-    expect(await stack.prisma.metric.count({ where: { runId: { in: runIds } } })).toBe(6 * METRICS.length);
-    expect(await stack.prisma.sampleGrid.count({ where: { runId: { in: runIds } } })).toBe(6);
+    expect(await stack.prisma.metric.count({ where: { runId: { in: runIds } } })).toBe(8 * METRICS.length);
+    expect(await stack.prisma.sampleGrid.count({ where: { runId: { in: runIds } } })).toBe(8);
 
-    // Recompute one grid point from the stored checkpoints with the same pipeline: the metrics the
-    // API serves and the PNG it serves are exactly what that computation gives.
-    const run = sweep.runs.find((r) => r.guidance === 'classifier-free' && r.scale === 3 && r.pUncond === 0.2)!;
-    const row = await stack.prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { epsModel: true, evaluatorModel: true } });
+    // Recompute two grid points from the stored checkpoints with the same pipeline: the metrics the
+    // API serves and the PNGs it serves are exactly what that computation gives.
     const spec = parseSpec(specA);
     await initBackend();
-    const expected = await sampleAndScore(
-      { guidance: 'classifier-free', pUncond: 0.2, scale: 3, seed: 0, sampler: spec.sampler, samplesPerClass: spec.samplesPerClass },
-      { dataset: spec.dataset, schedule: spec.schedule },
-      { eps: row.epsModel.checkpoint!, classifier: null, evaluator: row.evaluatorModel.checkpoint! },
-    );
-    for (const name of METRICS) expect(run.metrics[name]).toBe(expected.metrics[name]);
-    expect(run.metrics.isStd).toBe(expected.metrics.isStd);
-    expect(row.n).toBe(expected.n);
+    for (const guidance of ['classifier-free', 'classifier']) {
+      const run = sweep.runs.find((r) => r.guidance === guidance && r.scale === 3 && r.pUncond !== 0.5)!;
+      const row = await stack.prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { epsModel: true, classifierModel: true, evaluatorModel: true } });
+      const expected = await sampleAndScore(
+        { guidance: guidance as 'classifier-free' | 'classifier', pUncond: row.pUncond, scale: 3, seed: 0, sampler: spec.sampler, samplesPerClass: spec.samplesPerClass },
+        { dataset: spec.dataset, schedule: spec.schedule },
+        { eps: row.epsModel.checkpoint!, classifier: row.classifierModel?.checkpoint ?? null, evaluator: row.evaluatorModel.checkpoint! },
+      );
+      for (const name of METRICS) expect(run.metrics[name]).toBe(expected.metrics[name]);
+      expect(run.metrics.isStd).toBe(expected.metrics.isStd);
+      expect(row.n).toBe(expected.n);
 
-    const response = await fetch(`${stack.origin}/grids/${run.id}.png`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('image/png');
-    const png = new Uint8Array(await response.arrayBuffer());
-    expect(Buffer.from(png).equals(Buffer.from(expected.grid.png))).toBe(true);
-    const image = PNG.sync.read(Buffer.from(png));
-    expect(image.width).toBeGreaterThan(0);
-    expect(image.height).toBeGreaterThan(0);
-    expect(run.grid).toMatchObject({ rows: expected.grid.rows, cols: expected.grid.cols, cellSize: expected.grid.cellSize });
+      const response = await fetch(`${stack.origin}/grids/${run.id}.png`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('image/png');
+      const png = Buffer.from(await response.arrayBuffer());
+      expect(png.equals(Buffer.from(expected.grid.png))).toBe(true);
+      const image = PNG.sync.read(png);
+      expect(image.width).toBeGreaterThan(0);
+      expect(image.height).toBeGreaterThan(0);
+      expect(run.grid).toMatchObject({ rows: expected.grid.rows, cols: expected.grid.cols, cellSize: expected.grid.cellSize });
+    }
   });
 
   test('a second sweep reuses the trained models; a run that fails for a real reason fails alone, and retry-failed re-runs only it', async () => {
-    const models = await stack.prisma.model.findMany({ orderBy: { key: 'asc' } });
-    const eps05 = models.find((m) => m.kind === 'eps' && (m.config as { pUncond?: number }).pUncond === 0.5)!;
+    const pUncondOf = (config: unknown) => (config as { pUncond?: number }).pUncond;
+    const models = (await stack.prisma.model.findMany()).filter((m) => m.kind === 'evaluator' || [0.2, 0.5].includes(pUncondOf(m.config)!));
+    const eps05 = models.find((m) => pUncondOf(m.config) === 0.5)!;
     const goodCheckpoint = eps05.checkpoint!;
     // A corrupted checkpoint: loading it fails inside the pipeline, on every attempt.
     await stack.prisma.model.update({ where: { id: eps05.id }, data: { checkpoint: new Uint8Array(goodCheckpoint.subarray(0, 64)) } });

@@ -34,8 +34,11 @@ async function queuedJobCount(): Promise<number> {
 }
 
 describe('worker processes', () => {
+  let survivor: WorkerChild;
+
   test('two workers on one sweep: every model is trained once and every run scored once', async () => {
     const [a, b] = await Promise.all([startWorker(), startWorker()]);
+    survivor = a;
     const id = await launch(stack, tinySpec({ name: 'two workers', dataset: toy(3), pUncond: [0.2, 0.5] }));
     await waitForSweep(stack, id, 'succeeded');
 
@@ -49,17 +52,18 @@ describe('worker processes', () => {
     // Who did what, for the log (which worker wins a job is not deterministic).
     const ids = [await a.id(), await b.id()];
     console.log(ids.map((w) => `${w}: ${models.filter((m) => m.workerId === w).length} models, ${runs.filter((r) => r.workerId === w).length} runs`).join('; '));
-    await Promise.all([a.stop(), b.stop()]);
+    await b.stop();
   });
 
   test('a worker SIGKILLed mid-training: another worker resumes from its checkpoint and the sweep completes, nothing lost or repeated', async () => {
     const spec = tinySpec({
       name: 'killed worker',
       dataset: toy(4),
-      training: { steps: 500, batchSize: 64, learningRate: 2e-3, emaDecay: 0.99, checkpointEvery: 50 },
+      training: { steps: 300, batchSize: 64, learningRate: 2e-3, emaDecay: 0.99, checkpointEvery: 30 },
       guidance: ['none'],
     });
-    const victim = await startWorker();
+    // The survivor of the previous test is now the only worker: it takes the training.
+    const victim = survivor;
     const victimId = await victim.id();
     const id = await launch(stack, spec);
 
@@ -73,7 +77,7 @@ describe('worker processes', () => {
     expect(atDeath.status).toBe('running');
     expect(atDeath.workerId).toBe(victimId);
     expect(atDeath.checkpointStep).toBeGreaterThan(0);
-    expect(atDeath.checkpointStep).toBeLessThan(500);
+    expect(atDeath.checkpointStep).toBeLessThan(300);
 
     // A new worker finds the victim's heartbeat stale, unlocks its job and resumes the training.
     const rescuer = await startWorker();
@@ -83,9 +87,9 @@ describe('worker processes', () => {
     expect(await stack.prisma.worker.findUnique({ where: { id: victimId } })).toBeNull();
 
     const model = await stack.prisma.model.findUniqueOrThrow({ where: { id: eps.id } });
-    expect(model).toMatchObject({ status: 'succeeded', attempts: 2, step: 500, checkpointStep: 500, workerId: await rescuer.id() });
+    expect(model).toMatchObject({ status: 'succeeded', attempts: 2, step: 300, checkpointStep: 300, workerId: await rescuer.id() });
     const steps = (model.curve as { step: number }[]).map((p) => p.step);
-    expect(steps.at(-1)).toBe(500);
+    expect(steps.at(-1)).toBe(300);
     expect(steps.every((s, i) => i === 0 || s > steps[i - 1])).toBe(true);
     const runs = await stack.prisma.run.findMany({ where: { sweepId: id }, include: { _count: { select: { metrics: true } } } });
     expect(runs.map((r) => [r.status, r.attempts, r._count.metrics])).toEqual([['succeeded', 1, 6]]);
@@ -97,5 +101,36 @@ describe('worker processes', () => {
     const uninterrupted = await trainModel(model.config as unknown as ModelConfig);
     expect(model.weightsHash).toBe(uninterrupted.weightsHash);
     expect(model.curve).toEqual(uninterrupted.curve);
+    survivor = rescuer;
+  });
+
+  test('a worker stopped with SIGTERM mid-training puts its job back without using up an attempt; the next worker resumes it', async () => {
+    // Seed 1 on the previous dataset: a new ε-net, the evaluator is reused.
+    const spec = tinySpec({
+      name: 'stopped worker',
+      dataset: toy(4),
+      seeds: [1],
+      training: { steps: 300, batchSize: 64, learningRate: 2e-3, emaDecay: 0.99, checkpointEvery: 30 },
+      guidance: ['none'],
+    });
+    const id = await launch(stack, spec);
+    const eps = await waitFor('a stored checkpoint of the ε-net', async () => {
+      const model = await stack.prisma.model.findFirst({ where: { kind: 'eps', sweeps: { some: { sweepId: id } } }, select: { id: true, checkpointStep: true } });
+      return model && model.checkpointStep > 0 && model;
+    });
+    await survivor.stop();
+    console.log(survivor.output().slice(-3000));
+    expect(survivor.output()).toContain('interrupted by shutdown, queued again');
+    const atStop = await stack.prisma.model.findUniqueOrThrow({ where: { id: eps.id } });
+    expect(atStop).toMatchObject({ status: 'queued', workerId: null, attempts: 1 });
+    const [job] = await stack.prisma.$queryRaw<{ attempts: number; locked_by: string | null }[]>`
+      SELECT attempts, locked_by FROM graphile_worker.jobs WHERE key = ${`train:${eps.id}`}`;
+    expect(job).toEqual({ attempts: 0, locked_by: null });
+
+    const next = await startWorker();
+    await waitForSweep(stack, id, 'succeeded');
+    expect(next.output()).toContain(`resuming from checkpoint at step ${atStop.checkpointStep}`);
+    expect(await stack.prisma.model.findUniqueOrThrow({ where: { id: eps.id } })).toMatchObject({ status: 'succeeded', attempts: 2, step: 300 });
+    expect(await queuedJobCount()).toBe(0);
   });
 });

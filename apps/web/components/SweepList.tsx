@@ -105,7 +105,9 @@ export function SweepList() {
       ) : null}
       {data ? (
         <p className="actions">
-          <span className="muted">{data.sweeps.totalCount} sweeps</span>
+          <span className="muted">
+            {data.sweeps.totalCount} sweep{data.sweeps.totalCount === 1 ? '' : 's'}
+          </span>
           {after ? (
             <button type="button" onClick={() => go({ after: null })}>
               Newest

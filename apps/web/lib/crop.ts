@@ -12,7 +12,7 @@ export interface GridMeta {
 }
 
 /** Separator width around every cell, in PNG pixels. */
-export const SEPARATOR = 1;
+const SEPARATOR = 1;
 
 export interface CellCrop {
   /** The visible square box, CSS px. */

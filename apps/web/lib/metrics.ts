@@ -12,14 +12,10 @@ export const METRICS = [
 ] as const;
 
 export type MetricKey = (typeof METRICS)[number]['key'];
-export type MetricDef = (typeof METRICS)[number];
+type MetricDef = (typeof METRICS)[number];
 export type MetricValues = Partial<Record<MetricKey, number | null>>;
 
 const BY_KEY = new Map<string, MetricDef>(METRICS.map((m) => [m.key, m]));
-
-export function isMetricKey(key: string): key is MetricKey {
-  return BY_KEY.has(key);
-}
 
 export function metricDef(key: MetricKey): MetricDef {
   return BY_KEY.get(key)!;

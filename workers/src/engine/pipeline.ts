@@ -144,6 +144,18 @@ function referenceFor(evaluator: ReturnType<typeof loadEvaluator>, dataset: Data
   return ref;
 }
 
+/**
+ * Rows reordered so that classes interleave (sample j of every class, then j + 1, …). Samples are
+ * drawn class by class, and IS's 10 splits must each see every class or p(y) collapses per split.
+ */
+function interleaveClasses(m: RowMatrix, classes: number, perClass: number): RowMatrix {
+  const data = new Float32Array(m.data.length);
+  for (let c = 0; c < classes; c++) {
+    for (let j = 0; j < perClass; j++) data.set(m.data.subarray((c * perClass + j) * m.cols, (c * perClass + j + 1) * m.cols), (j * classes + c) * m.cols);
+  }
+  return { data, rows: m.rows, cols: m.cols };
+}
+
 /** The first GRID_COLUMNS samples of every class, class by class. */
 function gridRows(x: Float32Array, dim: number, classes: number, perClass: number, cols: number): Float32Array {
   const out = new Float32Array(classes * cols * dim);
@@ -209,7 +221,7 @@ export async function sampleAndScore(
     opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
     const ref = referenceFor(evaluator, setup.dataset, data.test);
     const gen = evaluate(evaluator, x, shape);
-    const is = inceptionScore(gen.probs, 10);
+    const is = inceptionScore(interleaveClasses(gen.probs, classes, point.samplesPerClass), 10);
     const kid = kernelInceptionDistance(ref.features, gen.features, { seed: point.seed });
     const pr = precisionRecall(ref.features, gen.features, 3);
     const metrics: Metrics = {

@@ -43,19 +43,19 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
   return async (payload, helpers) => {
     const runId = payloadId(payload, 'runId');
     const { prisma } = ctx;
-    const run = await prisma.run.findUnique({ where: { id: runId }, include: { sweep: true, _count: { select: { metrics: true } } } });
+    const run = await prisma.run.findUnique({ where: { id: runId }, include: { sweep: true } });
     if (!run) return ctx.log(`run ${runId}: no longer exists`);
     const label = `run:${runId}`;
-    if (run.status === 'succeeded' || run._count.metrics > 0) return ctx.log(`${label}: already scored`);
-    if (run.sweep.status === 'cancelled' || run.status === 'cancelled') return ctx.log(`${label}: sweep cancelled`);
+    if (run.sweep.status === 'cancelled') return ctx.log(`${label}: sweep cancelled`);
 
     const startedAt = new Date();
-    // Claim the row; a run already running belongs to a live worker (dead ones are reclaimed to queued).
+    // Claim the row. Only queued work runs: a running run belongs to a live worker (a dead one's is
+    // reclaimed to queued), and a failed one waits for retryFailed.
     const claim = await prisma.run.updateMany({
-      where: { id: runId, status: { in: ['queued', 'failed'] } },
+      where: { id: runId, status: 'queued' },
       data: { status: 'running', attempts: { increment: 1 }, workerId: ctx.workerId, startedAt, finishedAt: null, error: null, phase: 'loading', progress: 0 },
     });
-    if (claim.count === 0) return ctx.log(`${label}: already running on another worker`);
+    if (claim.count === 0) return ctx.log(`${label}: not queued (${run.status}); nothing to do`);
     await markSweepsStarted(prisma, [run.sweepId]);
     // Ours while it carries our id: the API may mark it cancelled meanwhile; a reclaim clears the id.
     const owned = { id: runId, workerId: ctx.workerId };

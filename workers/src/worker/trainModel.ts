@@ -44,12 +44,13 @@ export function trainModelTask(ctx: WorkerContext): Task {
 
     const config = model.config as unknown as ModelConfig;
     const totalSteps = plannedSteps(config);
-    // Claim the row; a model already running belongs to a live worker (dead ones are reclaimed to queued).
+    // Claim the row. Only queued work runs: a running model belongs to a live worker (a dead one's
+    // is reclaimed to queued), and failed or cancelled ones wait for retryFailed or a new launch.
     const claim = await prisma.model.updateMany({
-      where: { id: modelId, status: { in: ['queued', 'failed', 'cancelled'] } },
+      where: { id: modelId, status: 'queued' },
       data: { status: 'running', attempts: { increment: 1 }, workerId: ctx.workerId, startedAt: new Date(), finishedAt: null, error: null, totalSteps },
     });
-    if (claim.count === 0) return ctx.log(`${label}: already running on another worker`);
+    if (claim.count === 0) return ctx.log(`${label}: not queued (${model.status}); nothing to do`);
     await markSweepsStarted(prisma, sweepIds);
 
     // Ours while it carries our id: the API may mark it cancelled meanwhile; a reclaim clears the id.

@@ -1,0 +1,101 @@
+/**
+ * Reclaiming a dead worker's jobs, on a real PostgreSQL with graphile-worker's real queue. The
+ * end-to-end test kills a worker mid-training; this one covers the cases it cannot reach on cue:
+ * a job that still has attempts goes back to the queue, one that died on its last attempt fails.
+ */
+import { createPrisma, runJobKey, startTestDatabase, TASK_SAMPLE, TASK_TRAIN, trainJobKey, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
+import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { reclaimDeadWorkers } from './reclaimDeadWorkers';
+import { readSettings } from './settings';
+import type { WorkerContext } from './types';
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let utils: WorkerUtils;
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  prisma = createPrisma(db.url);
+  utils = await makeWorkerUtils({ connectionString: db.url });
+  await utils.migrate();
+});
+
+afterAll(async () => {
+  await utils?.release();
+  await prisma?.$disconnect();
+  await db?.stop();
+});
+
+const DEAD = 'pool-dead';
+
+/** What a worker holds when it is killed: its row with an old heartbeat, a running row, a locked job. */
+async function jobHeldByDeadWorker(task: string, key: string, attempts: number, maxAttempts: number): Promise<void> {
+  await prisma.worker.upsert({
+    where: { id: DEAD },
+    create: { id: DEAD, host: 'gone', pid: 1, backend: 'cpu', lastHeartbeat: new Date(Date.now() - 3_600_000) },
+    update: {},
+  });
+  await utils.addJob(task, {}, { jobKey: key, maxAttempts });
+  // graphile's own fetch would set these; a killed worker leaves them so.
+  await prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_by = ${DEAD}, locked_at = now(), attempts = ${attempts} WHERE key = ${key}`;
+}
+
+async function fixture() {
+  const sweep = await prisma.sweep.create({ data: { name: 'reclaim', spec: {}, status: 'running' } });
+  const model = (kind: 'eps' | 'evaluator', status: 'running' | 'succeeded') =>
+    prisma.model.create({ data: { key: `${kind}-${sweep.id}`, kind, config: {}, status, workerId: status === 'running' ? DEAD : null, sweeps: { create: { sweepId: sweep.id } } } });
+  const eps = await model('eps', 'running');
+  const evaluator = await model('evaluator', 'succeeded');
+  const run = (status: 'queued' | 'running', seed: number) =>
+    prisma.run.create({
+      data: { sweepId: sweep.id, key: `run-${seed}`, guidance: 'none', pUncond: 0.1, scale: 0, seed, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: evaluator.id, status, workerId: status === 'running' ? DEAD : null },
+    });
+  return { sweep, eps, waiting: await run('queued', 1) };
+}
+
+const context = (): WorkerContext => ({ prisma, workerId: 'pool-live', settings: readSettings(), setJobActive: () => undefined, log: () => undefined });
+
+async function job(key: string) {
+  const [row] = await prisma.$queryRaw<{ locked_by: string | null; attempts: number }[]>`SELECT locked_by, attempts FROM graphile_worker.jobs WHERE key = ${key}`;
+  return row ?? null;
+}
+
+test('a dead worker whose job has attempts left: the row is queued again and the job unlocked for another worker', async () => {
+  const { eps } = await fixture();
+  await jobHeldByDeadWorker(TASK_TRAIN, trainJobKey(eps.id), 1, 3);
+
+  expect(await reclaimDeadWorkers(context(), utils)).toEqual([DEAD]);
+  expect(await prisma.model.findUniqueOrThrow({ where: { id: eps.id } })).toMatchObject({ status: 'queued', workerId: null });
+  expect(await job(trainJobKey(eps.id))).toEqual({ locked_by: null, attempts: 1 });
+  expect(await prisma.worker.findUnique({ where: { id: DEAD } })).toBeNull();
+  // Nothing stale is left: a second pass finds no one.
+  expect(await reclaimDeadWorkers(context(), utils)).toEqual([]);
+});
+
+test('a dead worker whose job was on its last attempt: the model fails for good, its waiting runs and the sweep with it', async () => {
+  const { sweep, eps, waiting } = await fixture();
+  await jobHeldByDeadWorker(TASK_TRAIN, trainJobKey(eps.id), 3, 3);
+
+  await reclaimDeadWorkers(context(), utils);
+  const model = await prisma.model.findUniqueOrThrow({ where: { id: eps.id } });
+  expect(model).toMatchObject({ status: 'failed', workerId: null });
+  expect(model.error).toContain(`the worker ${DEAD} died during the last attempt`);
+  expect(await prisma.run.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({ status: 'failed' });
+  expect(await prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).toMatchObject({ status: 'failed' });
+  // The exhausted job is gone, so retry-failed can queue a fresh one under the same key.
+  expect(await job(trainJobKey(eps.id))).toBeNull();
+});
+
+test('a dead worker on a run with attempts left: the run goes back to waiting', async () => {
+  const { sweep, eps } = await fixture();
+  await prisma.model.update({ where: { id: eps.id }, data: { status: 'succeeded', workerId: null } });
+  const running = await prisma.run.create({
+    data: { sweepId: sweep.id, key: 'run-9', guidance: 'none', pUncond: 0.1, scale: 0, seed: 9, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'running', workerId: DEAD, phase: 'sampling', progress: 0.5 },
+  });
+  await jobHeldByDeadWorker(TASK_SAMPLE, runJobKey(running.id), 1, 3);
+
+  await reclaimDeadWorkers(context(), utils);
+  expect(await prisma.run.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({ status: 'queued', workerId: null, phase: 'waiting', progress: 0 });
+  expect(await job(runJobKey(running.id))).toEqual({ locked_by: null, attempts: 1 });
+});
