@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { bayesClassify, empiricalMoments, exactEps, exactLogProb, mixtureMoments, toy2dMixture } from '../data/toy2d';
 import { getSampler, type SamplerName } from '../samplers';
 import { makeSchedule } from '../schedules';
@@ -7,9 +7,8 @@ import type { EpsFn, GuidanceRule } from '../types';
 import { classifierFree, classifierGuidance, makeGuidance, noGuidance } from './index';
 import { initBackend } from '../backend/index';
 
-beforeAll(async () => {
-  await initBackend('cpu');
-});
+// Top-level: the fixtures below already run tensors.
+await initBackend('cpu');
 
 const K = 4;
 const mix = toy2dMixture({ classes: K, modesPerClass: 3, seed: 0 });
