@@ -89,8 +89,6 @@ try {
   stops.push(() => prisma.$disconnect());
   const api = await createApiServer({ prisma, databaseUrl: database.url, port: apiPort });
   stops.push(api.stop);
-  // Apollo Server installs its own SIGINT/SIGTERM handlers (stop, then re-raise the signal): take them back.
-  onShutdownSignal(shutdown);
   console.log(`API        ${api.url}`);
 
   if (process.env.GUIDANCE_NO_WORKER !== '1') {

@@ -120,6 +120,8 @@ describe('worker processes', () => {
     });
     await survivor.stop();
     expect(survivor.output()).toContain('interrupted by shutdown, queued again');
+    // Only the fresh job under the model's key is left: the interrupted one is gone, not stuck locked.
+    expect(await queuedJobCount()).toBe(1);
     const atStop = await stack.prisma.model.findUniqueOrThrow({ where: { id: eps.id } });
     expect(atStop).toMatchObject({ status: 'queued', workerId: null, attempts: 1 });
     const [job] = await stack.prisma.$queryRaw<{ attempts: number; locked_by: string | null }[]>`

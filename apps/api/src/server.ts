@@ -92,6 +92,8 @@ export async function createApiServer({ prisma, databaseUrl, port, host }: ApiSe
     validationRules: rules,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // The process that hosts the API (npm start, tests) owns shutdown, in its own order.
+    stopOnTerminationSignals: false,
     introspection: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

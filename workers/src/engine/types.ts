@@ -64,13 +64,5 @@ export interface DatasetSplit {
   test: LabelledData;
 }
 
-/** Sample metrics; every score records N and the evaluator's content hash. */
-export interface Metrics {
-  fid: number;
-  is: number;
-  isStd: number;
-  kid: number;
-  precision: number;
-  recall: number;
-  adherence: number;
-}
+/** Sample metrics (the results.json contract's); every score records N and the evaluator's content hash. */
+export type { RunMetrics as Metrics } from '@guidance-lab/experiments/results';

@@ -8,6 +8,7 @@ import { createPrisma, TASK_SAMPLE, TASK_TRAIN } from '@guidance-lab/db';
 import { Logger, makeWorkerUtils, run, type WorkerEvents } from 'graphile-worker';
 import { initBackend, type BackendPreference } from '../engine/backend/index';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
+import { releaseLeftoverJobs } from './lockedJobs';
 import { reclaimDeadWorkers } from './reclaimDeadWorkers';
 import { sampleAndScoreTask } from './sampleAndScore';
 import { readSettings } from './settings';
@@ -82,9 +83,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logger,
     taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx) },
   });
-  if (!ctx.workerId) throw new Error('graphile-worker created no worker pool');
+  runner.promise.catch((error) => ctx.log(`the job runner failed: ${String(error)}`));
   const id = ctx.workerId;
-  heartbeat = await startHeartbeat(options.databaseUrl, { id, host: hostname(), pid: process.pid, backend }, settings.heartbeatMs, ctx.log);
+  try {
+    if (!id) throw new Error('graphile-worker created no worker pool');
+    heartbeat = await startHeartbeat(options.databaseUrl, { id, host: hostname(), pid: process.pid, backend }, settings.heartbeatMs, ctx.log);
+  } catch (error) {
+    await runner.stop();
+    await utils.release();
+    await prisma.$disconnect();
+    throw error;
+  }
   heartbeat.setCurrentJob(currentJob()); // a job may have started before the row existed
 
   const reclaim = () =>
@@ -105,6 +114,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       (stopping ??= (async () => {
         clearInterval(reclaimTimer);
         await runner.stop();
+        await releaseLeftoverJobs(prisma, utils, id);
         await heartbeat?.stop();
         await prisma.worker.deleteMany({ where: { id } });
         await utils.release();

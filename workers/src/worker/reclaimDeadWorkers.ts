@@ -6,15 +6,9 @@
  */
 import type { WorkerUtils } from 'graphile-worker';
 import { attemptLimit } from './guardJob';
+import { lockedJobs } from './lockedJobs';
 import { failModel, failRun } from './sweepStatus';
 import type { WorkerContext } from './types';
-
-interface LockedJob {
-  id: string;
-  key: string | null;
-  attempts: number;
-  max_attempts: number;
-}
 
 /** Job keys are `train:<modelId>` / `run:<runId>` (@guidance-lab/db's trainJobKey, runJobKey). */
 async function failForGood(ctx: WorkerContext, key: string, owner: string, message: string): Promise<void> {
@@ -31,8 +25,7 @@ export async function reclaimDeadWorkers(ctx: WorkerContext, utils: WorkerUtils)
     SELECT id FROM "Worker"
     WHERE "lastHeartbeat" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${ctx.settings.staleMs / 1000}) AND id <> ${ctx.workerId}`;
   for (const { id } of dead) {
-    const locked = await prisma.$queryRaw<LockedJob[]>`
-      SELECT id::text AS id, key, attempts, max_attempts FROM graphile_worker.jobs WHERE locked_by = ${id}`;
+    const locked = await lockedJobs(prisma, id);
     // The attempt that died counts: a job that kills its worker every time must not loop forever.
     const exhausted = locked.filter((job) => job.attempts >= attemptLimit(ctx, job.max_attempts));
     for (const job of exhausted) {

@@ -3,11 +3,12 @@
  * forward pass (trace.ts) at a fixed batch size is translated kernel by kernel (kernels.ts). The
  * parameters become named initialisers; any other constant (e.g. the sinusoidal frequencies) is
  * stored by value. The exported graph has a fixed batch size: export once per batch size used.
+ * Inputs and outputs are in tfjs's NHWC layout; inside, conv activations run channels-first (kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { classify, applyEps, type ClassifierConfig, type EpsNetConfig, type Params } from '../networks/index';
 import { GraphBuilder, type ElemType, type ValueInfo } from './graph';
-import { translateKernel } from './kernels';
+import { relayout, translateKernel, type Perm } from './kernels';
 import { traceKernels } from './trace';
 
 export interface GraphInput {
@@ -29,6 +30,7 @@ const info = (name: string, t: tf.Tensor): ValueInfo => ({ name, type: elemType(
 export function exportForward(name: string, inputs: GraphInput[], params: Params, forward: () => Record<string, tf.Tensor>): Uint8Array {
   const g = new GraphBuilder();
   const names = new Map<number, string>();
+  const perms = new Map<string, Perm>();
   for (const { name: n, tensor } of inputs) names.set(tensor.id, g.reserve(n));
   const paramIds = new Map<number, string>();
   for (const [n, t] of params) paramIds.set(t.id, n);
@@ -50,14 +52,21 @@ export function exportForward(name: string, inputs: GraphInput[], params: Params
     };
     for (const k of kernels) {
       const ins: Record<string, string> = {};
-      for (const [n, t] of Object.entries(k.inputs)) ins[n] = valueOf(t);
-      const outs = translateKernel(k.kernelName, { g, in: ins, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs });
-      k.outputs.forEach((t, i) => names.set(t.id, outs[i]));
+      const inPerms: Record<string, Perm> = {};
+      for (const [n, t] of Object.entries(k.inputs)) {
+        ins[n] = valueOf(t);
+        inPerms[n] = perms.get(ins[n]) ?? null;
+      }
+      const out = translateKernel(k.kernelName, { g, in: ins, perms: inPerms, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs });
+      k.outputs.forEach((t, i) => {
+        names.set(t.id, out.names[i]);
+        perms.set(out.names[i], out.perm);
+      });
     }
     const outputs = Object.entries(result).map(([n, t]) => {
       const value = names.get(t.id);
       if (!value) throw new Error(`ONNX export: output '${n}' was not computed by a traced kernel`);
-      g.node('Identity', [value], {}, [g.reserve(n)]);
+      g.node('Identity', [relayout(g, value, t.rank, perms.get(value) ?? null, null)], {}, [g.reserve(n)]);
       return info(n, t);
     });
     return g.toModel(name, inputs.map((i) => info(i.name, i.tensor)), outputs);

@@ -113,6 +113,8 @@ export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
       }
       if (state.step % reportEvery === 0 || state.step === steps) o.onProgress?.({ phase: `train ${o.role}`, done: state.step, total: steps, loss });
       if (o.onCheckpoint && state.step % checkpointEvery === 0) await o.onCheckpoint(writeCheckpoint(state), state.step, [...state.curve]);
+      // Let a cancellation (or a heartbeat) land between steps, not only at checkpoints.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { checkpoint: writeCheckpoint(state), weightsHash: hashParams(state.ema ?? state.params), curve: state.curve };
   } finally {
