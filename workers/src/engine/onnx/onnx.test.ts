@@ -47,6 +47,12 @@ describe('ONNX export + onnxruntime match the tfjs networks (1e-4 relative)', ()
     expect(relativeError(got, expected)).toBeLessThan(1e-4);
     expect(tf.max(tf.abs(expected)).dataSync()[0]).toBeGreaterThan(0.1); // a real, non-trivial output
     await net.release();
+    // In chunks of 2 (a full chunk and a remainder of 1, two sessions), stitched back in order.
+    const chunked = await onnxEps(cfg, params, { chunk: 2 });
+    const stitched = await chunked.run(x, tt, y);
+    expect(relativeError(stitched, expected)).toBeLessThan(1e-4);
+    await chunked.release();
+    stitched.dispose();
     tf.dispose([x, tt, y, expected, got]);
     disposeParams(params);
   });

@@ -1,7 +1,9 @@
 /**
  * onnxruntime-node inference for the engine's networks, from the same weights as the tfjs path.
- * onnxruntime is asynchronous, so these are async counterparts of EpsFn and the classifier forward;
- * a network's session is built lazily per batch size (the exported graphs have a fixed batch).
+ * onnxruntime is asynchronous, so these are async counterparts of EpsFn and the classifier forward.
+ * The exported graphs have a fixed batch, and exporting traces one tfjs forward pass at that batch
+ * (which must fit the 4 GiB wasm heap), so large batches run as chunks of `chunk` samples through
+ * at most two sessions (full chunks and the remainder), each built on first use.
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -25,7 +27,11 @@ export function loadOrt(): Promise<Ort | null> {
 export interface OrtOptions {
   /** Intra-op threads; default: every core. */
   threads?: number;
+  /** Samples per session call (default 64: convolutions gain little from larger batches). */
+  chunk?: number;
 }
+
+const DEFAULT_CHUNK = 64;
 
 /** An async ε_θ(x, t, y): the ONNX counterpart of EpsFn (same tensors in, a new tensor out). */
 export type AsyncEpsFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => Promise<tf.Tensor>;
@@ -33,7 +39,7 @@ export type AsyncEpsFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => Promi
 /** An async classifier forward: features and logits, `t` exactly when the classifier is time-conditioned. */
 export type AsyncClassifyFn = (x: tf.Tensor, t: tf.Tensor1D | null) => Promise<{ features: tf.Tensor2D; logits: tf.Tensor2D }>;
 
-/** Owns the per-batch-size sessions of one network. */
+/** Owns the sessions of one network. */
 export interface OnnxNetwork<F> {
   run: F;
   /** Releases every session. */
@@ -74,25 +80,62 @@ function toOrt(o: Ort, t: tf.Tensor): InstanceType<Ort['Tensor']> {
   throw new Error(`onnxruntime input of dtype ${t.dtype} is not supported (float32, int32)`);
 }
 
-function fromOrt(value: InstanceType<Ort['Tensor']>): tf.Tensor {
-  return tf.tensor(value.data as Float32Array, value.dims as number[], 'float32');
-}
-
 async function requireOrt(): Promise<Ort> {
   const o = await loadOrt();
   if (!o) throw new Error('onnxruntime-node is not installed or cannot load on this machine');
   return o;
 }
 
-/** ε_θ on onnxruntime, exported from the tfjs network `cfg` with weights `params` (which must stay alive until the first call per batch size). */
+/** Feeds of one chunk: rows [start, start + n) of every input. */
+type Feeds = (o: Ort, start: number, n: number) => Record<string, InstanceType<Ort['Tensor']>>;
+
+/** Runs `feeds` over `total` rows in chunks and stitches each named output back together. */
+async function runChunked(o: Ort, sessions: ReturnType<typeof sessionsFor>, total: number, chunk: number, feeds: Feeds, names: string[]): Promise<Record<string, tf.Tensor>> {
+  const parts: Record<string, { data: Float32Array; dims: readonly number[] }[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let start = 0; start < total; start += chunk) {
+    const n = Math.min(chunk, total - start);
+    const out = await (await sessions.get(n)).run(feeds(o, start, n));
+    for (const name of names) parts[name].push({ data: out[name].data as Float32Array, dims: out[name].dims });
+  }
+  return Object.fromEntries(
+    names.map((name) => {
+      const rowShape = parts[name][0].dims.slice(1);
+      const data = new Float32Array(parts[name].reduce((sum, p) => sum + p.data.length, 0));
+      let offset = 0;
+      for (const p of parts[name]) {
+        data.set(p.data, offset);
+        offset += p.data.length;
+      }
+      return [name, tf.tensor(data, [total, ...rowShape], 'float32')];
+    }),
+  );
+}
+
+/** Rows [start, start + n) of a tfjs tensor as an onnxruntime tensor. */
+function rows(o: Ort, t: tf.Tensor, start: number, n: number): InstanceType<Ort['Tensor']> {
+  const part = start === 0 && n === t.shape[0] ? t : tf.slice(t, start, n);
+  try {
+    return toOrt(o, part);
+  } finally {
+    if (part !== t) part.dispose();
+  }
+}
+
+function chunkOf(options: OrtOptions): number {
+  const chunk = options.chunk ?? DEFAULT_CHUNK;
+  if (!Number.isInteger(chunk) || chunk < 1) throw new Error(`onnxruntime chunk must be a whole number ≥ 1, got ${chunk}`);
+  return chunk;
+}
+
+/** ε_θ on onnxruntime, exported from the tfjs network `cfg` with weights `params` (which must stay alive while it is used). */
 export async function onnxEps(cfg: EpsNetConfig, params: Params, options: OrtOptions = {}): Promise<OnnxNetwork<AsyncEpsFn>> {
   const o = await requireOrt();
+  const chunk = chunkOf(options);
   const sessions = sessionsFor(o, (batch) => exportEpsNet(cfg, params, batch), options);
   return {
     run: async (x, t, y) => {
-      const session = await sessions.get(x.shape[0]);
-      const out = await session.run({ x: toOrt(o, x), t: toOrt(o, t), y: toOrt(o, y) });
-      return fromOrt(out.eps);
+      const feeds: Feeds = (ort, start, n) => ({ x: rows(ort, x, start, n), t: rows(ort, t, start, n), y: rows(ort, y, start, n) });
+      return (await runChunked(o, sessions, x.shape[0], chunk, feeds, ['eps'])).eps;
     },
     release: sessions.release,
   };
@@ -101,13 +144,18 @@ export async function onnxEps(cfg: EpsNetConfig, params: Params, options: OrtOpt
 /** A classifier (noise-aware or the evaluator) on onnxruntime. */
 export async function onnxClassifier(cfg: ClassifierConfig, params: Params, options: OrtOptions = {}): Promise<OnnxNetwork<AsyncClassifyFn>> {
   const o = await requireOrt();
+  const chunk = chunkOf(options);
   const sessions = sessionsFor(o, (batch) => exportClassifier(cfg, params, batch), options);
   return {
     run: async (x, t) => {
       if (cfg.timeConditioned !== (t !== null)) throw new Error(`classifier ${cfg.timeConditioned ? 'needs' : 'takes no'} timesteps`);
-      const session = await sessions.get(x.shape[0]);
-      const out = await session.run(t ? { x: toOrt(o, x), t: toOrt(o, t) } : { x: toOrt(o, x) });
-      return { features: fromOrt(out.features) as tf.Tensor2D, logits: fromOrt(out.logits) as tf.Tensor2D };
+      const feeds: Feeds = (ort, start, n) => {
+        const f: ReturnType<Feeds> = { x: rows(ort, x, start, n) };
+        if (t) f.t = rows(ort, t, start, n);
+        return f;
+      };
+      const out = await runChunked(o, sessions, x.shape[0], chunk, feeds, ['features', 'logits']);
+      return { features: out.features as tf.Tensor2D, logits: out.logits as tf.Tensor2D };
     },
     release: sessions.release,
   };
