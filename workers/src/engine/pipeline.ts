@@ -214,6 +214,8 @@ export async function sampleAndScore(
       eta: point.sampler.eta,
       seed: point.seed,
       clip: shape.length === 3 ? 1 : null,
+      // Images: CFG doubles the batch, and a 256-image U-Net pass already takes ~2.4 GiB of the 4 GiB wasm heap.
+      batchSize: shape.length === 3 ? 64 : 256,
       onProgress: (p) => opts.onProgress?.({ ...p, phase: 'sampling' }),
       signal: opts.signal,
     });

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from './gradients';
-import { useWasm } from './wasmSetup';
+import { configureWasm } from './wasmSetup';
+import { useThreadedWasm } from './wasmThreads';
 
 export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
@@ -24,7 +25,12 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
 const attempts: Record<Exclude<BackendPreference, 'auto'>, () => Promise<string | null>> = {
   tensorflow: async () =>
     (await tryNative('@tensorflow/tfjs-node-gpu')) ? 'tensorflow-gpu' : (await tryNative('@tensorflow/tfjs-node')) ? 'tensorflow' : null,
-  wasm: async () => ((await useWasm()) ? 'wasm' : null),
+  wasm: async () => {
+    configureWasm();
+    const { threads, reason } = await useThreadedWasm();
+    console.log(`[engine] wasm on ${threads} thread${threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}`);
+    return 'wasm';
+  },
   cpu: async () => ((await tf.setBackend('cpu')) ? 'cpu' : null),
 };
 

@@ -1,9 +1,8 @@
 /**
  * The WebAssembly backend's set-up, kept in one small module: where its .wasm files live (real file
  * paths in Node), the gradient kernels it lacks, non-copying Identity/Cast and fast transposed matmuls.
- * Thread count is left to tfjs (1 in Node 4.22).
+ * Threads: wasmThreads.ts.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -28,10 +27,4 @@ export function configureWasm(): void {
   registerWasmAliasKernels();
   registerWasmMatMul();
   configured = true;
-}
-
-/** Activates the wasm backend (configuring it first). */
-export async function useWasm(): Promise<boolean> {
-  configureWasm();
-  return tf.setBackend('wasm');
 }
