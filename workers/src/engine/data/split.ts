@@ -1,0 +1,61 @@
+/**
+ * Seeded stratified train/test split shared by every loader: each class keeps its share in both
+ * parts, and both parts come out in a seeded random order (never grouped by class, so consecutive
+ * chunks — e.g. Inception Score splits of the reference set — are class-balanced on average).
+ */
+import { mulberry32 } from '../random';
+import type { DatasetSplit, LabelledData } from '../types';
+
+/** The first m entries of a uniform random permutation of 0..n−1 (partial Fisher–Yates). */
+export function sampleIndices(n: number, m: number, rand: () => number): Int32Array {
+  if (!Number.isInteger(m) || m < 0 || m > n) throw new Error(`sampleIndices: m must be a whole number from 0 to n (${n}), got ${m}`);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(rand() * (n - i));
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  return perm.slice(0, m);
+}
+
+/** How much of each class to hold out: a fixed count (MNIST) or a fraction (users' data). */
+export type HoldOut = { testPerClass: number } | { testFraction: number };
+
+/** Row indices of the train and test parts, stratified by label. */
+export function stratifiedSplit(data: LabelledData, holdOut: HoldOut, seed: number): { train: Int32Array; test: Int32Array } {
+  const rand = mulberry32(seed);
+  const byClass: number[][] = Array.from({ length: data.classes }, () => []);
+  data.y.forEach((label, i) => byClass[label].push(i));
+  const train: number[] = [];
+  const test: number[] = [];
+  byClass.forEach((rows, c) => {
+    const name = `class ${c} ('${data.classNames[c]}', ${rows.length} samples)`;
+    if (rows.length < 2) throw new Error(`split: ${name} needs at least 2 samples, one to train and one to test`);
+    const held = 'testPerClass' in holdOut ? holdOut.testPerClass : Math.min(rows.length - 1, Math.max(1, Math.round(rows.length * holdOut.testFraction)));
+    if (held >= rows.length) throw new Error(`split: testPerClass ${held} leaves no training samples for ${name}; use at most ${rows.length - 1}`);
+    const order = sampleIndices(rows.length, rows.length, rand);
+    order.forEach((r, i) => (i < held ? test : train).push(rows[r]));
+  });
+  const shuffle = (rows: number[]) => Int32Array.from(sampleIndices(rows.length, rows.length, rand), (i) => rows[i]);
+  return { train: shuffle(train), test: shuffle(test) };
+}
+
+/** The given rows of a dataset, in the given order. */
+export function selectRows(data: LabelledData, rows: Int32Array): LabelledData {
+  const dim = data.shape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(rows.length * dim);
+  const y = new Int32Array(rows.length);
+  rows.forEach((row, i) => {
+    x.set(data.x.subarray(row * dim, (row + 1) * dim), i * dim);
+    y[i] = data.y[row];
+  });
+  return { shape: [...data.shape], x, y, classes: data.classes, classNames: [...data.classNames] };
+}
+
+/** Splits a whole labelled dataset into a stratified, seeded DatasetSplit. */
+export function splitDataset(name: string, data: LabelledData, holdOut: HoldOut, seed: number): DatasetSplit {
+  const { train, test } = stratifiedSplit(data, holdOut, seed);
+  return { name, train: selectRows(data, train), test: selectRows(data, test) };
+}
