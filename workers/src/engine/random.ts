@@ -47,3 +47,17 @@ export function fillNormal(out: Float32Array | Float64Array, rand: () => number,
 export function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
+
+/** The first m entries of a uniform random permutation of 0..n−1 (partial Fisher–Yates). */
+export function sampleIndices(n: number, m: number, rand: () => number): Int32Array {
+  if (!Number.isInteger(m) || m < 0 || m > n) throw new Error(`sampleIndices: m must be a whole number from 0 to n (${n}), got ${m}`);
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(rand() * (n - i));
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  return perm.slice(0, m);
+}

@@ -22,4 +22,4 @@ export function loadDataset(spec: DatasetSpec): DatasetSplit {
 export { loadFolder, readImageFolder } from './folder';
 export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, loadIdx, readIdx, readIdxDataset } from './idx';
 export { loadMnist, mnistDigits } from './mnist';
-export { type HoldOut, sampleIndices, selectRows, splitDataset, stratifiedSplit } from './split';
+export { type HoldOut, selectRows, splitDataset, stratifiedSplit } from './split';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../random';
+import { mulberry32, sampleIndices } from '../random';
 import type { LabelledData } from '../types';
-import { sampleIndices, splitDataset, stratifiedSplit } from './split';
+import { splitDataset, stratifiedSplit } from './split';
 
 /** 3 classes of 10, 20 and 30 one-pixel samples whose value is their row index. */
 const data: LabelledData = {

@@ -3,22 +3,8 @@
  * parts, and both parts come out in a seeded random order (never grouped by class, so consecutive
  * chunks — e.g. Inception Score splits of the reference set — are class-balanced on average).
  */
-import { mulberry32 } from '../random';
+import { mulberry32, sampleIndices } from '../random';
 import type { DatasetSplit, LabelledData } from '../types';
-
-/** The first m entries of a uniform random permutation of 0..n−1 (partial Fisher–Yates). */
-export function sampleIndices(n: number, m: number, rand: () => number): Int32Array {
-  if (!Number.isInteger(m) || m < 0 || m > n) throw new Error(`sampleIndices: m must be a whole number from 0 to n (${n}), got ${m}`);
-  const perm = new Int32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  for (let i = 0; i < m; i++) {
-    const j = i + Math.floor(rand() * (n - i));
-    const t = perm[i];
-    perm[i] = perm[j];
-    perm[j] = t;
-  }
-  return perm.slice(0, m);
-}
 
 /** How much of each class to hold out: a fixed count (MNIST) or a fraction (users' data). */
 export type HoldOut = { testPerClass: number } | { testFraction: number };

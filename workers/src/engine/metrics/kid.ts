@@ -5,7 +5,7 @@
  * (as clean-fid's `kernel_distance` and torch-fidelity). Unbiased, so it can dip below 0.
  */
 import { mulberry32 } from '../random';
-import { sampleIndices } from '../data/split';
+import { sampleIndices } from '../random';
 import { checkMatrix, type RowMatrix, type Rows } from './linalg';
 
 export interface KidOptions {

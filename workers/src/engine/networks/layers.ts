@@ -65,9 +65,6 @@ export const silu = <T extends tf.Tensor>(x: T): T => tf.mul(x, tf.sigmoid(x));
 /** Nearest-neighbour 2× upsampling. */
 export const upsample2x = (x: tf.Tensor4D): tf.Tensor4D => tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2]);
 
-/** 2×2 average pooling (halves the resolution without parameters). */
-export const avgPool2x = (x: tf.Tensor4D): tf.Tensor4D => tf.avgPool(x, 2, 2, 'valid');
-
 /**
  * Sinusoidal embedding of timestep indices (Vaswani et al. 2017, as used by DDPM):
  * [sin(t·ω_k), cos(t·ω_k)] with ω_k = 10000^(−k/(d/2)), k = 0..d/2−1.
