@@ -131,10 +131,13 @@ describe('dashboard', () => {
 
     // Select a point from the table; the URL now reopens the same view.
     await page.locator('#results-title + p + .scroll tbody tr').first().getByRole('button', { name: /^Select/ }).click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('point'), { timeout: 10_000 }).toBeTruthy();
+    // Next.js settles the URL a moment after each change; every earlier selection must survive it.
+    const selection = () => {
+      const q = new URL(page.url()).searchParams;
+      return { point: q.get('point') !== null, b: q.get('b'), cls: q.get('cls') };
+    };
+    await expect.poll(selection, { timeout: 10_000 }).toEqual({ point: true, b: 'classifier:1', cls: '1' });
     const deepLink = page.url();
-    expect(new URL(deepLink).searchParams.get('b')).toBe('classifier:1');
-    expect(new URL(deepLink).searchParams.get('cls')).toBe('1');
     const reopened = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     await reopened.goto(deepLink);
     await expect.poll(() => reopened.getByLabel('Compare with').inputValue(), { timeout: 30_000 }).toBe('classifier:1');
