@@ -82,14 +82,14 @@ export function stepInputs(c: BenchCase) {
 
 export type StepInputs = ReturnType<typeof stepInputs>;
 
-/** One DDIM step with `rule`, read back (so asynchronous backends finish it). */
-export function ddimOnce(c: BenchCase, s: StepInputs, rule: GuidanceRule): void {
+/** One DDIM step with `rule` as the sampler runs it, read back (so asynchronous backends finish it). */
+export async function ddimOnce(c: BenchCase, s: StepInputs, rule: GuidanceRule): Promise<void> {
   const image = c.net.inputShape.length === 3;
-  const next = tf.tidy(() =>
-    ddimStep({ x: s.x, t: s.t, y: s.y, k: s.k, spaced: s.spaced, rule, eta: c.spec.sampler.eta, clip: image ? 1 : null, noise: () => tf.randomNormal(s.x.shape) }),
-  );
+  const eps = await rule.eps(s.x, s.t, s.y);
+  const gradient = rule.gradient?.(s.x, s.t, s.y) ?? null;
+  const next = tf.tidy(() => ddimStep({ x: s.x, k: s.k, spaced: s.spaced, eps, gradient, eta: c.spec.sampler.eta, clip: image ? 1 : null, noise: () => tf.randomNormal(s.x.shape) }));
   next.dataSync();
-  next.dispose();
+  tf.dispose([next, eps, ...(gradient ? [gradient] : [])]);
 }
 
 /** The guidance rule a sampling case uses, around an ε-function (the unconditional-model CG of the presets). */

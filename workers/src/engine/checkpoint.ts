@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyEps, classify, type ClassifierConfig, type EpsNetConfig, type NetworkConfig, type Params, disposeParams } from './networks/index';
-import type { EpsFn, LogProbFn } from './types';
+import type { LogProbFn, TensorEpsFn } from './types';
 
 const MAGIC = 'GLCKPT01';
 const GROUPS = ['params', 'ema', 'adamM', 'adamV'] as const;
@@ -128,11 +128,12 @@ export function weightsHashOf(bytes: Uint8Array): string {
   return hash;
 }
 
-export function loadEpsNet(bytes: Uint8Array): { eps: EpsFn; classes: number; nullLabel: number; config: EpsNetConfig; dispose: () => void } {
+export function loadEpsNet(bytes: Uint8Array): { eps: TensorEpsFn; params: Params; classes: number; nullLabel: number; config: EpsNetConfig; dispose: () => void } {
   const { header, params } = samplingWeights(bytes, 'eps');
   const config = header.config as EpsNetConfig;
   return {
     eps: (x, t, y) => tf.tidy(() => applyEps(config, params, x, t, y)),
+    params,
     classes: config.classes,
     nullLabel: config.classes,
     config,
@@ -157,6 +158,7 @@ export function loadEvaluator(bytes: Uint8Array): {
   probs: (x: tf.Tensor) => tf.Tensor2D;
   hash: string;
   config: ClassifierConfig;
+  params: Params;
   dispose: () => void;
 } {
   const { header, params } = samplingWeights(bytes, 'evaluator');
@@ -166,6 +168,7 @@ export function loadEvaluator(bytes: Uint8Array): {
     probs: (x) => tf.tidy(() => tf.softmax(classify(config, params, x, null).logits)),
     hash: hashParams(params),
     config,
+    params,
     dispose: () => disposeParams(params),
   };
 }

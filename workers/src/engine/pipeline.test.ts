@@ -25,14 +25,28 @@ const evaluator: ModelConfig = { kind: 'evaluator', dataset: spec.dataset, seed:
 describe('toy2d: train, guide, sample and score', () => {
   const results = new Map<number, RunResult>();
   const checkpoints: number[] = [];
+  let models: { eps: Uint8Array; classifier: null; evaluator: Uint8Array };
+  const point = (scale: number) => ({ guidance: 'classifier-free' as const, pUncond: 0.2, scale, seed: 0, sampler: { kind: 'ddim' as const, steps: 20, eta: 0 }, samplesPerClass: 100 });
 
   beforeAll(async () => {
     await initBackend('wasm');
     const epsNet = await trainModel(eps, { onCheckpoint: async (_bytes, step) => void checkpoints.push(step) });
     const evalNet = await trainModel(evaluator);
-    for (const scale of spec.scales) {
-      const point = { guidance: 'classifier-free' as const, pUncond: 0.2, scale, seed: 0, sampler: { kind: 'ddim' as const, steps: 20, eta: 0 }, samplesPerClass: 100 };
-      results.set(scale, await sampleAndScore(point, spec, { eps: epsNet.checkpoint, classifier: null, evaluator: evalNet.checkpoint }));
+    models = { eps: epsNet.checkpoint, classifier: null, evaluator: evalNet.checkpoint };
+    for (const scale of spec.scales) results.set(scale, await sampleAndScore(point(scale), spec, models));
+  });
+
+  it('samples and scores on onnxruntime, as tfjs does to float32 rounding', async () => {
+    expect(results.get(3)!.backend).toBe('wasm+onnxruntime');
+    process.env.GUIDANCE_INFERENCE = 'tfjs';
+    try {
+      const onTfjs = await sampleAndScore(point(3), spec, models);
+      expect(onTfjs.backend).toBe('wasm');
+      for (const [name, value] of Object.entries(onTfjs.metrics)) {
+        expect(results.get(3)!.metrics[name as keyof RunResult['metrics']], name).toBeCloseTo(value, 3);
+      }
+    } finally {
+      delete process.env.GUIDANCE_INFERENCE;
     }
   });
 

@@ -11,6 +11,7 @@ import { activeBackend } from './backend/index';
 import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from './checkpoint';
 import { loadDataset } from './data/index';
 import { makeGuidance } from './guidance/index';
+import { openInference, type Inference } from './inference';
 import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
 import { imageGrid, scatterGrid } from './render/index';
 import { getSampler } from './samplers/index';
@@ -107,7 +108,7 @@ export interface RunResult {
 export type RunSettings = Pick<RunPoint, 'guidance' | 'pUncond' | 'scale' | 'seed' | 'sampler' | 'samplesPerClass'>;
 
 /** Evaluator outputs on a batch of samples, read back to float arrays. */
-function evaluate(evaluator: ReturnType<typeof loadEvaluator>, x: Float32Array, shape: number[], batch = 500) {
+async function evaluate(run: Inference['evaluate'], x: Float32Array, shape: number[], batch = 500) {
   const n = x.length / shape.reduce((a, b) => a * b, 1);
   const dim = x.length / n;
   let features: Float32Array | null = null;
@@ -117,8 +118,7 @@ function evaluate(evaluator: ReturnType<typeof loadEvaluator>, x: Float32Array, 
   for (let i = 0; i < n; i += batch) {
     const m = Math.min(batch, n - i);
     const input = tf.tensor(x.subarray(i * dim, (i + m) * dim), [m, ...shape]);
-    const f = evaluator.features(input);
-    const p = evaluator.probs(input);
+    const { features: f, probs: p } = await run(input);
     input.dispose();
     featureDim = f.shape[1];
     classes = p.shape[1];
@@ -134,11 +134,11 @@ function evaluate(evaluator: ReturnType<typeof loadEvaluator>, x: Float32Array, 
 
 /** The reference set's evaluator features and statistics, computed once per evaluator and dataset. */
 const references = new Map<string, { features: RowMatrix; stats: GaussianStats }>();
-function referenceFor(evaluator: ReturnType<typeof loadEvaluator>, dataset: DatasetSpec, test: DatasetSplit['test']) {
-  const key = `${evaluator.hash}:${canonicalJson(dataset)}`;
+async function referenceFor(evaluatorHash: string, run: Inference['evaluate'], dataset: DatasetSpec, test: DatasetSplit['test']) {
+  const key = `${evaluatorHash}:${canonicalJson(dataset)}`;
   let ref = references.get(key);
   if (!ref) {
-    const { features } = evaluate(evaluator, test.x, test.shape);
+    const { features } = await evaluate(run, test.x, test.shape);
     ref = { features, stats: gaussianStats(features) };
     if (references.size >= 4) references.delete(references.keys().next().value!);
     references.set(key, ref);
@@ -193,13 +193,17 @@ export async function sampleAndScore(
   const epsNet = loadEpsNet(models.eps);
   const classifier = models.classifier ? loadNoisyClassifier(models.classifier) : null;
   const evaluator = loadEvaluator(models.evaluator);
+  const image = shape.length === 3;
+  let inference: Inference | null = null;
   try {
+    // Toy nets are tiny: one call per step for the whole grid point beats many small ones.
+    inference = await openInference(epsNet, evaluator, { epsChunk: image ? 64 : 4096, evaluatorChunk: 500 });
     if (point.guidance === 'classifier' && !classifier) throw new Error('classifier guidance needs a noise-aware classifier checkpoint');
     // An unconditional ε-net (p_uncond = 1) only ever saw ∅, so it is asked with ∅.
     const unconditional = point.pUncond === 1;
     const labels = new Int32Array(classes * point.samplesPerClass).map((_, i) => Math.floor(i / point.samplesPerClass));
     const rule = makeGuidance(point.guidance, {
-      eps: epsNet.eps,
+      eps: inference.eps,
       scale: point.scale,
       nullLabel: epsNet.nullLabel,
       logProb: classifier?.logProb,
@@ -213,9 +217,10 @@ export async function sampleAndScore(
       steps: point.sampler.steps,
       eta: point.sampler.eta,
       seed: point.seed,
-      clip: shape.length === 3 ? 1 : null,
-      // Images: CFG doubles the batch, and a 256-image U-Net pass already takes ~2.4 GiB of the 4 GiB wasm heap.
-      batchSize: shape.length === 3 ? 64 : 256,
+      clip: image ? 1 : null,
+      // Images on tfjs: CFG doubles the batch, and a 256-image U-Net pass already takes ~2.4 GiB of
+      // the 4 GiB wasm heap (classifier guidance's gradient always runs there).
+      batchSize: !image ? 2048 : inference.engine === 'onnxruntime' && point.guidance !== 'classifier' ? 256 : 64,
       onProgress: (p) => opts.onProgress?.({ ...p, phase: 'sampling' }),
       signal: opts.signal,
     });
@@ -223,8 +228,8 @@ export async function sampleAndScore(
     sampled.dispose();
 
     opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
-    const ref = referenceFor(evaluator, setup.dataset, data.test);
-    const gen = evaluate(evaluator, x, shape);
+    const ref = await referenceFor(evaluator.hash, inference.evaluate, setup.dataset, data.test);
+    const gen = await evaluate(inference.evaluate, x, shape);
     const is = inceptionScore(interleaveClasses(gen.probs, classes, point.samplesPerClass), 10);
     const kid = kernelInceptionDistance(ref.features, gen.features, { seed: point.seed });
     const pr = precisionRecall(ref.features, gen.features, 3);
@@ -244,9 +249,10 @@ export async function sampleAndScore(
       evaluatorHash: evaluator.hash,
       referenceSet: `${data.name}:test:${data.test.y.length}`,
       grid: renderGrid(x, labels, data, point.samplesPerClass),
-      backend: activeBackend() ?? 'unknown',
+      backend: `${activeBackend() ?? 'unknown'}${inference.engine === 'onnxruntime' ? '+onnxruntime' : ''}`,
     };
   } finally {
+    await inference?.release();
     epsNet.dispose();
     classifier?.dispose();
     evaluator.dispose();

@@ -19,21 +19,27 @@ export interface NoiseSchedule {
   alphasCumprod: Float64Array;
 }
 
-/** ε_θ(x_t, t, c): predicted noise for a batch. `t` holds original-schedule timestep indices. */
-export type EpsFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor;
+/**
+ * ε_θ(x_t, t, c): predicted noise for a batch (a new tensor). `t` holds original-schedule timestep
+ * indices. A tfjs network answers at once; onnxruntime (onnx/session.ts) answers with a promise.
+ */
+export type EpsFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor | Promise<tf.Tensor>;
+
+/** An EpsFn computed by tfjs, which answers at once (networks and closed forms). */
+export type TensorEpsFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor;
 
 /** log f(y | x_t, t) per sample, differentiable in x (the classifier sees original timesteps). */
 export type LogProbFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor1D;
 
 /**
- * A guidance rule, seen from a sampler. `eps` is the ε the sampler should use at x_t;
- * `gradient`, when present, is s·∇_x log f(y | x_t, t), which the sampler applies in its own form
- * (DDIM: ε − √(1−ᾱ_t)·g; DDPM: μ + Σ_t·g).
+ * A guidance rule, seen from a sampler. `eps` is the ε the sampler should use at x_t (asynchronous,
+ * as the ε-net may be); `gradient`, when present, is s·∇_x log f(y | x_t, t), which the sampler
+ * applies in its own form (DDIM: ε − √(1−ᾱ_t)·g; DDPM: μ + Σ_t·g). Both return new tensors.
  */
 export interface GuidanceRule {
   readonly name: 'none' | 'classifier' | 'classifier-free';
   readonly scale: number;
-  eps(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): tf.Tensor;
+  eps(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): Promise<tf.Tensor>;
   gradient?(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): tf.Tensor;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The WebAssembly backend's set-up, kept in one small module: where its .wasm files live (real file
- * paths in Node), the gradient kernels it lacks, non-copying Identity/Cast and fast transposed matmuls.
+ * paths in Node), the gradient kernels it lacks, non-copying Identity/Cast, fast transposed matmuls and
+ * slices that do not copy their whole input.
  * Threads: wasmThreads.ts.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -9,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { registerWasmAliasKernels } from './wasmAliasKernels';
 import { registerWasmConvGradients } from './wasmConvGradients';
 import { registerWasmMatMul } from './wasmMatMul';
+import { registerWasmSlice } from './wasmSlice';
 
 const require = createRequire(import.meta.url);
 
@@ -26,5 +28,6 @@ export function configureWasm(): void {
   registerWasmConvGradients();
   registerWasmAliasKernels();
   registerWasmMatMul();
+  registerWasmSlice();
   configured = true;
 }

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetSpec } from '@guidance-lab/experiments';
 import { hashSeed, mulberry32, normal } from '../random';
-import type { DatasetSplit, EpsFn, LabelledData, LogProbFn, NoiseSchedule } from '../types';
+import type { DatasetSplit, LabelledData, LogProbFn, NoiseSchedule, TensorEpsFn } from '../types';
 
 export type Toy2dSpec = Extract<DatasetSpec, { kind: 'toy2d' }>;
 
@@ -204,7 +204,7 @@ export function empiricalMoments(xs: Float32Array): { mean: [number, number]; co
   return { mean: [mx, my], cov: [[sxx, sxy], [sxy, syy]] };
 }
 
-// ---- Closed forms as engine functions (EpsFn, LogProbFn) ----
+// ---- Closed forms as engine functions (TensorEpsFn, LogProbFn) ----
 
 /** ᾱ at each sample's original timestep, checked against the schedule. */
 function alphaBarsAt(schedule: NoiseSchedule, t: Int32Array | Float32Array | Uint8Array): Float64Array {
@@ -219,7 +219,7 @@ function alphaBarsAt(schedule: NoiseSchedule, t: Int32Array | Float32Array | Uin
  * The exact ε*(x_t, t, y) = −√(1−ᾱ_t)·∇log p_t(x_t | y) for a class y < K, or −√(1−ᾱ_t)·∇log p_t(x_t)
  * for y = K (∅). Evaluated in float64 on the host (it is a test oracle, never differentiated).
  */
-export function exactEps(mix: Toy2dMixture, schedule: NoiseSchedule): EpsFn {
+export function exactEps(mix: Toy2dMixture, schedule: NoiseSchedule): TensorEpsFn {
   return (x, t, y) => {
     const xs = x.dataSync();
     const abars = alphaBarsAt(schedule, t.dataSync() as Int32Array);

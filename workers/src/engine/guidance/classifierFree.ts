@@ -13,12 +13,23 @@ export function classifierFree(eps: EpsFn, scale: number, nullLabel: number): Gu
   return {
     name: 'classifier-free',
     scale,
-    eps: (x, t, y) =>
-      tf.tidy(() => {
-        const n = x.shape[0];
-        const both = eps(tf.concat([x, x]), tf.concat([t, t]), tf.concat([y, tf.fill([n], nullLabel, 'int32')]) as tf.Tensor1D);
-        const [cond, uncond] = tf.split(both, 2);
-        return tf.add(uncond, tf.mul(tf.sub(cond, uncond), scale));
-      }),
+    eps: async (x, t, y) => {
+      const n = x.shape[0];
+      const [xx, tt, yy] = tf.tidy(() => [tf.concat([x, x]), tf.concat([t, t]), tf.concat([y, tf.fill([n], nullLabel, 'int32')])]);
+      let both: tf.Tensor;
+      try {
+        both = await eps(xx, tt as tf.Tensor1D, yy as tf.Tensor1D);
+      } finally {
+        tf.dispose([xx, tt, yy]);
+      }
+      try {
+        return tf.tidy(() => {
+          const [cond, uncond] = tf.split(both, 2);
+          return tf.add(uncond, tf.mul(tf.sub(cond, uncond), scale));
+        });
+      } finally {
+        both.dispose();
+      }
+    },
   };
 }

@@ -39,24 +39,28 @@ function expectClassMoments(xs: Float32Array, c: number) {
 }
 
 /** Evaluates a rule's ε (and gradient) at fixed points; returns plain arrays. */
-function evalRule(rule: GuidanceRule, ts: number[], ys: number[]) {
-  return tf.tidy(() => {
-    const x = tf.tensor2d([[0.4, -0.7], [1.1, 0.2], [-0.3, 0.9]]);
-    const t = tf.tensor1d(ts, 'int32');
-    const y = tf.tensor1d(ys, 'int32');
-    return { eps: rule.eps(x, t, y).arraySync() as number[][], gradient: rule.gradient?.(x, t, y).arraySync() as number[][] | undefined };
-  });
+async function evalRule(rule: GuidanceRule, ts: number[], ys: number[]) {
+  const x = tf.tensor2d([[0.4, -0.7], [1.1, 0.2], [-0.3, 0.9]]);
+  const t = tf.tensor1d(ts, 'int32');
+  const y = tf.tensor1d(ys, 'int32');
+  const eps = await rule.eps(x, t, y);
+  const gradient = rule.gradient?.(x, t, y);
+  try {
+    return { eps: eps.arraySync() as number[][], gradient: gradient?.arraySync() as number[][] | undefined };
+  } finally {
+    tf.dispose([x, t, y, eps, ...(gradient ? [gradient] : [])]);
+  }
 }
 
 const ts = [30, 400, 800];
 const ys = [0, 2, 3];
-const conditional = evalRule(noGuidance(eps), ts, ys).eps;
-const unconditional = evalRule(noGuidance(eps), ts, [K, K, K]).eps;
+const conditional = (await evalRule(noGuidance(eps), ts, ys)).eps;
+const unconditional = (await evalRule(noGuidance(eps), ts, [K, K, K])).eps;
 
 describe('classifier-free guidance', () => {
-  test('ε̄ = ε(∅) + s·(ε(y) − ε(∅)): s = 0 unconditional, s = 1 conditional, s > 1 extrapolates', () => {
+  test('ε̄ = ε(∅) + s·(ε(y) − ε(∅)): s = 0 unconditional, s = 1 conditional, s > 1 extrapolates', async () => {
     for (const s of [0, 1, 3.5]) {
-      evalRule(classifierFree(eps, s, K), ts, ys).eps.forEach((row, i) =>
+      (await evalRule(classifierFree(eps, s, K), ts, ys)).eps.forEach((row, i) =>
         row.forEach((v, d) => expect(v).toBeCloseTo(unconditional[i][d] + s * (conditional[i][d] - unconditional[i][d]), 5)),
       );
     }
@@ -76,23 +80,23 @@ describe('classifier-free guidance', () => {
 });
 
 describe('classifier guidance', () => {
-  test('on the unconditional ε at s = 1, the DDIM form ε − √(1−ᾱ)·g is exactly the conditional ε', () => {
-    const { eps: e, gradient } = evalRule(classifierGuidance(eps, logProb, 1, K), ts, ys);
+  test('on the unconditional ε at s = 1, the DDIM form ε − √(1−ᾱ)·g is exactly the conditional ε', async () => {
+    const { eps: e, gradient } = await evalRule(classifierGuidance(eps, logProb, 1, K), ts, ys);
     e.forEach((row, i) => {
       const k = Math.sqrt(1 - schedule.alphasCumprod[ts[i]]);
       row.forEach((v, d) => expect(v - k * gradient![i][d]).toBeCloseTo(conditional[i][d], 4));
     });
   });
 
-  test('the gradient scales with s, and the ε-net sees ∅ for an unconditional model or y otherwise', () => {
-    const g1 = evalRule(classifierGuidance(eps, logProb, 1, K), ts, ys).gradient!;
-    const g3 = evalRule(classifierGuidance(eps, logProb, 3, K), ts, ys).gradient!;
+  test('the gradient scales with s, and the ε-net sees ∅ for an unconditional model or y otherwise', async () => {
+    const g1 = (await evalRule(classifierGuidance(eps, logProb, 1, K), ts, ys)).gradient!;
+    const g3 = (await evalRule(classifierGuidance(eps, logProb, 3, K), ts, ys)).gradient!;
     g1.forEach((row, i) => row.forEach((v, d) => expect(g3[i][d]).toBeCloseTo(3 * v, 5)));
     const uncond = recording();
-    evalRule(classifierGuidance(uncond.fn, logProb, 1, K), ts, ys);
+    await evalRule(classifierGuidance(uncond.fn, logProb, 1, K), ts, ys);
     expect(uncond.calls).toEqual([{ n: 3, labels: [K, K, K] }]);
     const cond = recording();
-    evalRule(classifierGuidance(cond.fn, logProb, 1), ts, ys);
+    await evalRule(classifierGuidance(cond.fn, logProb, 1), ts, ys);
     expect(cond.calls).toEqual([{ n: 3, labels: ys }]);
   });
 

@@ -7,13 +7,12 @@ import { predictX0 } from './predictX0';
  * One DDIM step (Song et al. 2021 eq. 12) with η-controlled noise, and classifier guidance as a
  * shifted ε (Dhariwal & Nichol 2021 Alg. 2).
  */
-export function ddimStep({ x, t, y, k, spaced, rule, eta, clip, noise }: StepContext) {
+export function ddimStep({ x, k, spaced, eps: guided, gradient, eta, clip, noise }: StepContext) {
   // 1. ᾱ_t and ᾱ_prev (the next, less noisy respaced timestep; 1 after the last).
   const abar = spaced.alphasCumprod[k];
   const abarPrev = spaced.alphasCumprodPrev[k];
   // 2. ε from the guidance rule; classifier guidance: ε̂ = ε − √(1−ᾱ_t)·s·∇log f(y|x_t) (D&N Alg. 2).
-  let eps = rule.eps(x, t, y);
-  if (rule.gradient) eps = tf.sub(eps, tf.mul(rule.gradient(x, t, y), Math.sqrt(1 - abar)));
+  let eps = gradient ? tf.sub(guided, tf.mul(gradient, Math.sqrt(1 - abar))) : guided;
   // 3. "Predicted x₀" (eq. 12); after clipping, ε is re-derived from the clipped x̂₀ so both agree.
   const x0 = predictX0(x, eps, abar, clip);
   if (clip !== null) eps = tf.div(tf.sub(x, tf.mul(x0, Math.sqrt(abar))), Math.sqrt(1 - abar));

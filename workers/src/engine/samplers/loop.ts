@@ -26,13 +26,13 @@ export interface SampleOptions {
 /** What one reverse step needs; `noise()` makes this step's z (only call it when it is used). */
 export interface StepContext {
   x: tf.Tensor;
-  /** Original timestep index of every sample in the batch. */
-  t: tf.Tensor1D;
-  y: tf.Tensor1D;
   /** Position in the respaced chain, 0 = noisiest. */
   k: number;
   spaced: RespacedSchedule;
-  rule: GuidanceRule;
+  /** The guidance rule's ε at (x, t, y). */
+  eps: tf.Tensor;
+  /** Classifier guidance: s·∇_x log f(y | x_t, t); null for the other rules. */
+  gradient: tf.Tensor | null;
   eta: number;
   clip: number | null;
   noise: () => tf.Tensor;
@@ -87,10 +87,19 @@ export async function runSampler(opts: SampleOptions, step: StepFn): Promise<tf.
           const timestep = spaced.timesteps[k];
           const t = tf.fill([n], timestep, 'int32') as tf.Tensor1D;
           const noise = () => tf.tensor(stepNoise(seed, first, n, dim, timestep), [n, ...shape]);
-          const next = tf.tidy(() => step({ x, t, y, k, spaced, rule, eta, clip, noise }));
-          t.dispose();
-          x.dispose();
-          x = next;
+          let eps: tf.Tensor | null = null;
+          let gradient: tf.Tensor | null = null;
+          try {
+            // ε may come from onnxruntime, so it is awaited here, outside the step's tidy.
+            eps = await rule.eps(x, t, y);
+            gradient = rule.gradient?.(x, t, y) ?? null;
+            const guided = { eps, gradient };
+            const next = tf.tidy(() => step({ x, k, spaced, ...guided, eta, clip, noise }));
+            x.dispose();
+            x = next;
+          } finally {
+            tf.dispose([t, ...(eps ? [eps] : []), ...(gradient ? [gradient] : [])]);
+          }
           onProgress?.({ phase: 'sample', done: b * S + k + 1, total: batches * S });
         }
         outputs.push(x);

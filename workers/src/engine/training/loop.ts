@@ -9,6 +9,7 @@ import { cloneParams, disposeParams, initParams, type NetworkConfig, type Params
 import type { ProgressFn } from '../types';
 import { adamUpdate } from './adam';
 import { emaDecayAt, emaUpdate } from './ema';
+import { flatten, layoutOf, unflatten, type Layout } from './flat';
 
 export interface TrainResult {
   checkpoint: Uint8Array;
@@ -63,30 +64,51 @@ function disposeState(s: TrainState): void {
   for (const ps of [s.params, s.ema, s.adamM, s.adamV]) if (ps) disposeParams(ps);
 }
 
-/** One optimiser step: returns the loss and the next state's tensors (old ones disposed). */
-function step(state: TrainState, o: LoopOptions): number {
-  const names = [...state.params.keys()];
+/** The tensors a run updates, each flattened to one vector (see flat.ts). */
+interface Working {
+  layout: Layout;
+  theta: tf.Tensor1D;
+  m: tf.Tensor1D;
+  v: tf.Tensor1D;
+  ema: tf.Tensor1D | null;
+}
+
+/** Moves a state's tensors into flat vectors (the state's own maps are disposed). */
+function toWorking(state: TrainState): Working {
+  const layout = layoutOf(state.params);
+  const w = { layout, theta: flatten(state.params, layout), m: flatten(state.adamM, layout), v: flatten(state.adamV, layout), ema: state.ema ? flatten(state.ema, layout) : null };
+  disposeState(state);
+  return w;
+}
+
+const disposeWorking = (w: Working) => tf.dispose([w.theta, w.m, w.v, ...(w.ema ? [w.ema] : [])]);
+
+/** Per-tensor copies of the working vectors, for checkpoints and hashes (the caller disposes them). */
+function asParams(flat: tf.Tensor1D, layout: Layout): Params {
+  const tensors = tf.tidy(() => [...unflatten(flat, layout).values()]);
+  return new Map(layout.names.map((n, i) => [n, tensors[i]]));
+}
+
+function checkpointOf(state: TrainState, w: Working): Uint8Array {
+  const snapshot = { ...state, params: asParams(w.theta, w.layout), adamM: asParams(w.m, w.layout), adamV: asParams(w.v, w.layout), ema: w.ema ? asParams(w.ema, w.layout) : null };
+  try {
+    return writeCheckpoint(snapshot);
+  } finally {
+    disposeState(snapshot);
+  }
+}
+
+/** One optimiser step on the working vectors (old ones disposed); returns the loss. */
+function step(state: TrainState, w: Working, o: LoopOptions): number {
   const t = state.step + 1;
   const d = o.run.emaDecay === null ? 0 : emaDecayAt(o.run.emaDecay, state.step);
   const next = tf.tidy(() => {
-    const f = (...ts: tf.Tensor[]) => o.loss(new Map(names.map((n, i) => [n, ts[i]])), state.step);
-    const { value, grads } = tf.valueAndGrads(f)(names.map((n) => state.params.get(n) as tf.Tensor));
-    const out = { loss: value as tf.Tensor, params: [] as tf.Tensor[], m: [] as tf.Tensor[], v: [] as tf.Tensor[], ema: [] as tf.Tensor[] };
-    names.forEach((n, i) => {
-      const u = adamUpdate(state.params.get(n) as tf.Tensor, grads[i], state.adamM.get(n) as tf.Tensor, state.adamV.get(n) as tf.Tensor, t, o.run.learningRate);
-      out.params.push(u.theta);
-      out.m.push(u.m);
-      out.v.push(u.v);
-      if (state.ema) out.ema.push(emaUpdate(state.ema.get(n) as tf.Tensor, u.theta, d));
-    });
-    return out;
+    const { value, grad } = tf.valueAndGrad((theta: tf.Tensor) => o.loss(unflatten(theta, w.layout), state.step))(w.theta);
+    const u = adamUpdate(w.theta, grad, w.m, w.v, t, o.run.learningRate);
+    return { loss: value, theta: u.theta, m: u.m, v: u.v, ema: w.ema ? emaUpdate(w.ema, u.theta, d) : [] };
   });
-  disposeState(state);
-  const asParams = (ts: tf.Tensor[]) => new Map(names.map((n, i) => [n, ts[i]]));
-  state.params = asParams(next.params);
-  state.adamM = asParams(next.m);
-  state.adamV = asParams(next.v);
-  state.ema = state.ema ? asParams(next.ema) : null;
+  disposeWorking(w);
+  Object.assign(w, { theta: next.theta, m: next.m, v: next.v, ema: next.ema instanceof tf.Tensor ? next.ema : null });
   state.step = t;
   const loss = next.loss.dataSync()[0];
   next.loss.dispose();
@@ -97,6 +119,7 @@ function step(state: TrainState, o: LoopOptions): number {
 /** Runs (or continues) training to `run.steps` and returns the final checkpoint. */
 export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
   const state = o.resume ? resumedState(o, o.resume) : freshState(o);
+  const w = toWorking(state);
   const { steps, checkpointEvery } = o.run;
   const every = curveEvery(steps);
   const reportEvery = Math.max(1, Math.round(steps / 100));
@@ -104,7 +127,7 @@ export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
     let loss: number | undefined;
     while (state.step < steps) {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('training aborted');
-      loss = step(state, o);
+      loss = step(state, w, o);
       state.pending.sum += loss;
       state.pending.count += 1;
       if (state.step % every === 0 || state.step === steps) {
@@ -112,12 +135,17 @@ export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
         state.pending = { sum: 0, count: 0 };
       }
       if (state.step % reportEvery === 0 || state.step === steps) o.onProgress?.({ phase: `train ${o.role}`, done: state.step, total: steps, loss });
-      if (o.onCheckpoint && state.step % checkpointEvery === 0) await o.onCheckpoint(writeCheckpoint(state), state.step, [...state.curve]);
+      if (o.onCheckpoint && state.step % checkpointEvery === 0) await o.onCheckpoint(checkpointOf(state, w), state.step, [...state.curve]);
       // Let a cancellation (or a heartbeat) land between steps, not only at checkpoints.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return { checkpoint: writeCheckpoint(state), weightsHash: hashParams(state.ema ?? state.params), curve: state.curve };
+    const sampling = asParams(w.ema ?? w.theta, w.layout);
+    try {
+      return { checkpoint: checkpointOf(state, w), weightsHash: hashParams(sampling), curve: state.curve };
+    } finally {
+      disposeParams(sampling);
+    }
   } finally {
-    disposeState(state);
+    disposeWorking(w);
   }
 }
