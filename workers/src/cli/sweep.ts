@@ -1,44 +1,41 @@
 /**
- * `npm run sweep -- <spec.json> [--quick] [--out runs/x] [--backend wasm]`: runs a whole sweep on this
- * machine without a database. Trained models are kept in <out>/models by content hash, so a rerun
- * (or another sweep with the same out folder) reuses them and an interrupted training resumes.
+ * `npm run sweep -- <spec.json> [--quick] [--out runs/x] [--backend wasm] [--jobs N]`: runs a whole
+ * sweep on this machine without a database. Models train, then grid points sample, `--jobs` at a
+ * time in engine processes (pool.ts; default: one per core, each with its share of the threads).
+ * Trained models are kept in <out>/models by content hash, so a rerun (or another sweep with the
+ * same out folder) reuses them and an interrupted training resumes.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultRun, type ResultsFile } from '@guidance-lab/experiments';
-import { BACKEND_PREFERENCES, initBackend, type BackendPreference } from '../engine/backend/index';
-import { ENGINE_VERSION, sampleAndScore, trainModel } from '../engine/pipeline';
+import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
+import { ENGINE_VERSION } from '../engine/pipeline';
+import { modelFile, modelsDirOf, type SampleReply } from './jobs';
+import { startPool } from './pool';
 import { createBars } from './progress';
 import { formatResultsTable } from './table';
 
-const USAGE = 'usage: npm run sweep -- <spec.json> [--quick] [--out <folder>] [--backend auto|tensorflow|wasm|cpu]';
+const USAGE = 'usage: npm run sweep -- <spec.json> [--quick] [--out <folder>] [--backend auto|tensorflow|wasm|cpu] [--jobs <1..cores>]';
 
-function writeAtomic(path: string, bytes: Uint8Array | string): void {
-  writeFileSync(`${path}.tmp`, bytes);
-  renameSync(`${path}.tmp`, path);
-}
+/** Rough cost of training a model, to start the longest first (the pool then finishes evenly). */
+const trainingCost = ({ config }: ModelJob) => {
+  const run = config.training ?? config.classifier!;
+  return run.steps * run.batchSize;
+};
 
-async function trainOnce(job: ModelJob, modelsDir: string, bars: ReturnType<typeof createBars>): Promise<Uint8Array> {
-  const done = join(modelsDir, `${job.key}.ckpt`);
-  if (existsSync(done)) return new Uint8Array(readFileSync(done));
-  const partial = join(modelsDir, `${job.key}.partial.ckpt`);
-  const bar = bars.start(`train ${job.config.kind}${job.config.pUncond === undefined ? '' : ` p_uncond=${job.config.pUncond}`} seed=${job.config.seed}`);
-  const result = await trainModel(job.config, {
-    resume: existsSync(partial) ? new Uint8Array(readFileSync(partial)) : null,
-    onProgress: (p) => bar.update(p),
-    onCheckpoint: async (bytes) => writeAtomic(partial, bytes),
-  });
-  bar.stop();
-  writeAtomic(done, result.checkpoint);
-  rmSync(partial, { force: true });
-  return result.checkpoint;
+function parseJobs(raw: string | undefined, cores: number): number {
+  if (raw === undefined) return cores;
+  const jobs = Number(raw);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > cores) throw new SpecError([{ field: '--jobs', message: `must be a whole number from 1 to ${cores} (the cores here), got '${raw}'` }]);
+  return jobs;
 }
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string' }, quick: { type: 'boolean', default: false }, backend: { type: 'string' }, help: { type: 'boolean' } },
+    options: { out: { type: 'string' }, quick: { type: 'boolean', default: false }, backend: { type: 'string' }, jobs: { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help || positionals.length !== 1) {
     console.error(USAGE);
@@ -46,48 +43,54 @@ async function main(): Promise<void> {
   }
   const preference = (values.backend ?? process.env.GUIDANCE_BACKEND ?? 'auto') as BackendPreference;
   if (!BACKEND_PREFERENCES.includes(preference)) throw new SpecError([{ field: '--backend', message: `must be one of: ${BACKEND_PREFERENCES.join(', ')}` }]);
+  const cores = os.availableParallelism();
+  const jobs = parseJobs(values.jobs, cores);
 
   const spec = parseSpec(loadSpecFile(positionals[0], { quick: values.quick }));
   const out = values.out ?? join('runs', spec.name);
-  const modelsDir = join(out, 'models');
+  const modelsDir = modelsDirOf(out);
   mkdirSync(join(out, 'grids'), { recursive: true });
   mkdirSync(modelsDir, { recursive: true });
 
-  const backend = await initBackend(preference);
-  const plan = expandSweep(spec);
-  console.error(`${spec.name}: ${plan.models.length} models to train, ${plan.runs.length} grid points, backend ${backend}`);
-  const started = Date.now();
-  const bars = createBars();
+  process.env.GUIDANCE_BACKEND = preference;
+  const pool = startPool(jobs, Math.max(1, Math.floor(cores / jobs)));
+  try {
+    const backend = await pool.backend;
+    const plan = expandSweep(spec);
+    console.error(`${spec.name}: ${plan.models.length} models to train, ${plan.runs.length} grid points, backend ${backend}, ${jobs} job${jobs === 1 ? '' : 's'} at a time`);
+    const started = Date.now();
+    const bars = createBars();
 
-  const checkpoints = new Map<string, Uint8Array>();
-  for (const job of plan.models) checkpoints.set(job.key, await trainOnce(job, modelsDir, bars));
+    const toTrain = plan.models.filter((job) => !existsSync(modelFile(modelsDir, job.key))).sort((a, b) => trainingCost(b) - trainingCost(a));
+    await Promise.all(
+      toTrain.map(async (job) => {
+        const bar = bars.start(`train ${job.config.kind}${job.config.pUncond === undefined ? '' : ` p_uncond=${job.config.pUncond}`} seed=${job.config.seed}`);
+        await pool.run({ kind: 'train', job, modelsDir }, (p) => bar.update(p));
+        bar.stop();
+      }),
+    );
 
-  const runs: ResultRun[] = [];
-  let evaluator = { hash: '', referenceN: 0 };
-  for (const point of plan.runs) {
-    const label = `${point.guidance} p_uncond=${point.pUncond} s=${point.scale} seed=${point.seed}`;
-    const bar = bars.start(`sample ${label}`);
-    const result = await sampleAndScore(point, spec, {
-      eps: checkpoints.get(point.epsModel)!,
-      classifier: point.classifierModel ? checkpoints.get(point.classifierModel)! : null,
-      evaluator: checkpoints.get(point.evaluatorModel)!,
-    }, { onProgress: (p) => bar.update(p) });
-    bar.stop();
-    const grid = join('grids', `${point.guidance}-p${point.pUncond}-s${point.scale}-seed${point.seed}.png`);
-    writeAtomic(join(out, grid), result.grid.png);
-    evaluator = { hash: result.evaluatorHash, referenceN: Number(result.referenceSet.split(':').pop()) };
-    runs.push({
-      guidance: point.guidance, pUncond: point.pUncond, scale: point.scale, seed: point.seed,
-      sampler: point.sampler.kind, steps: point.sampler.steps, eta: point.sampler.eta,
-      n: result.n, metrics: result.metrics, grid,
-    });
+    const replies = await Promise.all(
+      plan.runs.map(async (point) => {
+        const bar = bars.start(`sample ${point.guidance} p_uncond=${point.pUncond} s=${point.scale} seed=${point.seed}`);
+        const reply = await pool.run<SampleReply>({ kind: 'sample', point, spec, out }, (p) => bar.update(p));
+        bar.stop();
+        return reply;
+      }),
+    );
+    bars.stop();
+
+    const runs = replies.map((r) => r.run);
+    const evaluator = { hash: replies[0]?.evaluatorHash ?? '', referenceN: replies[0]?.referenceN ?? 0 };
+    const engine = replies[0]?.backend ?? backend;
+    const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, runs };
+    writeFileSync(join(out, 'results.json.tmp'), JSON.stringify(results, null, 2));
+    renameSync(join(out, 'results.json.tmp'), join(out, 'results.json'));
+    console.log(formatResultsTable(runs));
+    console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${jobs} job${jobs === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
+  } finally {
+    pool.close();
   }
-  bars.stop();
-
-  const results: ResultsFile = { spec, backend, engineVersion: ENGINE_VERSION, evaluator, runs };
-  writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
-  console.log(formatResultsTable(runs));
-  console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${backend}; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
 }
 
 main().catch((error: unknown) => {

@@ -50,6 +50,15 @@ describe('toy2d: train, guide, sample and score', () => {
     }
   });
 
+  it('names GUIDANCE_INFERENCE and its allowed values when it is wrong', async () => {
+    process.env.GUIDANCE_INFERENCE = 'gpu';
+    try {
+      await expect(sampleAndScore(point(1), spec, models)).rejects.toThrow("GUIDANCE_INFERENCE must be one of auto, onnxruntime, tfjs; got 'gpu'");
+    } finally {
+      delete process.env.GUIDANCE_INFERENCE;
+    }
+  });
+
   it('checkpoints as it trains', () => {
     expect(checkpoints).toEqual([600, 1200]);
   });

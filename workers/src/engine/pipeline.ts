@@ -12,7 +12,7 @@ import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from 
 import { loadDataset } from './data/index';
 import { makeGuidance } from './guidance/index';
 import { openInference, type Inference } from './inference';
-import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
+import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadii, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
 import { imageGrid, scatterGrid } from './render/index';
 import { getSampler } from './samplers/index';
 import { makeSchedule } from './schedules/index';
@@ -132,14 +132,21 @@ async function evaluate(run: Inference['evaluate'], x: Float32Array, shape: numb
   return { features: { data: features!, rows: n, cols: featureDim } as RowMatrix, probs: { data: probs!, rows: n, cols: classes } as RowMatrix };
 }
 
-/** The reference set's evaluator features and statistics, computed once per evaluator and dataset. */
-const references = new Map<string, { features: RowMatrix; stats: GaussianStats }>();
+/** k of the k-NN balls in precision/recall (Kynkäänniemi et al.'s default). */
+const PR_K = 3;
+
+/**
+ * The reference set's evaluator features and everything the metrics derive from them alone (FID's
+ * statistics, the k-NN radii, KID's kernel when it fits in memory), once per evaluator and dataset.
+ */
+const references = new Map<string, { features: RowMatrix; stats: GaussianStats; radii: Float64Array; kernel?: Float64Array }>();
 async function referenceFor(evaluatorHash: string, run: Inference['evaluate'], dataset: DatasetSpec, test: DatasetSplit['test']) {
   const key = `${evaluatorHash}:${canonicalJson(dataset)}`;
   let ref = references.get(key);
   if (!ref) {
     const { features } = await evaluate(run, test.x, test.shape);
-    ref = { features, stats: gaussianStats(features) };
+    // 4000 reference points make a 128 MB kernel; larger sets are sampled per KID subset instead.
+    ref = { features, stats: gaussianStats(features), radii: manifoldRadii(features, PR_K), kernel: features.rows <= 4000 ? polynomialKernel(features) : undefined };
     if (references.size >= 4) references.delete(references.keys().next().value!);
     references.set(key, ref);
   }
@@ -231,8 +238,8 @@ export async function sampleAndScore(
     const ref = await referenceFor(evaluator.hash, inference.evaluate, setup.dataset, data.test);
     const gen = await evaluate(inference.evaluate, x, shape);
     const is = inceptionScore(interleaveClasses(gen.probs, classes, point.samplesPerClass), 10);
-    const kid = kernelInceptionDistance(ref.features, gen.features, { seed: point.seed });
-    const pr = precisionRecall(ref.features, gen.features, 3);
+    const kid = kernelInceptionDistance(ref.features, gen.features, { seed: point.seed, realKernel: ref.kernel });
+    const pr = precisionRecall(ref.features, gen.features, PR_K, ref.radii);
     const metrics: Metrics = {
       fid: frechetFromStats(ref.stats, gaussianStats(gen.features)),
       is: is.mean,

@@ -16,12 +16,13 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { engineThreads } from './threads';
 
 const require = createRequire(import.meta.url);
 const PKG = '@tensorflow/tfjs-backend-wasm';
 
 export interface WasmThreadsOptions {
-  /** Threads for XNNPACK's pool; default: every core Node reports. */
+  /** Threads for XNNPACK's pool; default: engineThreads() (GUIDANCE_THREADS or every core). */
   threads?: number;
   /** Override of the threaded build's files (tests point this at a missing file to force the fallback). */
   files?: Partial<ThreadedFiles>;
@@ -139,7 +140,7 @@ let stockFactory: BackendFactory | null = null;
  * lives on `wasm` (switching disposes the old wasm backend's memory).
  */
 export async function useThreadedWasm(options: WasmThreadsOptions = {}): Promise<WasmThreadsResult> {
-  const threads = options.threads ?? os.availableParallelism();
+  const threads = options.threads ?? engineThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
     throw new Error(`wasm threads must be a whole number from 1 to 256, got ${threads}`);
   }

@@ -1,6 +1,6 @@
 export { adherence } from './adherence';
 export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } from './fid';
 export { inceptionScore } from './inceptionScore';
-export { kernelInceptionDistance, type KidOptions } from './kid';
+export { kernelInceptionDistance, polynomialKernel, type KidOptions } from './kid';
 export { fromArrays, type RowMatrix, type Rows } from './linalg';
-export { precisionRecall } from './precisionRecall';
+export { manifoldRadii, precisionRecall } from './precisionRecall';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fillNormal, mulberry32 } from '../random';
-import { kernelInceptionDistance } from './kid';
+import { kernelInceptionDistance, polynomialKernel } from './kid';
 import type { RowMatrix } from './linalg';
 
 /** n draws from N(μ, I_d). */
@@ -53,6 +53,15 @@ describe('kernelInceptionDistance', () => {
     // 2·k(0,2) = 2; cross sum 1 + 1 + 1 + 27 = 30 → MMD²_u = (2 + 2)/2 − 2·30/4 = −13.
     const kid = kernelInceptionDistance({ data: Float64Array.from([0, 1]), rows: 2, cols: 1 }, { data: Float64Array.from([0, 2]), rows: 2, cols: 1 });
     expect(kid).toEqual({ mean: -13, std: 0 });
+  });
+
+  it('gives the same answer from the real set\'s kernel kept with the reference set', () => {
+    const real = normals(300, shift, 1);
+    const gen = normals(200, [0, 0, 0, 0], 2);
+    const k = polynomialKernel(real);
+    expect(k[0 * 300 + 7]).toBeCloseTo((Array.from({ length: d }, (_, c) => real.data[c] * real.data[7 * d + c]).reduce((a, b) => a + b) / d + 1) ** 3, 12);
+    expect(kernelInceptionDistance(real, gen, { seed: 3, realKernel: k }).mean).toBeCloseTo(kernelInceptionDistance(real, gen, { seed: 3 }).mean, 12);
+    expect(() => kernelInceptionDistance(real, gen, { realKernel: new Float64Array(4) })).toThrow(/realKernel must be the 300×300 kernel/);
   });
 
   it('names the problem in bad options', () => {

@@ -14,6 +14,8 @@ export interface KidOptions {
   /** Samples per subset drawn without replacement from each set (default min(N_real, N_gen, 1000)). */
   subsetSize?: number;
   seed?: number;
+  /** polynomialKernel(real, real), kept with a reference set that is scored against many times. */
+  realKernel?: Float64Array;
 }
 
 export function kernelInceptionDistance(realIn: Rows, genIn: Rows, options: KidOptions = {}): { mean: number; std: number } {
@@ -31,7 +33,12 @@ export function kernelInceptionDistance(realIn: Rows, genIn: Rows, options: KidO
   // in memory (N_real + N_gen ≤ 8000: ≤ 512 MB) and cost less than per-subset matrices — at the
   // usual N ≈ m that is ~100× faster.
   const n = real.rows + gen.rows;
-  const cached = n <= 8000 && n * n <= subsets * (2 * subsetSize) ** 2 ? { xx: kernelMatrix(real, real), yy: kernelMatrix(gen, gen), xy: kernelMatrix(real, gen) } : null;
+  const { realKernel } = options;
+  if (realKernel && realKernel.length !== real.rows * real.rows) throw new Error(`kernelInceptionDistance: realKernel must be the ${real.rows}×${real.rows} kernel of the real set`);
+  const cached =
+    realKernel || (n <= 8000 && n * n <= subsets * (2 * subsetSize) ** 2)
+      ? { xx: realKernel ?? kernelMatrix(real, real), yy: kernelMatrix(gen, gen), xy: kernelMatrix(real, gen) }
+      : null;
   // When m equals both set sizes every subset is the whole of both sets: one evaluation serves all.
   const draws = subsetSize === real.rows && subsetSize === gen.rows ? 1 : subsets;
   const values: number[] = [];
@@ -51,6 +58,12 @@ export function kernelInceptionDistance(realIn: Rows, genIn: Rows, options: KidO
   const mean = values.reduce((a, b) => a + b, 0) / draws;
   const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / draws);
   return { mean, std };
+}
+
+/** The kernel k(x_i, x_j) of a set with itself, row-major (to pass as `realKernel`). */
+export function polynomialKernel(points: Rows): Float64Array {
+  const m = checkMatrix('polynomialKernel', points, 2);
+  return kernelMatrix(m, m);
 }
 
 function gather(m: RowMatrix, indices: Int32Array): RowMatrix {

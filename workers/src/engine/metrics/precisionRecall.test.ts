@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillNormal, mulberry32 } from '../random';
 import { fromArrays, type RowMatrix } from './linalg';
-import { precisionRecall } from './precisionRecall';
+import { manifoldRadii, precisionRecall } from './precisionRecall';
 
 function normals(n: number, d: number, offset: number, seed: number): RowMatrix {
   const data = new Float64Array(n * d);
@@ -31,6 +31,14 @@ describe('precisionRecall', () => {
     const { precision, recall } = precisionRecall(real, gen, 1);
     expect(precision).toBeCloseTo(2 / 3, 12);
     expect(recall).toBe(1);
+  });
+
+  it('gives the same answer from radii kept with the reference set', () => {
+    const real = normals(300, 4, 0, 6);
+    const gen = normals(200, 4, 0.3, 7);
+    expect(Array.from(manifoldRadii(fromArrays(Array.from({ length: 10 }, (_, i) => [i])), 1))).toEqual(Array(10).fill(1));
+    expect(precisionRecall(real, gen, 3, manifoldRadii(real, 3))).toEqual(precisionRecall(real, gen, 3));
+    expect(() => precisionRecall(real, gen, 3, new Float64Array(5))).toThrow(/realRadii has 5 entries for 300 real points/);
   });
 
   it('is near 1 / 1 for two samples of one distribution, and names a bad k', () => {

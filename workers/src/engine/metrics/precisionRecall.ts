@@ -6,15 +6,26 @@
  */
 import { checkMatrix, type RowMatrix, type Rows } from './linalg';
 
-export function precisionRecall(realIn: Rows, genIn: Rows, k = 3): { precision: number; recall: number } {
+/**
+ * `realRadii`: manifoldRadii(real, k), when the caller keeps it with a reference set that is
+ * scored against many times (the k-NN pass over the real set is the costliest part).
+ */
+export function precisionRecall(realIn: Rows, genIn: Rows, k = 3, realRadii?: Float64Array): { precision: number; recall: number } {
   const real = checkMatrix('precisionRecall(real)', realIn, 2);
   const gen = checkMatrix('precisionRecall(gen)', genIn, 2);
   if (real.cols !== gen.cols) throw new Error(`precisionRecall: feature dimensions differ (${real.cols} vs ${gen.cols})`);
   const maxK = Math.min(real.rows, gen.rows) - 1;
   if (!Number.isInteger(k) || k < 1 || k > maxK) throw new Error(`precisionRecall: k must be a whole number from 1 to ${maxK} (smaller set size − 1), got ${k}`);
-  const realRadii = kthNeighbourDistances(real, k);
+  if (realRadii && realRadii.length !== real.rows) throw new Error(`precisionRecall: realRadii has ${realRadii.length} entries for ${real.rows} real points`);
   const genRadii = kthNeighbourDistances(gen, k);
-  return { precision: coverage(gen, real, realRadii), recall: coverage(real, gen, genRadii) };
+  return { precision: coverage(gen, real, realRadii ?? kthNeighbourDistances(real, k)), recall: coverage(real, gen, genRadii) };
+}
+
+/** Squared distance from each point to its k-th nearest other point of the set: its manifold's ball radii. */
+export function manifoldRadii(points: Rows, k: number): Float64Array {
+  const m = checkMatrix('manifoldRadii', points, 2);
+  if (!Number.isInteger(k) || k < 1 || k > m.rows - 1) throw new Error(`manifoldRadii: k must be a whole number from 1 to ${m.rows - 1} (set size − 1), got ${k}`);
+  return kthNeighbourDistances(m, k);
 }
 
 function squaredDistance(a: RowMatrix, i: number, b: RowMatrix, j: number): number {

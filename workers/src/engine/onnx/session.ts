@@ -5,8 +5,8 @@
  * (which must fit the 4 GiB wasm heap), so large batches run as chunks of `chunk` samples through
  * at most two sessions (full chunks and the remainder), each built on first use.
  */
-import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import { engineThreads } from '../backend/threads';
 import type { ClassifierConfig, EpsNetConfig, Params } from '../networks/index';
 import { exportClassifier, exportEpsNet } from './export';
 
@@ -25,7 +25,7 @@ export function loadOrt(): Promise<Ort | null> {
 }
 
 export interface OrtOptions {
-  /** Intra-op threads; default: every core. */
+  /** Intra-op threads; default: engineThreads() (GUIDANCE_THREADS or every core). */
   threads?: number;
   /** Samples per session call (default 64: convolutions gain little from larger batches). */
   chunk?: number;
@@ -47,7 +47,7 @@ export interface OnnxNetwork<F> {
 }
 
 async function createSession(o: Ort, model: Uint8Array, options: OrtOptions): Promise<Session> {
-  const threads = options.threads ?? os.availableParallelism();
+  const threads = options.threads ?? engineThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`onnxruntime threads must be a whole number ≥ 1, got ${threads}`);
   return o.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
 }

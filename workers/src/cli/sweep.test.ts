@@ -1,0 +1,62 @@
+/**
+ * The sweep CLI end to end, as a researcher runs it: a tiny toy2d sweep through the process pool,
+ * once with one job at a time and once with two, which must write the same results.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { ResultsFile } from '@guidance-lab/experiments';
+
+const run = promisify(execFile);
+const root = new URL('../../..', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'sweep-cli-'));
+const specFile = join(dir, 'tiny.json');
+writeFileSync(
+  specFile,
+  JSON.stringify({
+    name: 'tiny',
+    dataset: { kind: 'toy2d', trainSize: 2000, testSize: 400 },
+    schedule: { kind: 'linear', T: 100 },
+    model: { hidden: 32, depth: 1 },
+    training: { steps: 150, batchSize: 128, checkpointEvery: 50 },
+    classifier: { hidden: 32, depth: 1, steps: 100, batchSize: 128 },
+    evaluator: { hidden: 32, depth: 1, steps: 100, batchSize: 128 },
+    guidance: ['classifier-free', 'classifier'],
+    scales: [0, 2],
+    pUncond: [0.2],
+    samplesPerClass: 25,
+    sampler: { kind: 'ddim', steps: 10, eta: 0 },
+  }),
+);
+
+async function sweep(jobs: number): Promise<{ results: ResultsFile; out: string; stdout: string }> {
+  const out = join(dir, `jobs-${jobs}`);
+  const { stdout } = await run('npx', ['tsx', 'workers/src/cli/sweep.ts', specFile, '--out', out, '--jobs', String(jobs)], { cwd: root, env: { ...process.env, GUIDANCE_BACKEND: 'wasm' } });
+  return { results: JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')), out, stdout };
+}
+
+describe('npm run sweep', () => {
+  it('trains, samples and scores a sweep over a pool of engine processes, with results independent of --jobs', async () => {
+    const [one, two] = [await sweep(1), await sweep(2)];
+    const points = (f: ResultsFile) => f.runs.map((r) => `${r.guidance}/${r.pUncond}/${r.scale}`);
+    expect(points(two.results)).toEqual(points(one.results));
+    expect([...points(two.results)].sort()).toEqual(['classifier-free/0.2/0', 'classifier-free/0.2/2', 'classifier/1/0', 'classifier/1/2']);
+    expect(two.stdout).toMatch(/4 runs in .* 2 jobs at a time/);
+    expect(two.results.backend).toMatch(/^wasm/);
+    for (const [i, r] of two.results.runs.entries()) {
+      expect(r.n).toBe(100);
+      expect(existsSync(join(two.out, r.grid))).toBe(true);
+      for (const [name, value] of Object.entries(r.metrics)) expect(value, `${r.guidance} s=${r.scale} ${name}`).toBeCloseTo(one.results.runs[i].metrics[name as keyof typeof r.metrics], 6);
+    }
+    // Models are kept by content hash (4: ε-nets at 0.2 and 1, classifier, evaluator), partial checkpoints removed.
+    expect(readdirSync(join(two.out, 'models')).sort()).toEqual(readdirSync(join(one.out, 'models')).sort());
+    expect(readdirSync(join(two.out, 'models')).filter((f) => f.endsWith('.ckpt') && !f.includes('partial'))).toHaveLength(4);
+  });
+
+  it('names a bad --jobs with the allowed range', async () => {
+    await expect(run('npx', ['tsx', 'workers/src/cli/sweep.ts', specFile, '--jobs', '0'], { cwd: root })).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--jobs.*must be a whole number from 1 to \d+/) });
+  });
+});

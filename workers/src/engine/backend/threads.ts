@@ -1,0 +1,14 @@
+import os from 'node:os';
+
+/**
+ * Threads this process's compute may use (the wasm build's pool, onnxruntime's intra-op pool):
+ * GUIDANCE_THREADS, or every core. A sweep that runs several jobs at once gives each its share.
+ */
+export function engineThreads(): number {
+  const cores = os.availableParallelism();
+  const raw = process.env.GUIDANCE_THREADS;
+  if (raw === undefined || raw === '') return cores;
+  const threads = Number(raw);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new Error(`GUIDANCE_THREADS must be a whole number from 1 to 256, got '${raw}'`);
+  return threads;
+}
