@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { registerWasmAliasKernels } from './wasmAliasKernels';
 import { registerWasmConvGradients } from './wasmConvGradients';
 import { registerWasmMatMul } from './wasmMatMul';
-import { registerWasmSlice } from './wasmSlice';
+import { registerWasmCopyKernels } from './wasmCopyKernels';
 
 const require = createRequire(import.meta.url);
 
@@ -28,6 +28,6 @@ export function configureWasm(): void {
   registerWasmConvGradients();
   registerWasmAliasKernels();
   registerWasmMatMul();
-  registerWasmSlice();
+  registerWasmCopyKernels();
   configured = true;
 }
