@@ -132,19 +132,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   if (opts.port === undefined && port !== wanted) console.log(`[db] port ${wanted} is busy; using ${port}`);
 
   const durable = opts.durable ?? true;
-  // Used to create the cluster (and, as root, the postgres user); pg_ctl runs the server.
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const cluster = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', ...(durable ? [] : ['--no-sync'])],
-    onLog: () => undefined,
-  });
-
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
   if (!initialised) {
     const leftovers = existsSync(dataDir) ? await readdir(dataDir) : [];
@@ -152,7 +139,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
     // Parents must stay traversable by the postgres user (a recursive mkdir would give them 0700 too).
     await mkdir(dirname(dataDir), { recursive: true, mode: 0o755 });
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    await cluster.initialise();
+    // The package creates the cluster (and, as root, the postgres user); pg_ctl runs the server.
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
+    await new EmbeddedPostgres({
+      databaseDir: dataDir,
+      user: USER,
+      password: PASSWORD,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: isRoot(),
+      initdbFlags: ['--encoding=UTF8', ...(durable ? [] : ['--no-sync'])],
+      onLog: () => undefined,
+    }).initialise();
   } else if (isRoot()) {
     const ids = postgresIds();
     if (ids) await chown(dataDir, ids.uid, ids.gid);
@@ -164,8 +162,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   } catch (err) {
     throw new Error(`embedded PostgreSQL did not start (data ${dataDir}, port ${port}): ${(err as Error).message}; see ${join(dataDir, 'server.log')}`);
   }
-  await ensureDatabase(port);
-  return { url: urlFor(port, DATABASE), stop: () => pgCtl(['stop', '-w', '-D', dataDir, '-m', durable ? 'fast' : 'immediate']) };
+  const stop = () => pgCtl(['stop', '-w', '-D', dataDir, '-m', durable ? 'fast' : 'immediate']);
+  try {
+    await ensureDatabase(port);
+  } catch (err) {
+    await stop().catch(() => undefined); // nobody else would stop the server we just started
+    throw err;
+  }
+  return { url: urlFor(port, DATABASE), stop };
 }
 
 /** Runs pg_ctl (as the postgres user when we are root); rejects with its output on failure. */

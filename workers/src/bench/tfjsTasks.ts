@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { classifierFree, classifierGuidance } from '../engine/guidance/index';
 import { classify, disposeParams, initParams, applyEps, type ClassifierConfig, type EpsNetConfig, type Params } from '../engine/networks/index';
-import { ddimStep } from '../engine/samplers/index';
+import { ddimStep, guidedStep } from '../engine/samplers/index';
 import { makeSchedule, respace } from '../engine/schedules/index';
 import { trainClassifier, trainEpsNet } from '../engine/training/index';
 import type { EpsFn, GuidanceRule, LabelledData, LogProbFn } from '../engine/types';
@@ -85,11 +85,13 @@ export type StepInputs = ReturnType<typeof stepInputs>;
 /** One DDIM step with `rule` as the sampler runs it, read back (so asynchronous backends finish it). */
 export async function ddimOnce(c: BenchCase, s: StepInputs, rule: GuidanceRule): Promise<void> {
   const image = c.net.inputShape.length === 3;
-  const eps = await rule.eps(s.x, s.t, s.y);
-  const gradient = rule.gradient?.(s.x, s.t, s.y) ?? null;
-  const next = tf.tidy(() => ddimStep({ x: s.x, k: s.k, spaced: s.spaced, eps, gradient, eta: c.spec.sampler.eta, clip: image ? 1 : null, noise: () => tf.randomNormal(s.x.shape) }));
-  next.dataSync();
-  tf.dispose([next, eps, ...(gradient ? [gradient] : [])]);
+  const context = { x: s.x, k: s.k, spaced: s.spaced, eta: c.spec.sampler.eta, clip: image ? 1 : null, noise: () => tf.randomNormal(s.x.shape) };
+  const next = await guidedStep(rule, ddimStep, context, s.t, s.y);
+  try {
+    next.dataSync();
+  } finally {
+    next.dispose();
+  }
 }
 
 /** The guidance rule a sampling case uses, around an ε-function (the unconditional-model CG of the presets). */

@@ -36,7 +36,7 @@ export interface SampleReply {
 export const modelFile = (modelsDir: string, key: string) => join(modelsDir, `${key}.ckpt`);
 export const modelsDirOf = (out: string) => join(out, 'models');
 
-function writeAtomic(path: string, bytes: Uint8Array | string): void {
+export function writeAtomic(path: string, bytes: Uint8Array | string): void {
   writeFileSync(`${path}.tmp`, bytes);
   renameSync(`${path}.tmp`, path);
 }

@@ -5,6 +5,7 @@
  * finish a sweep sooner than one process with all of them. Results do not depend on the split.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import type { BackendPreference } from '../engine/backend/index';
 import type { Progress } from '../engine/types';
 import type { JobRequest } from './jobs';
 
@@ -31,8 +32,8 @@ export interface Pool {
   close(): void;
 }
 
-/** Starts `size` engine processes, each allowed `threads` compute threads. */
-export function startPool(size: number, threads: number): Pool {
+/** Starts `size` engine processes, each allowed `threads` compute threads, on the backend `preference` names. */
+export function startPool(size: number, threads: number, preference: BackendPreference): Pool {
   const queue: Pending[] = [];
   const busy = new Map<ChildProcess, Pending | null>();
   let nextId = 0;
@@ -61,7 +62,7 @@ export function startPool(size: number, threads: number): Pool {
   for (let i = 0; i < size; i++) {
     // The child inherits this process's exec arguments (tsx's loader) and environment.
     const child = fork(new URL('./child.ts', import.meta.url), [], {
-      env: { ...process.env, GUIDANCE_THREADS: String(threads) },
+      env: { ...process.env, GUIDANCE_THREADS: String(threads), GUIDANCE_BACKEND: preference },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     busy.set(child, null);

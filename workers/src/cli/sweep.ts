@@ -5,14 +5,14 @@
  * Trained models are kept in <out>/models by content hash, so a rerun (or another sweep with the
  * same out folder) reuses them and an interrupted training resumes.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
-import { modelFile, modelsDirOf, type SampleReply } from './jobs';
+import { modelFile, modelsDirOf, writeAtomic, type SampleReply } from './jobs';
 import { startPool } from './pool';
 import { createBars } from './progress';
 import { formatResultsTable } from './table';
@@ -52,8 +52,7 @@ async function main(): Promise<void> {
   mkdirSync(join(out, 'grids'), { recursive: true });
   mkdirSync(modelsDir, { recursive: true });
 
-  process.env.GUIDANCE_BACKEND = preference;
-  const pool = startPool(jobs, Math.max(1, Math.floor(cores / jobs)));
+  const pool = startPool(jobs, Math.max(1, Math.floor(cores / jobs)), preference);
   try {
     const backend = await pool.backend;
     const plan = expandSweep(spec);
@@ -84,8 +83,7 @@ async function main(): Promise<void> {
     const evaluator = { hash: replies[0]?.evaluatorHash ?? '', referenceN: replies[0]?.referenceN ?? 0 };
     const engine = replies[0]?.backend ?? backend;
     const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, runs };
-    writeFileSync(join(out, 'results.json.tmp'), JSON.stringify(results, null, 2));
-    renameSync(join(out, 'results.json.tmp'), join(out, 'results.json'));
+    writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
     console.log(formatResultsTable(runs));
     console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${jobs} job${jobs === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
   } finally {

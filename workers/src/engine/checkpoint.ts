@@ -154,8 +154,8 @@ export function loadNoisyClassifier(bytes: Uint8Array): { logProb: LogProbFn; co
 }
 
 export function loadEvaluator(bytes: Uint8Array): {
-  features: (x: tf.Tensor) => tf.Tensor2D;
-  probs: (x: tf.Tensor) => tf.Tensor2D;
+  /** Penultimate features and class probabilities of a batch, from one forward pass (new tensors). */
+  evaluate: (x: tf.Tensor) => { features: tf.Tensor2D; probs: tf.Tensor2D };
   hash: string;
   config: ClassifierConfig;
   params: Params;
@@ -164,8 +164,11 @@ export function loadEvaluator(bytes: Uint8Array): {
   const { header, params } = samplingWeights(bytes, 'evaluator');
   const config = header.config as ClassifierConfig;
   return {
-    features: (x) => tf.tidy(() => classify(config, params, x, null).features),
-    probs: (x) => tf.tidy(() => tf.softmax(classify(config, params, x, null).logits)),
+    evaluate: (x) =>
+      tf.tidy(() => {
+        const { features, logits } = classify(config, params, x, null);
+        return { features, probs: tf.softmax(logits) as tf.Tensor2D };
+      }),
     hash: hashParams(params),
     config,
     params,

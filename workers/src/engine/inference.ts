@@ -45,12 +45,15 @@ export async function openInference(
     return {
       engine: 'tfjs',
       eps: epsNet.eps,
-      evaluate: async (x) => ({ features: evaluator.features(x), probs: evaluator.probs(x) }),
+      evaluate: async (x) => evaluator.evaluate(x),
       release: async () => {},
     };
   }
   const eps = await onnxEps(epsNet.config, epsNet.params, { chunk: opts.epsChunk });
-  const classifier = await onnxClassifier(evaluator.config, evaluator.params, { chunk: opts.evaluatorChunk });
+  const classifier = await onnxClassifier(evaluator.config, evaluator.params, { chunk: opts.evaluatorChunk }).catch(async (error: unknown) => {
+    await eps.release();
+    throw error;
+  });
   return {
     engine: 'onnxruntime',
     eps: eps.run,

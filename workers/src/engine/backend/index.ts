@@ -26,10 +26,16 @@ const attempts: Record<Exclude<BackendPreference, 'auto'>, () => Promise<string 
   tensorflow: async () =>
     (await tryNative('@tensorflow/tfjs-node-gpu')) ? 'tensorflow-gpu' : (await tryNative('@tensorflow/tfjs-node')) ? 'tensorflow' : null,
   wasm: async () => {
-    configureWasm();
-    const { threads, reason } = await useThreadedWasm();
-    console.log(`[engine] wasm on ${threads} thread${threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}`);
-    return 'wasm';
+    try {
+      configureWasm();
+      const { threads, reason } = await useThreadedWasm();
+      console.log(`[engine] wasm on ${threads} thread${threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}`);
+      return 'wasm';
+    } catch (error) {
+      // Even the single-thread build failed to start: 'auto' moves on to the plain JS backend.
+      console.warn(`[engine] wasm unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
   },
   cpu: async () => ((await tf.setBackend('cpu')) ? 'cpu' : null),
 };

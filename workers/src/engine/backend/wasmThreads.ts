@@ -16,7 +16,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm, getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { engineThreads } from './threads';
+import { checkThreads, engineThreads } from './threads';
 
 const require = createRequire(import.meta.url);
 const PKG = '@tensorflow/tfjs-backend-wasm';
@@ -140,10 +140,7 @@ let stockFactory: BackendFactory | null = null;
  * lives on `wasm` (switching disposes the old wasm backend's memory).
  */
 export async function useThreadedWasm(options: WasmThreadsOptions = {}): Promise<WasmThreadsResult> {
-  const threads = options.threads ?? engineThreads();
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new Error(`wasm threads must be a whole number from 1 to 256, got ${threads}`);
-  }
+  const threads = checkThreads(options.threads ?? engineThreads(), 'wasm threads');
   if (current && current.options === JSON.stringify(options) && (await tf.setBackend('wasm'))) return current.result;
   stockFactory ??= tf.findBackendFactory('wasm') as BackendFactory | null;
   if (!stockFactory) throw new Error('the wasm backend is not registered: import @tensorflow/tfjs-backend-wasm first');

@@ -4,8 +4,7 @@
  *   MMD²_u = [Σ_{i≠j} k(x_i,x_j) + Σ_{i≠j} k(y_i,y_j)] / (m(m−1)) − 2 Σ_{i,j} k(x_i,y_j) / m²
  * (as clean-fid's `kernel_distance` and torch-fidelity). Unbiased, so it can dip below 0.
  */
-import { mulberry32 } from '../random';
-import { sampleIndices } from '../random';
+import { mulberry32, sampleIndices } from '../random';
 import { checkMatrix, type RowMatrix, type Rows } from './linalg';
 
 export interface KidOptions {

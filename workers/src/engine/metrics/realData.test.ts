@@ -60,8 +60,7 @@ describe('metrics on real MNIST, scored by a trained evaluator', () => {
 
   const outputs = (x: Float32Array): { features: RowMatrix; probs: RowMatrix } => {
     const input = tf.tensor2d(x, [x.length / (SIDE * SIDE), SIDE * SIDE]);
-    const f = evaluator.features(input);
-    const p = evaluator.probs(input);
+    const { features: f, probs: p } = evaluator.evaluate(input);
     const result = { features: { data: f.dataSync() as Float32Array, rows: f.shape[0], cols: f.shape[1] }, probs: { data: p.dataSync() as Float32Array, rows: p.shape[0], cols: p.shape[1] } };
     tf.dispose([input, f, p]);
     return result;

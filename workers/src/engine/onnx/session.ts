@@ -6,7 +6,7 @@
  * at most two sessions (full chunks and the remainder), each built on first use.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { engineThreads } from '../backend/threads';
+import { checkThreads, engineThreads } from '../backend/threads';
 import type { ClassifierConfig, EpsNetConfig, Params } from '../networks/index';
 import { exportClassifier, exportEpsNet } from './export';
 
@@ -47,8 +47,7 @@ export interface OnnxNetwork<F> {
 }
 
 async function createSession(o: Ort, model: Uint8Array, options: OrtOptions): Promise<Session> {
-  const threads = options.threads ?? engineThreads();
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`onnxruntime threads must be a whole number ≥ 1, got ${threads}`);
+  const threads = checkThreads(options.threads ?? engineThreads(), 'onnxruntime threads');
   return o.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
 }
 
@@ -72,14 +71,6 @@ function sessionsFor(o: Ort, exportAt: (batch: number) => Uint8Array, options: O
   };
 }
 
-/** Reads a tfjs tensor into an onnxruntime tensor (a copy; tfjs keeps its own). */
-function toOrt(o: Ort, t: tf.Tensor): InstanceType<Ort['Tensor']> {
-  const data = t.dataSync();
-  if (t.dtype === 'float32') return new o.Tensor('float32', data as Float32Array, t.shape);
-  if (t.dtype === 'int32') return new o.Tensor('int32', data as Int32Array, t.shape);
-  throw new Error(`onnxruntime input of dtype ${t.dtype} is not supported (float32, int32)`);
-}
-
 async function requireOrt(): Promise<Ort> {
   const o = await loadOrt();
   if (!o) throw new Error('onnxruntime-node is not installed or cannot load on this machine');
@@ -87,38 +78,44 @@ async function requireOrt(): Promise<Ort> {
 }
 
 /** Feeds of one chunk: rows [start, start + n) of every input. */
-type Feeds = (o: Ort, start: number, n: number) => Record<string, InstanceType<Ort['Tensor']>>;
+type Feeds = (start: number, n: number) => Record<string, InstanceType<Ort['Tensor']>>;
 
 /** Runs `feeds` over `total` rows in chunks and stitches each named output back together. */
-async function runChunked(o: Ort, sessions: ReturnType<typeof sessionsFor>, total: number, chunk: number, feeds: Feeds, names: string[]): Promise<Record<string, tf.Tensor>> {
+async function runChunked(sessions: ReturnType<typeof sessionsFor>, total: number, chunk: number, feeds: Feeds, names: string[]): Promise<Record<string, tf.Tensor>> {
   const parts: Record<string, { data: Float32Array; dims: readonly number[] }[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let start = 0; start < total; start += chunk) {
     const n = Math.min(chunk, total - start);
-    const out = await (await sessions.get(n)).run(feeds(o, start, n));
+    const out = await (await sessions.get(n)).run(feeds(start, n));
     for (const name of names) parts[name].push({ data: out[name].data as Float32Array, dims: out[name].dims });
   }
   return Object.fromEntries(
     names.map((name) => {
       const rowShape = parts[name][0].dims.slice(1);
-      const data = new Float32Array(parts[name].reduce((sum, p) => sum + p.data.length, 0));
-      let offset = 0;
-      for (const p of parts[name]) {
-        data.set(p.data, offset);
-        offset += p.data.length;
+      // tf.tensor copies its input, so one chunk's output needs no stitching copy first.
+      let data = parts[name][0].data;
+      if (parts[name].length > 1) {
+        data = new Float32Array(parts[name].reduce((sum, p) => sum + p.data.length, 0));
+        let offset = 0;
+        for (const p of parts[name]) {
+          data.set(p.data, offset);
+          offset += p.data.length;
+        }
       }
       return [name, tf.tensor(data, [total, ...rowShape], 'float32')];
     }),
   );
 }
 
-/** Rows [start, start + n) of a tfjs tensor as an onnxruntime tensor. */
-function rows(o: Ort, t: tf.Tensor, start: number, n: number): InstanceType<Ort['Tensor']> {
-  const part = start === 0 && n === t.shape[0] ? t : tf.slice(t, start, n);
-  try {
-    return toOrt(o, part);
-  } finally {
-    if (part !== t) part.dispose();
-  }
+/**
+ * A tfjs tensor read once (one copy out of tfjs), handing out rows [start, start + n) as
+ * onnxruntime tensors that view that copy, so chunking costs no further copies.
+ */
+function rowsOf(o: Ort, t: tf.Tensor): (start: number, n: number) => InstanceType<Ort['Tensor']> {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`onnxruntime input of dtype ${t.dtype} is not supported (float32, int32)`);
+  const data = t.dataSync() as Float32Array | Int32Array;
+  const row = t.size / t.shape[0];
+  const rest = t.shape.slice(1);
+  return (start, n) => new o.Tensor(t.dtype as 'float32', data.subarray(start * row, (start + n) * row) as Float32Array, [n, ...rest]);
 }
 
 function chunkOf(options: OrtOptions): number {
@@ -134,8 +131,9 @@ export async function onnxEps(cfg: EpsNetConfig, params: Params, options: OrtOpt
   const sessions = sessionsFor(o, (batch) => exportEpsNet(cfg, params, batch), options);
   return {
     run: async (x, t, y) => {
-      const feeds: Feeds = (ort, start, n) => ({ x: rows(ort, x, start, n), t: rows(ort, t, start, n), y: rows(ort, y, start, n) });
-      return (await runChunked(o, sessions, x.shape[0], chunk, feeds, ['eps'])).eps;
+      const [xs, ts, ys] = [rowsOf(o, x), rowsOf(o, t), rowsOf(o, y)];
+      const feeds: Feeds = (start, n) => ({ x: xs(start, n), t: ts(start, n), y: ys(start, n) });
+      return (await runChunked(sessions, x.shape[0], chunk, feeds, ['eps'])).eps;
     },
     release: sessions.release,
   };
@@ -149,12 +147,13 @@ export async function onnxClassifier(cfg: ClassifierConfig, params: Params, opti
   return {
     run: async (x, t) => {
       if (cfg.timeConditioned !== (t !== null)) throw new Error(`classifier ${cfg.timeConditioned ? 'needs' : 'takes no'} timesteps`);
-      const feeds: Feeds = (ort, start, n) => {
-        const f: ReturnType<Feeds> = { x: rows(ort, x, start, n) };
-        if (t) f.t = rows(ort, t, start, n);
+      const [xs, ts] = [rowsOf(o, x), t ? rowsOf(o, t) : null];
+      const feeds: Feeds = (start, n) => {
+        const f: ReturnType<Feeds> = { x: xs(start, n) };
+        if (ts) f.t = ts(start, n);
         return f;
       };
-      const out = await runChunked(o, sessions, x.shape[0], chunk, feeds, ['features', 'logits']);
+      const out = await runChunked(sessions, x.shape[0], chunk, feeds, ['features', 'logits']);
       return { features: out.features as tf.Tensor2D, logits: out.logits as tf.Tensor2D };
     },
     release: sessions.release,

@@ -50,18 +50,21 @@ export function traceKernels<T extends tf.Tensor | tf.Tensor[] | Record<string, 
       depth--;
     }
   };
-  let result: T;
-  try {
-    result = forward();
-  } finally {
-    engine.runKernel = original;
-  }
-  const dispose = () => {
-    const returned = result instanceof tf.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
+  const disposeOwn = (returned: tf.Tensor[]) => {
     const all = new Set<tf.Tensor>([...kernels.flatMap((k) => [...Object.values(k.inputs), ...k.outputs]), ...returned]);
     for (const t of all) if (t.id >= firstOwnId) t.dispose();
   };
-  return { kernels, result, dispose };
+  let result: T;
+  try {
+    result = forward();
+  } catch (error) {
+    disposeOwn([]); // what the record kept before the failure
+    throw error;
+  } finally {
+    engine.runKernel = original;
+  }
+  const returned = result instanceof tf.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
+  return { kernels, result, dispose: () => disposeOwn(returned) };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Sampler } from './loop';
 
 export { ddimStep, sampleDdim } from './ddim';
 export { ddpmStep, sampleDdpm } from './ddpm';
-export type { SampleOptions, Sampler, StepContext, StepFn } from './loop';
+export { guidedStep, type SampleOptions, type Sampler, type StepContext, type StepFn } from './loop';
 export { stepNoise } from './noise';
 
 export type SamplerName = 'ddpm' | 'ddim';

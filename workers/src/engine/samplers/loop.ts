@@ -43,6 +43,24 @@ export type StepFn = (c: StepContext) => tf.Tensor;
 
 export type Sampler = (opts: SampleOptions) => Promise<tf.Tensor>;
 
+/**
+ * One reverse step with `rule` at (x, t, y): the rule's ε is awaited first (onnxruntime answers
+ * asynchronously, so it cannot run inside the step's tidy), then `step` runs in a tidy. Returns
+ * x_prev; every other tensor it makes is disposed, also on error.
+ */
+export async function guidedStep(rule: GuidanceRule, step: StepFn, c: Omit<StepContext, 'eps' | 'gradient'>, t: tf.Tensor1D, y: tf.Tensor1D): Promise<tf.Tensor> {
+  const owned: tf.Tensor[] = [];
+  try {
+    const eps = await rule.eps(c.x, t, y);
+    owned.push(eps);
+    const gradient = rule.gradient?.(c.x, t, y) ?? null;
+    if (gradient) owned.push(gradient);
+    return tf.tidy(() => step({ ...c, eps, gradient }));
+  } finally {
+    tf.dispose(owned);
+  }
+}
+
 function check(opts: SampleOptions): void {
   const { shape, labels, seed, eta = 0, clip = null, batchSize = 256 } = opts;
   if (!shape.length || !shape.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`sample shape must list positive whole numbers, got [${shape.join(', ')}]`);
@@ -87,18 +105,12 @@ export async function runSampler(opts: SampleOptions, step: StepFn): Promise<tf.
           const timestep = spaced.timesteps[k];
           const t = tf.fill([n], timestep, 'int32') as tf.Tensor1D;
           const noise = () => tf.tensor(stepNoise(seed, first, n, dim, timestep), [n, ...shape]);
-          let eps: tf.Tensor | null = null;
-          let gradient: tf.Tensor | null = null;
           try {
-            // ε may come from onnxruntime, so it is awaited here, outside the step's tidy.
-            eps = await rule.eps(x, t, y);
-            gradient = rule.gradient?.(x, t, y) ?? null;
-            const guided = { eps, gradient };
-            const next = tf.tidy(() => step({ x, k, spaced, ...guided, eta, clip, noise }));
+            const next = await guidedStep(rule, step, { x, k, spaced, eta, clip, noise }, t, y);
             x.dispose();
             x = next;
           } finally {
-            tf.dispose([t, ...(eps ? [eps] : []), ...(gradient ? [gradient] : [])]);
+            t.dispose();
           }
           onProgress?.({ phase: 'sample', done: b * S + k + 1, total: batches * S });
         }

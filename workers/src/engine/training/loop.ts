@@ -102,16 +102,16 @@ function checkpointOf(state: TrainState, w: Working): Uint8Array {
 function step(state: TrainState, w: Working, o: LoopOptions): number {
   const t = state.step + 1;
   const d = o.run.emaDecay === null ? 0 : emaDecayAt(o.run.emaDecay, state.step);
-  const next = tf.tidy(() => {
-    const { value, grad } = tf.valueAndGrad((theta: tf.Tensor) => o.loss(unflatten(theta, w.layout), state.step))(w.theta);
+  const [lossTensor, theta, m, v, ema = null] = tf.tidy(() => {
+    const { value, grad } = tf.valueAndGrad((flat: tf.Tensor) => o.loss(unflatten(flat, w.layout), state.step))(w.theta);
     const u = adamUpdate(w.theta, grad, w.m, w.v, t, o.run.learningRate);
-    return { loss: value, theta: u.theta, m: u.m, v: u.v, ema: w.ema ? emaUpdate(w.ema, u.theta, d) : [] };
+    return [value, u.theta, u.m, u.v, ...(w.ema ? [emaUpdate(w.ema, u.theta, d)] : [])];
   });
   disposeWorking(w);
-  Object.assign(w, { theta: next.theta, m: next.m, v: next.v, ema: next.ema instanceof tf.Tensor ? next.ema : null });
+  Object.assign(w, { theta, m, v, ema });
   state.step = t;
-  const loss = next.loss.dataSync()[0];
-  next.loss.dispose();
+  const loss = lossTensor.dataSync()[0];
+  lossTensor.dispose();
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${t}: loss is ${loss} (try a smaller learningRate)`);
   return loss;
 }

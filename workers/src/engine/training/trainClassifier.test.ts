@@ -40,8 +40,7 @@ describe('trainClassifier', () => {
     const test = blobs(300, 9);
     const evaluator = loadEvaluator(checkpoint);
     const x = tf.tensor2d(test.x, [300, 2]);
-    const probs = evaluator.probs(x);
-    const features = evaluator.features(x);
+    const { probs, features } = evaluator.evaluate(x);
     expect(features.shape).toEqual([300, 64]);
     const p = probs.dataSync() as Float32Array;
     for (let i = 0; i < 300; i++) expect(p[3 * i] + p[3 * i + 1] + p[3 * i + 2]).toBeCloseTo(1, 5);
