@@ -1,16 +1,17 @@
 /**
- * The inference tasks on onnxruntime (networks exported from the same tfjs weights): sampling steps
- * through the engine's own rules and DDIM step, and scoring; classifier guidance keeps its gradient on tfjs.
+ * The tasks on onnxruntime (networks exported from the same tfjs weights): training steps through
+ * the engine's onnxruntime step engine, sampling steps through the engine's own rules and DDIM step,
+ * and scoring; classifier guidance keeps its gradient on tfjs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeParams, initParams, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
 import { onnxClassifier, onnxEps } from '../engine/onnx/session';
 import type { BenchCase } from './cases';
-import { ddimOnce, logProbOf, ruleFor, stepInputs } from './tfjsTasks';
+import { ddimOnce, logProbOf, ruleFor, stepInputs, timeTraining } from './tfjsTasks';
 import { timeRuns, type Timing, type TimingOptions } from './timing';
 
 export async function timeOnnx(c: BenchCase, o: TimingOptions, threads: number): Promise<Timing | null> {
-  if (c.task === 'train') return null; // onnxruntime-node runs inference only
+  if (c.task === 'train') return timeTraining(c, o, 'onnxruntime');
   const params = initParams(c.net, 0);
   const clsParams = c.classifier ? initParams(c.classifier, 1) : null;
   const s = stepInputs(c);

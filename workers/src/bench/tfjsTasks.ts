@@ -9,6 +9,7 @@ import { classify, disposeParams, initParams, applyEps, type ClassifierConfig, t
 import { ddimStep, guidedStep } from '../engine/samplers/index';
 import { makeSchedule, respace } from '../engine/schedules/index';
 import { trainClassifier, trainEpsNet } from '../engine/training/index';
+import type { TrainingEngine } from '../engine/training/stepEngine';
 import type { EpsFn, GuidanceRule, LabelledData, LogProbFn } from '../engine/types';
 import type { BenchCase } from './cases';
 import { median, timeRuns, type Timing, type TimingOptions } from './timing';
@@ -32,8 +33,11 @@ export function syntheticData(c: BenchCase, n = 1024): LabelledData {
   };
 }
 
-/** Times training steps from the loop's per-step progress reports; stops (aborts) once the budget is spent. */
-async function timeTraining(c: BenchCase, o: TimingOptions): Promise<Timing> {
+/**
+ * Times training steps on `engine` from the loop's per-step progress reports; stops (aborts) once
+ * the budget is spent. The warm-up steps absorb onnxruntime's one-off export and session start.
+ */
+export async function timeTraining(c: BenchCase, o: TimingOptions, engine: TrainingEngine): Promise<Timing> {
   const data = syntheticData(c);
   const abort = new AbortController();
   const stamps: number[] = [];
@@ -45,7 +49,7 @@ async function timeTraining(c: BenchCase, o: TimingOptions): Promise<Timing> {
     if (timed >= o.minRuns && spent >= o.budgetMs) abort.abort();
   };
   stamps.push(performance.now());
-  const hooks = { onProgress, signal: abort.signal, seed: 0 };
+  const hooks = { onProgress, signal: abort.signal, seed: 0, engine };
   const schedule = makeSchedule(c.spec.schedule);
   try {
     if (c.net.kind === 'classifier') {
@@ -104,7 +108,7 @@ export function ruleFor(c: BenchCase, eps: EpsFn, logProb: LogProbFn | null): Gu
 
 /** Times one case on the current tfjs backend. */
 export async function timeTfjs(c: BenchCase, o: TimingOptions): Promise<Timing> {
-  if (c.task === 'train') return timeTraining(c, o);
+  if (c.task === 'train') return timeTraining(c, o, 'tfjs');
   const params = initParams(c.net, 0);
   const clsParams = c.classifier ? initParams(c.classifier, 1) : null;
   const s = stepInputs(c);

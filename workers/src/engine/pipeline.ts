@@ -78,8 +78,11 @@ export async function trainModel(config: ModelConfig, opts: TrainOptions = {}): 
       result = await trainClassifier({ ...common, schedule: null, classifier: need(config.classifier, 'classifier') });
       break;
   }
-  return { ...result, backend: activeBackend() ?? 'unknown' };
+  return { ...result, backend: backendLabel(result.engine === 'onnxruntime') };
 }
+
+/** What ran the networks: the tfjs backend, plus onnxruntime where it ran them (models exported from tfjs). */
+const backendLabel = (onnxruntime: boolean) => `${activeBackend() ?? 'unknown'}${onnxruntime ? '+onnxruntime' : ''}`;
 
 export interface RunModels {
   eps: Uint8Array;
@@ -256,7 +259,7 @@ export async function sampleAndScore(
       evaluatorHash: evaluator.hash,
       referenceSet: `${data.name}:test:${data.test.y.length}`,
       grid: renderGrid(x, labels, data, point.samplesPerClass),
-      backend: `${activeBackend() ?? 'unknown'}${inference.engine === 'onnxruntime' ? '+onnxruntime' : ''}`,
+      backend: backendLabel(inference.engine === 'onnxruntime'),
     };
   } finally {
     await inference?.release();

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { classify, applyEps, type ClassifierConfig, type EpsNetConfig, type Params } from '../networks/index';
 import { GraphBuilder, type ElemType, type ValueInfo } from './graph';
-import { relayout, translateKernel, type Perm } from './kernels';
+import { ELEMENTWISE_BINARY, relayout, translateKernel, type Perm } from './kernels';
 import { traceKernels } from './trace';
 
 export interface GraphInput {
@@ -43,28 +43,41 @@ export function exportForward(name: string, inputs: GraphInput[], params: Params
       if (known) return known;
       const param = paramIds.get(t.id);
       // A tensor no traced kernel produced: a parameter (by name) or a constant (by value).
-      const data = t.dataSync();
+      const data = trace.valuesOf(t);
+      if (process.env.DBG_EXPORT && !param && t.size > 1) console.log('CONST', t.id, t.shape, t.dtype, Array.from(data.slice(0, 6)));
       const type = elemType(t.dtype);
       const array = type === 'float32' ? Float32Array.from(data) : type === 'int32' ? Int32Array.from(data) : Uint8Array.from(data);
       const value = g.constant(param ? `param_${param}` : 'const', type, t.shape, array);
       names.set(t.id, value);
       return value;
     };
+    // A constant of equal values (a gradient's ones(x.shape), say) can be as large as an activation;
+    // in an elementwise kernel one scalar does the same (kernels.ts broadcasts the result).
+    const scalarOf = (t: tf.Tensor): string | null => {
+      if (t.size < 2 || names.has(t.id) || paramIds.has(t.id) || t.dtype !== 'float32') return null;
+      const data = trace.valuesOf(t);
+      if (!data.every((v) => v === data[0])) return null;
+      return g.constant('const', 'float32', [], Float32Array.of(data[0]));
+    };
     for (const k of kernels) {
       const ins: Record<string, string> = {};
       const inPerms: Record<string, Perm> = {};
-      for (const [n, t] of Object.entries(k.inputs)) {
-        ins[n] = valueOf(t);
+      const scalars = new Set<string>();
+      for (const [n, input] of Object.entries(k.inputs)) {
+        const t = trace.cloneOf(input) ?? input;
+        const scalar = ELEMENTWISE_BINARY.has(k.kernelName) && !scalars.has(n === 'a' ? 'b' : 'a') ? scalarOf(t) : null;
+        if (scalar) scalars.add(n);
+        ins[n] = scalar ?? valueOf(t);
         inPerms[n] = perms.get(ins[n]) ?? null;
       }
-      const out = translateKernel(k.kernelName, { g, in: ins, perms: inPerms, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs });
+      const out = translateKernel(k.kernelName, { g, in: ins, perms: inPerms, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs, scalars });
       k.outputs.forEach((t, i) => {
         names.set(t.id, out.names[i]);
         perms.set(out.names[i], out.perm);
       });
     }
     const outputs = Object.entries(result).map(([n, t]) => {
-      const value = names.get(t.id);
+      const value = names.get((trace.cloneOf(t) ?? t).id);
       if (!value) throw new Error(`ONNX export: output '${n}' was not computed by a traced kernel`);
       g.node('Identity', [relayout(g, value, t.rank, perms.get(value) ?? null, null)], {}, [g.reserve(n)]);
       return info(n, t);

@@ -24,7 +24,15 @@ export interface KernelContext {
   tensors: Record<string, tf.Tensor>;
   attrs: Record<string, unknown>;
   outputs: tf.Tensor[];
+  /**
+   * Inputs passed as a scalar standing for a constant of equal values (see export.ts): only for
+   * elementwise kernels whose other operand already has the output's shape.
+   */
+  scalars?: ReadonlySet<string>;
 }
+
+/** Kernels that broadcast their two operands (`a`, `b`) elementwise. */
+export const ELEMENTWISE_BINARY: ReadonlySet<string> = new Set(['Add', 'Sub', 'Multiply', 'RealDiv', 'SquaredDifference']);
 
 /** Output value names, all in layout `perm`. */
 export interface Translated {
@@ -59,21 +67,33 @@ const unary = (opType: string): Translate => (c) => ({ names: [c.g.op(opType, [c
 
 /**
  * Elementwise with numpy broadcasting: the larger operand's layout wins; the other is first given
- * the full rank (leading 1s, as broadcasting would) and then that layout.
+ * the full rank (leading 1s, as broadcasting would) and then that layout. An operand in `scalars`
+ * is used as it is.
  */
 const binary = (opType: string): Translate => (c) => {
   const [a, b] = [c.tensors.a, c.tensors.b];
   const rank = Math.max(a.rank, b.rank);
-  const lead = a.size >= b.size ? 'a' : 'b';
-  const perm = c.tensors[lead].rank === rank ? norm(c.perms[lead]) : null;
+  const scalar = (key: 'a' | 'b') => c.scalars?.has(key) ?? false;
+  const lead = scalar('a') || (!scalar('b') && b.size > a.size) ? 'b' : 'a';
+  const size = c.outputs[0].size;
+  const full = (['a', 'b'] as const).filter((k) => !scalar(k) && c.tensors[k].size === size && c.tensors[k].rank === rank);
+  // A full-size operand's layout, channels-first preferred (the convolutions'); with none, the
+  // result is a broadcast of small operands, made channels-first for rank ≥ 4 so it meets the convs.
+  const perm = full.length > 0 ? (full.map((k) => norm(c.perms[k])).find((p) => p !== null) ?? null) : rank >= 4 ? channelsFirst(rank) : null;
   const operand = (key: 'a' | 'b') => {
+    if (scalar(key)) return c.in[key];
     const t = c.tensors[key];
     if (t.rank === rank) return input(c, key, perm);
     if (perm === null) return c.in[key]; // ONNX broadcasts the lower rank itself
     const padded = c.g.op('Reshape', [logical(c, key), c.g.int64s([...Array(rank - t.rank).fill(1), ...t.shape])]);
     return relayout(c.g, padded, rank, null, perm);
   };
-  return { names: [c.g.op(opType, [operand('a'), operand('b')])], perm };
+  const y = c.g.op(opType, [operand('a'), operand('b')]);
+  // A scalar standing for a constant of the output's shape, against a smaller operand: the result
+  // is the smaller operand's, broadcast (op(broadcast(x), v) = broadcast(op(x, v))).
+  if (full.length > 0 || !(scalar('a') || scalar('b'))) return { names: [y], perm };
+  const out = c.outputs[0].shape;
+  return { names: [c.g.op('Expand', [y, c.g.int64s((perm ?? range(out.length)).map((axis) => out[axis]))])], perm };
 };
 
 /** tfjs 'same' padding (TensorFlow's rule): the odd extra pixel goes at the end. */
@@ -86,23 +106,126 @@ function samePads(size: number, k: number, stride: number, dilation: number): [n
 const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [v as number, v as number]);
 const NCHW = channelsFirst(4);
 
-const conv2d: Translate = (c) => {
-  const { g, tensors, attrs } = c;
-  const [, h, w] = tensors.x.shape;
-  const [kh, kw] = tensors.filter.shape;
+/** The geometry of a forward Conv2D (tfjs attrs) on an input of logical shape NHWC `x`. */
+function convGeometry(kernel: string, attrs: Record<string, unknown>, x: readonly number[], filter: readonly number[]) {
+  const [, h, w] = x;
+  const [kh, kw] = filter;
   const [sh, sw] = pair(attrs.strides);
   const [dh, dw] = pair(attrs.dilations ?? 1);
-  if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') throw new Error(`ONNX export: Conv2D dataFormat ${String(attrs.dataFormat)} is not supported (NHWC only)`);
+  if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') throw new Error(`ONNX export: ${kernel} dataFormat ${String(attrs.dataFormat)} is not supported (NHWC only)`);
   let pads: number[];
   if (attrs.pad === 'same') {
     const [t, b] = samePads(h, kh, sh, dh);
     const [l, r] = samePads(w, kw, sw, dw);
     pads = [t, l, b, r];
   } else if (attrs.pad === 'valid') pads = [0, 0, 0, 0];
-  else throw new Error(`ONNX export: Conv2D pad '${String(attrs.pad)}' is not supported (same or valid)`);
-  const wOihw = g.op('Transpose', [logical(c, 'filter')], { perm: [3, 2, 0, 1] }); // HWIO → OIHW
-  const y = g.op('Conv', [input(c, 'x', NCHW), wOihw], { kernel_shape: [kh, kw], strides: [sh, sw], dilations: [dh, dw], pads, group: 1 });
+  else throw new Error(`ONNX export: ${kernel} pad '${String(attrs.pad)}' is not supported (same or valid)`);
+  return { h, w, kh, kw, strides: [sh, sw], dilations: [dh, dw], pads };
+}
+
+/** A filter (HWIO, logical) as ONNX's [O, I, kH, kW]. */
+const oihw = (c: KernelContext, key: string) => c.g.op('Transpose', [logical(c, key)], { perm: [3, 2, 0, 1] });
+
+const conv2d: Translate = (c) => {
+  const { kh, kw, strides, dilations, pads } = convGeometry('Conv2D', c.attrs, c.tensors.x.shape, c.tensors.filter.shape);
+  const y = c.g.op('Conv', [input(c, 'x', NCHW), oihw(c, 'filter')], { kernel_shape: [kh, kw], strides, dilations, pads, group: 1 });
   return { names: [y], perm: NCHW };
+};
+
+/**
+ * ∂L/∂x of a Conv2D. Stride 1: a plain convolution of dy with the filter rotated 180° and its in/out
+ * channels swapped (onnxruntime's Conv runs ~2× faster than its ConvTranspose); other strides:
+ * the transposed convolution of dy with the same filter.
+ */
+const conv2dBackpropInput: Translate = (c) => {
+  const inputShape = c.attrs.inputShape as number[];
+  const g = convGeometry('Conv2DBackpropInput', c.attrs, inputShape, c.tensors.filter.shape);
+  const dy = input(c, 'dy', NCHW);
+  if (g.strides.every((s) => s === 1) && g.dilations.every((d) => d === 1)) {
+    // HWIO → [I, O, kH, kW] reversed along kH and kW.
+    const iohw = c.g.op('Transpose', [logical(c, 'filter')], { perm: [2, 3, 0, 1] });
+    const big = -(2 ** 31);
+    const rotated = c.g.op('Slice', [iohw, c.g.int64s([-1, -1]), c.g.int64s([big, big]), c.g.int64s([2, 3]), c.g.int64s([-1, -1])]);
+    const [pt, pl, pb, pr] = g.pads;
+    const pads = [g.kh - 1 - pt, g.kw - 1 - pl, g.kh - 1 - pb, g.kw - 1 - pr];
+    return { names: [c.g.op('Conv', [dy, rotated], { kernel_shape: [g.kh, g.kw], strides: [1, 1], pads, group: 1 })], perm: NCHW };
+  }
+  const [, oh, ow] = c.tensors.dy.shape;
+  // ConvTranspose's size is s·(in−1) + (k−1)·d + 1 − pads; output_padding makes up the rest.
+  const natural = (size: number, i: 0 | 1) => g.strides[i] * (size - 1) + ((i ? g.kw : g.kh) - 1) * g.dilations[i] + 1 - g.pads[i] - g.pads[i + 2];
+  const outputPadding = [g.h - natural(oh, 0), g.w - natural(ow, 1)];
+  const y = c.g.op('ConvTranspose', [dy, oihw(c, 'filter')], {
+    kernel_shape: [g.kh, g.kw],
+    strides: g.strides,
+    dilations: g.dilations,
+    pads: g.pads,
+    output_padding: outputPadding,
+    group: 1,
+  });
+  return { names: [y], perm: NCHW };
+};
+
+/**
+ * ∂L/∂W of a Conv2D as matrix products: dW[a, b, i, o] = Σ_n Σ_p x_ab[n, i, p]·dy[n, o, p], where
+ * x_ab is the padded input shifted by (a, b) (sampled at the stride) and p runs over the output
+ * pixels — one batched MatMul per (a, b) against dy as [N, P, C_out], then a sum over the batch
+ * (onnxruntime's GEMM runs this ~10× faster than the same sum written as a convolution over the batch).
+ * At stride 1 the shifts are contiguous windows of the padded input flattened over H·W, taken on a
+ * grid as wide as the padded input (dy is zero-padded to that width, so the extra columns add nothing):
+ * copying a window is then one block per channel instead of one short row per output line.
+ */
+const conv2dBackpropFilter: Translate = (c) => {
+  const filterShape = c.attrs.filterShape as number[];
+  const g = convGeometry('Conv2DBackpropFilter', c.attrs, c.tensors.x.shape, filterShape);
+  if (g.dilations.some((d) => d !== 1)) throw new Error('ONNX export: Conv2DBackpropFilter with dilations is not supported');
+  const [n, , , ci] = c.tensors.x.shape;
+  const [, oh, ow, co] = c.tensors.dy.shape;
+  const [pt, pl, pb, pr] = g.pads;
+  const unit = g.strides.every((s) => s === 1);
+  const zero = c.g.constant('pad_value', 'float32', [], Float32Array.of(0));
+  const pad = (v: string, p: number[]) => (p.some((q) => q > 0) ? c.g.op('Pad', [v, c.g.int64s(p), zero]) : v);
+  // Stride 1 needs one more padded row, for the last window's overhang into the extra columns.
+  const x = pad(input(c, 'x', NCHW), [0, 0, pt, pl, 0, 0, pb + (unit ? 1 : 0), pr]);
+  const wp = g.w + pl + pr;
+  let dy = input(c, 'dy', NCHW);
+  let shifts: string[];
+  let pixels: number;
+  if (unit) {
+    pixels = oh * wp;
+    const flat = c.g.op('Reshape', [x, c.g.int64s([n, ci, (g.h + pt + pb + 1) * wp])]);
+    shifts = [];
+    for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) shifts.push(c.g.op('Slice', [flat, c.g.int64s([a * wp + b]), c.g.int64s([a * wp + b + pixels]), c.g.int64s([2])]));
+    dy = pad(dy, [0, 0, 0, 0, 0, 0, 0, wp - ow]);
+  } else {
+    pixels = oh * ow;
+    shifts = [];
+    for (let a = 0; a < g.kh; a++) {
+      for (let b = 0; b < g.kw; b++) {
+        const end = [a + g.strides[0] * (oh - 1) + 1, b + g.strides[1] * (ow - 1) + 1];
+        shifts.push(c.g.op('Slice', [x, c.g.int64s([a, b]), c.g.int64s(end), c.g.int64s([2, 3]), c.g.int64s(g.strides)]));
+      }
+    }
+  }
+  const dyRows = c.g.op('Transpose', [c.g.op('Reshape', [dy, c.g.int64s([n, co, pixels])])], { perm: [0, 2, 1] }); // [N, P, C_out]
+  const rows = c.g.int64s([n, ci, pixels]);
+  const products = shifts.map((shift) => c.g.op('MatMul', [c.g.op('Reshape', [shift, rows]), dyRows])); // each [N, C_in, C_out]
+  const perSample = products.length === 1 ? products[0] : c.g.op('Concat', products, { axis: 1 });
+  const summed = c.g.op('ReduceSum', [perSample, c.g.int64s([0])], { keepdims: 0 });
+  return { names: [c.g.op('Reshape', [summed, c.g.int64s([g.kh, g.kw, ci, co])])], perm: null };
+};
+
+/**
+ * The gradient of nearest-neighbour upsampling by a whole factor: each input pixel receives the sum
+ * of its f × f block of dy (a reshape that splits H and W, and a sum over the blocks).
+ */
+const resizeNearestNeighborGrad: Translate = (c) => {
+  const [n, oh, ow, ch] = c.tensors.dy.shape;
+  const [, h, w] = c.tensors.images.shape;
+  if (c.attrs.alignCorners || c.attrs.halfPixelCenters || oh % h !== 0 || ow % w !== 0) {
+    throw new Error('ONNX export: ResizeNearestNeighborGrad supports whole-factor upsampling without alignCorners/halfPixelCenters only');
+  }
+  const blocks = c.g.op('Reshape', [input(c, 'dy', NCHW), c.g.int64s([n, ch, h, oh / h, w, ow / w])]);
+  return { names: [c.g.op('ReduceSum', [blocks, c.g.int64s([3, 5])], { keepdims: 0 })], perm: NCHW };
 };
 
 /**
@@ -122,12 +245,21 @@ const reshape: Translate = (c) => {
   return { names: [g.op('Reshape', [logical(c, 'x'), g.int64s(to)])], perm: null };
 };
 
-const mean: Translate = (c) => {
+/**
+ * A reduction over tfjs `axis` (Mean, Sum) or `reductionIndices` (Max). Opset 13's ReduceSum takes
+ * its axes as an input, the others as an attribute.
+ */
+const reduce = (opType: 'ReduceMean' | 'ReduceSum' | 'ReduceMax', axisAttr: 'axis' | 'reductionIndices'): Translate => (c) => {
   const rank = c.tensors.x.rank;
   const p = c.perms.x ?? range(rank);
-  const axes = (Array.isArray(c.attrs.axis) ? c.attrs.axis : [c.attrs.axis]).map((a: number) => normAxis(a, rank));
+  const given = c.attrs[axisAttr] as number | number[] | null | undefined;
+  const axes = given === null || given === undefined ? range(rank) : (Array.isArray(given) ? given : [given]).map((a) => normAxis(a, rank));
   const keep = Boolean(c.attrs.keepDims);
-  const y = c.g.op('ReduceMean', [c.in.x], { axes: axes.map((a) => p.indexOf(a)), keepdims: keep ? 1 : 0 });
+  const physical = axes.map((a) => p.indexOf(a));
+  const y =
+    opType === 'ReduceSum'
+      ? c.g.op(opType, [c.in.x, c.g.int64s(physical)], { keepdims: keep ? 1 : 0 })
+      : c.g.op(opType, [c.in.x], { axes: physical, keepdims: keep ? 1 : 0 });
   if (keep) return { names: [y], perm: norm(p) };
   const kept = range(rank).filter((a) => !axes.includes(a));
   return { names: [y], perm: norm(p.filter((a) => kept.includes(a)).map((a) => kept.indexOf(a))) };
@@ -157,8 +289,20 @@ const TABLE: Record<string, Translate> = {
     return { names: [c.g.op('Cast', [c.in.x], { to })], perm: c.perms.x };
   },
   Reshape: reshape,
-  Mean: mean,
+  SquaredDifference: (c) => {
+    const d = binary('Sub')(c);
+    return { names: [c.g.op('Mul', [d.names[0], d.names[0]])], perm: d.perm };
+  },
+  Neg: unary('Neg'),
+  Exp: unary('Exp'),
+  Log: unary('Log'),
+  Mean: reduce('ReduceMean', 'axis'),
+  Sum: reduce('ReduceSum', 'axis'),
+  Max: reduce('ReduceMax', 'reductionIndices'),
   Conv2D: conv2d,
+  Conv2DBackpropInput: conv2dBackpropInput,
+  Conv2DBackpropFilter: conv2dBackpropFilter,
+  ResizeNearestNeighborGrad: resizeNearestNeighborGrad,
   Concat: (c) => {
     const keys = Object.keys(c.in).sort((a, b) => Number(a) - Number(b));
     const perm = norm(c.perms[keys[0]]);

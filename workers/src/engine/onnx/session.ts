@@ -10,8 +10,8 @@ import { checkThreads, engineThreads } from '../backend/threads';
 import type { ClassifierConfig, EpsNetConfig, Params } from '../networks/index';
 import { exportClassifier, exportEpsNet } from './export';
 
-type Ort = typeof import('onnxruntime-node');
-type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
+export type Ort = typeof import('onnxruntime-node');
+export type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
 let ort: Promise<Ort | null> | null = null;
 
@@ -46,7 +46,8 @@ export interface OnnxNetwork<F> {
   release(): Promise<void>;
 }
 
-async function createSession(o: Ort, model: Uint8Array, options: OrtOptions): Promise<Session> {
+/** An onnxruntime session of `model` on `options.threads` intra-op threads (default engineThreads()). */
+export async function createSession(o: Ort, model: Uint8Array, options: OrtOptions): Promise<Session> {
   const threads = checkThreads(options.threads ?? engineThreads(), 'onnxruntime threads');
   return o.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
 }

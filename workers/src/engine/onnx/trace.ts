@@ -17,6 +17,13 @@ export interface TracedKernel {
 export interface Trace<T> {
   kernels: TracedKernel[];
   result: T;
+  /**
+   * The values of a kernel input no traced kernel produced (a parameter, an input, a constant),
+   * as they were when it was used: gradient code may dispose its constants before the trace ends.
+   */
+  valuesOf(t: tf.Tensor): tf.TypedArray;
+  /** The tensor `t` is a copy of, when the engine made it inside another kernel (the tape's saved tensors). */
+  cloneOf(t: tf.Tensor): tf.Tensor | undefined;
   /** Disposes every tensor the forward pass created (not the parameters or inputs that existed before). */
   dispose(): void;
 }
@@ -31,6 +38,9 @@ export function traceKernels<T extends tf.Tensor | tf.Tensor[] | Record<string, 
   const engine = tf.engine() as unknown as { runKernel: RunKernel };
   const original = engine.runKernel;
   const kernels: TracedKernel[] = [];
+  const produced = new Set<number>();
+  const captured = new Map<number, tf.TypedArray>();
+  const clones = new Map<number, tf.Tensor>();
   let depth = 0;
   // Tensor ids increase monotonically: anything with a larger id than this marker is the trace's own.
   const marker = tf.scalar(0);
@@ -39,9 +49,18 @@ export function traceKernels<T extends tf.Tensor | tf.Tensor[] | Record<string, 
   engine.runKernel = function (this: unknown, kernelName, inputs, attrs = {}) {
     depth++;
     try {
+      if (depth === 1) {
+        for (const t of Object.values(inputs as Record<string, tf.Tensor>)) {
+          if (t.id >= firstOwnId && !produced.has(t.id) && !captured.has(t.id)) captured.set(t.id, t.dataSync());
+        }
+      }
       const out = original.call(this, kernelName, inputs, attrs);
+      // The engine saves a kernel's tensors for its gradient as Identity copies made inside that
+      // kernel's call; the gradient then reads the copies, which must resolve to their sources.
+      if (depth > 1 && kernelName === 'Identity' && !Array.isArray(out)) clones.set(out.id, (inputs as Record<string, tf.Tensor>).x);
       if (depth === 1) {
         const outputs = Array.isArray(out) ? out : [out];
+        for (const o of outputs) produced.add(o.id);
         kernels.push({ kernelName, inputs: { ...(inputs as Record<string, tf.Tensor>) }, attrs: { ...attrs }, outputs });
         for (const t of [...Object.values(inputs as Record<string, tf.Tensor>), ...outputs]) tf.keep(t);
       }
@@ -64,7 +83,11 @@ export function traceKernels<T extends tf.Tensor | tf.Tensor[] | Record<string, 
     engine.runKernel = original;
   }
   const returned = result instanceof tf.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
-  return { kernels, result, dispose: () => disposeOwn(returned) };
+  return { kernels, result, valuesOf: (t) => captured.get(t.id) ?? t.dataSync(), cloneOf: (t) => {
+      let source = clones.get(t.id);
+      while (source && clones.has(source.id)) source = clones.get(source.id);
+      return source;
+    }, dispose: () => disposeOwn(returned) };
 }
 
 /**

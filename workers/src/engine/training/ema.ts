@@ -7,5 +7,5 @@ import * as tf from '@tensorflow/tfjs-core';
 
 export const emaDecayAt = (decay: number, updates: number): number => Math.min(decay, (1 + updates) / (10 + updates));
 
-/** ema ← d·ema + (1−d)·θ (call inside tidy). */
-export const emaUpdate = (ema: tf.Tensor, theta: tf.Tensor, d: number): tf.Tensor => tf.add(tf.mul(ema, d), tf.mul(theta, 1 - d));
+/** ema ← d·ema + (1−d)·θ, with d and 1−d as tensors (one exported graph serves every step; call inside tidy). */
+export const emaUpdate = (ema: tf.Tensor, theta: tf.Tensor, d: { keep: tf.Scalar; take: tf.Scalar }): tf.Tensor => tf.add(tf.mul(ema, d.keep), tf.mul(theta, d.take));

@@ -1,21 +1,24 @@
 /**
- * The optimisation loop shared by the ε-net and the classifiers: per step, a loss over a batch drawn
- * from (seed, step), its gradient, an Adam update, an EMA update (ε-nets), a loss-curve point now and
- * then, a checkpoint every `checkpointEvery` steps, progress, and the AbortSignal checked between steps.
+ * The optimisation loop shared by the ε-net and the classifiers: per step, a batch drawn from
+ * (seed, step), one optimiser step on the chosen engine (update.ts: loss, gradient, Adam, EMA), a
+ * loss-curve point now and then, a checkpoint every `checkpointEvery` steps, progress, and the
+ * AbortSignal checked between steps.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { hashParams, readCheckpoint, writeCheckpoint, type CurvePoint, type ModelRole, type TrainState } from '../checkpoint';
 import { cloneParams, disposeParams, initParams, type NetworkConfig, type Params } from '../networks/index';
 import type { ProgressFn } from '../types';
-import { adamUpdate } from './adam';
-import { emaDecayAt, emaUpdate } from './ema';
 import { flatten, layoutOf, unflatten, type Layout } from './flat';
+import { openStepEngine, type StepEngine, type TrainingEngine } from './stepEngine';
+import { stepScalars, type FlatVectors, type HostBatch, type LossFn } from './update';
 
 export interface TrainResult {
   checkpoint: Uint8Array;
   /** sha256 of the sampling weights (EMA for ε-nets). */
   weightsHash: string;
   curve: CurvePoint[];
+  /** Where the steps ran. */
+  engine: StepEngine['name'];
 }
 
 /** Hooks common to every training function. */
@@ -25,6 +28,8 @@ export interface TrainHooks {
   onProgress?: ProgressFn;
   onCheckpoint?: (bytes: Uint8Array, step: number, curve: CurvePoint[]) => void | Promise<void>;
   signal?: AbortSignal;
+  /** Where the steps run (default: GUIDANCE_TRAINING, else auto — onnxruntime when it loads). */
+  engine?: TrainingEngine;
 }
 
 export interface LoopOptions extends TrainHooks {
@@ -32,8 +37,10 @@ export interface LoopOptions extends TrainHooks {
   config: NetworkConfig;
   /** Defining hyper-parameters, stored in the checkpoint and checked on resume. */
   run: { seed: number; steps: number; batchSize: number; learningRate: number; checkpointEvery: number; emaDecay: number | null } & Record<string, number | null>;
-  /** The scalar loss of step `step` (0-based) for `params`; draws its own batch. */
-  loss: (params: Params, step: number) => tf.Scalar;
+  /** The minibatch of step `step` (0-based), as host arrays; the same shapes every step. */
+  batch: (step: number) => HostBatch;
+  /** The scalar loss of `params` on a batch. */
+  loss: LossFn;
 }
 
 /** About 200 points whatever the length of the run. */
@@ -64,54 +71,35 @@ function disposeState(s: TrainState): void {
   for (const ps of [s.params, s.ema, s.adamM, s.adamV]) if (ps) disposeParams(ps);
 }
 
-/** The tensors a run updates, each flattened to one vector (see flat.ts). */
-interface Working {
-  layout: Layout;
-  theta: tf.Tensor1D;
-  m: tf.Tensor1D;
-  v: tf.Tensor1D;
-  ema: tf.Tensor1D | null;
-}
-
 /** Moves a state's tensors into flat vectors (the state's own maps are disposed). */
-function toWorking(state: TrainState): Working {
-  const layout = layoutOf(state.params);
-  const w = { layout, theta: flatten(state.params, layout), m: flatten(state.adamM, layout), v: flatten(state.adamV, layout), ema: state.ema ? flatten(state.ema, layout) : null };
+function toVectors(state: TrainState, layout: Layout): FlatVectors<tf.Tensor1D> {
+  const w = { theta: flatten(state.params, layout), m: flatten(state.adamM, layout), v: flatten(state.adamV, layout), ema: state.ema ? flatten(state.ema, layout) : null };
   disposeState(state);
   return w;
 }
 
-const disposeWorking = (w: Working) => tf.dispose([w.theta, w.m, w.v, ...(w.ema ? [w.ema] : [])]);
-
-/** Per-tensor copies of the working vectors, for checkpoints and hashes (the caller disposes them). */
+/** Per-tensor copies of a flat vector, for checkpoints and hashes (the caller disposes them). */
 function asParams(flat: tf.Tensor1D, layout: Layout): Params {
   const tensors = tf.tidy(() => [...unflatten(flat, layout).values()]);
   return new Map(layout.names.map((n, i) => [n, tensors[i]]));
 }
 
-function checkpointOf(state: TrainState, w: Working): Uint8Array {
-  const snapshot = { ...state, params: asParams(w.theta, w.layout), adamM: asParams(w.m, w.layout), adamV: asParams(w.v, w.layout), ema: w.ema ? asParams(w.ema, w.layout) : null };
-  try {
-    return writeCheckpoint(snapshot);
-  } finally {
-    disposeState(snapshot);
-  }
+function checkpointOf(state: TrainState, engine: StepEngine, layout: Layout): Uint8Array {
+  return engine.read((w) => {
+    const snapshot = { ...state, params: asParams(w.theta, layout), adamM: asParams(w.m, layout), adamV: asParams(w.v, layout), ema: w.ema ? asParams(w.ema, layout) : null };
+    try {
+      return writeCheckpoint(snapshot);
+    } finally {
+      disposeState(snapshot);
+    }
+  });
 }
 
-/** One optimiser step on the working vectors (old ones disposed); returns the loss. */
-function step(state: TrainState, w: Working, o: LoopOptions): number {
+/** One optimiser step; returns the loss. */
+async function step(state: TrainState, engine: StepEngine, o: LoopOptions): Promise<number> {
   const t = state.step + 1;
-  const d = o.run.emaDecay === null ? 0 : emaDecayAt(o.run.emaDecay, state.step);
-  const [lossTensor, theta, m, v, ema = null] = tf.tidy(() => {
-    const { value, grad } = tf.valueAndGrad((flat: tf.Tensor) => o.loss(unflatten(flat, w.layout), state.step))(w.theta);
-    const u = adamUpdate(w.theta, grad, w.m, w.v, t, o.run.learningRate);
-    return [value, u.theta, u.m, u.v, ...(w.ema ? [emaUpdate(w.ema, u.theta, d)] : [])];
-  });
-  disposeWorking(w);
-  Object.assign(w, { theta, m, v, ema });
+  const loss = await engine.step(o.batch(state.step), stepScalars(t, o.run.emaDecay));
   state.step = t;
-  const loss = lossTensor.dataSync()[0];
-  lossTensor.dispose();
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${t}: loss is ${loss} (try a smaller learningRate)`);
   return loss;
 }
@@ -119,7 +107,9 @@ function step(state: TrainState, w: Working, o: LoopOptions): number {
 /** Runs (or continues) training to `run.steps` and returns the final checkpoint. */
 export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
   const state = o.resume ? resumedState(o, o.resume) : freshState(o);
-  const w = toWorking(state);
+  const layout = layoutOf(state.params);
+  const def = { layout, loss: o.loss, learningRate: o.run.learningRate };
+  const engine = await openStepEngine(def, toVectors(state, layout), o.batch(state.step), o.engine);
   const { steps, checkpointEvery } = o.run;
   const every = curveEvery(steps);
   const reportEvery = Math.max(1, Math.round(steps / 100));
@@ -127,7 +117,7 @@ export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
     let loss: number | undefined;
     while (state.step < steps) {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('training aborted');
-      loss = step(state, w, o);
+      loss = await step(state, engine, o);
       state.pending.sum += loss;
       state.pending.count += 1;
       if (state.step % every === 0 || state.step === steps) {
@@ -135,17 +125,20 @@ export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
         state.pending = { sum: 0, count: 0 };
       }
       if (state.step % reportEvery === 0 || state.step === steps) o.onProgress?.({ phase: `train ${o.role}`, done: state.step, total: steps, loss });
-      if (o.onCheckpoint && state.step % checkpointEvery === 0) await o.onCheckpoint(checkpointOf(state, w), state.step, [...state.curve]);
+      if (o.onCheckpoint && state.step % checkpointEvery === 0) await o.onCheckpoint(checkpointOf(state, engine, layout), state.step, [...state.curve]);
       // Let a cancellation (or a heartbeat) land between steps, not only at checkpoints.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const sampling = asParams(w.ema ?? w.theta, w.layout);
-    try {
-      return { checkpoint: checkpointOf(state, w), weightsHash: hashParams(sampling), curve: state.curve };
-    } finally {
-      disposeParams(sampling);
-    }
+    const weightsHash = engine.read((w) => {
+      const sampling = asParams(w.ema ?? w.theta, layout);
+      try {
+        return hashParams(sampling);
+      } finally {
+        disposeParams(sampling);
+      }
+    });
+    return { checkpoint: checkpointOf(state, engine, layout), weightsHash, curve: state.curve, engine: engine.name };
   } finally {
-    disposeWorking(w);
+    await engine.dispose();
   }
 }

@@ -28,12 +28,14 @@ export function trainClassifier(o: TrainClassifierOptions): Promise<TrainResult>
     role: o.schedule ? 'noisy-classifier' : 'evaluator',
     config,
     run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay: null, T: o.schedule?.T ?? null },
-    loss: (params, step) => {
+    batch: (step) => {
       const b = drawBatch(o.data, o.schedule, batchSize, 0, o.seed, step);
-      const t = o.schedule ? tf.tensor1d(b.t, 'int32') : null;
-      const { logits } = classify(config, params, tf.tensor(b.x, [batchSize, ...o.data.shape]), t);
+      return { x: { data: b.x, shape: [batchSize, ...o.data.shape] }, y: { data: b.y, shape: [batchSize] }, ...(o.schedule ? { t: { data: b.t, shape: [batchSize] } } : {}) };
+    },
+    loss: (params, b) => {
+      const { logits } = classify(config, params, b.x, (b.t as tf.Tensor1D | undefined) ?? null);
       // Cross-entropy −log softmax(logits)[y], averaged over the batch.
-      return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.tensor1d(b.y, 'int32'), o.data.classes)), 1))) as tf.Scalar;
+      return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(b.y as tf.Tensor1D, o.data.classes)), 1))) as tf.Scalar;
     },
   });
 }

@@ -26,11 +26,11 @@ export function trainEpsNet(o: TrainEpsNetOptions): Promise<TrainResult> {
     role: 'eps',
     config,
     run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay, pUncond: o.pUncond, T: o.schedule.T },
-    loss: (params, step) => {
+    batch: (step) => {
       const b = drawBatch(o.data, o.schedule, batchSize, o.pUncond, o.seed, step);
       const shape = [batchSize, ...o.data.shape];
-      const predicted = applyEps(config, params, tf.tensor(b.x, shape), tf.tensor1d(b.t, 'int32'), tf.tensor1d(b.y, 'int32'));
-      return tf.mean(tf.squaredDifference(tf.tensor(b.eps, shape), predicted));
+      return { x: { data: b.x, shape }, eps: { data: b.eps, shape }, t: { data: b.t, shape: [batchSize] }, y: { data: b.y, shape: [batchSize] } };
     },
+    loss: (params, b) => tf.mean(tf.squaredDifference(b.eps, applyEps(config, params, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D))),
   });
 }

@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../backend/index';
+import { applyEps, classifierConfig, classify, disposeParams, epsNetConfig, initParams, type NetworkConfig } from '../networks/index';
+import { loadOrt } from '../onnx/session';
+import { flatten, layoutOf } from './flat';
+import { onnxStepEngine } from './onnxStepEngine';
+import { tfjsStepEngine } from './stepEngine';
+import { stepScalars, type FlatVectors, type HostBatch, type LossFn } from './update';
+
+/** Seeded values of every dtype the batches use. */
+function hostBatch(shapes: Record<string, { shape: number[]; int?: number }>, seed: number): HostBatch {
+  let s = seed;
+  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Object.fromEntries(
+    Object.entries(shapes).map(([n, { shape, int }]) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = int ? Int32Array.from({ length: size }, () => Math.floor(next() * int)) : Float32Array.from({ length: size }, () => 2 * next() - 1);
+      return [n, { data, shape }];
+    }),
+  );
+}
+
+/** max |a − b| / max |b|. */
+const relativeError = (a: Float32Array, b: Float32Array) => {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+};
+
+/**
+ * Both engines start from the networks' own initial weights — zero-initialised last layers make
+ * whole activations zero at the traced step, the case where a wrongly traced tensor would pass as a
+ * constant — with random Adam moments and EMA.
+ */
+function vectors(cfg: NetworkConfig, seed: number, ema: boolean): FlatVectors<tf.Tensor1D> {
+  const params = initParams(cfg, seed);
+  const theta = flatten(params, layoutOf(params));
+  disposeParams(params);
+  const noise = (k: number, sd: number) => tf.keep(tf.randomNormal([theta.size], 0, sd, 'float32', seed + k) as tf.Tensor1D);
+  return { theta, m: noise(2, 1e-3), v: tf.keep(tf.abs(noise(3, 1e-3)) as tf.Tensor1D), ema: ema ? noise(4, 0.1) : null };
+}
+
+const copy = (w: FlatVectors<tf.Tensor1D>): FlatVectors<tf.Tensor1D> => ({ theta: tf.clone(w.theta), m: tf.clone(w.m), v: tf.clone(w.v), ema: w.ema ? tf.clone(w.ema) : null });
+
+const images = { shape: [12, 12, 1], classes: 10 };
+const B = 4;
+const epsLoss =
+  (cfg: NetworkConfig): LossFn =>
+  (p, b) =>
+    tf.mean(tf.squaredDifference(b.eps, applyEps(cfg as Parameters<typeof applyEps>[0], p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D)));
+const crossEntropy =
+  (cfg: NetworkConfig, classes: number): LossFn =>
+  (p, b) => {
+    const { logits } = classify(cfg as Parameters<typeof classify>[0], p, b.x, (b.t as tf.Tensor1D | undefined) ?? null);
+    return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(b.y as tf.Tensor1D, classes)), 1))) as tf.Scalar;
+  };
+
+const cases = (() => {
+  const mlp = epsNetConfig({ hidden: 32, depth: 2, channels: [8], blocksPerLevel: 1 }, { shape: [2], classes: 4 });
+  const unet = epsNetConfig({ hidden: 32, depth: 1, channels: [8, 8, 16], blocksPerLevel: 1 }, { shape: [10, 10, 1], classes: 10 });
+  const clsSpec = { hidden: 64, depth: 2, channels: [8, 16], steps: 1, batchSize: B, learningRate: 1e-3 };
+  const noisy = classifierConfig(clsSpec, images, true);
+  const evaluator = classifierConfig(clsSpec, { shape: [2], classes: 4 }, false);
+  const epsBatch = (shape: number[], classes: number) => ({ x: { shape: [B, ...shape] }, eps: { shape: [B, ...shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: classes + 1 } });
+  return [
+    ['MLP ε-net, with EMA', mlp, epsLoss(mlp), epsBatch([2], 4), true],
+    ['U-Net ε-net (padded, strided conv, upsampling), with EMA', unet, epsLoss(unet), epsBatch([10, 10, 1], 10), true],
+    ['noise-aware image classifier', noisy, crossEntropy(noisy, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
+    ['toy evaluator', evaluator, crossEntropy(evaluator, 4), { x: { shape: [B, 2] }, y: { shape: [B], int: 4 } }, false],
+  ] as const;
+})();
+
+describe('optimiser steps on onnxruntime match tfjs', () => {
+  let ort: Awaited<ReturnType<typeof loadOrt>>;
+  beforeAll(async () => {
+    await initBackend('wasm');
+    ort = await loadOrt();
+  });
+  afterAll(() => tf.disposeVariables());
+
+  it('has onnxruntime to test against', () => expect(ort).not.toBeNull());
+
+  it.each(cases)('%s: loss, θ, Adam moments and EMA after four steps agree to 1e-4', async (_, cfg, loss, shapes, ema) => {
+    const initial = vectors(cfg, 5, ema);
+    const params = initParams(cfg, 0);
+    const def = { layout: layoutOf(params), loss, learningRate: 1e-3 };
+    disposeParams(params);
+    const batches = [0, 1, 2, 3].map((i) => hostBatch(shapes as Record<string, { shape: number[]; int?: number }>, 100 + i));
+    const reference = tfjsStepEngine(def, copy(initial));
+    const onnx = await onnxStepEngine(ort!, def, initial, batches[0]);
+    for (let i = 0; i < batches.length; i++) {
+      const s = stepScalars(i + 1, ema ? 0.99 : null);
+      const [a, b] = [await onnx.step(batches[i], s), await reference.step(batches[i], s)];
+      expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(1e-4);
+      expect(b).toBeGreaterThan(1e-3); // a real loss
+    }
+    const read = (e: typeof onnx) => e.read((w) => ({ theta: w.theta.dataSync().slice(), m: w.m.dataSync().slice(), v: w.v.dataSync().slice(), ema: w.ema?.dataSync().slice() ?? null }));
+    const [got, want] = [read(onnx), read(reference)];
+    for (const n of ['theta', 'm', 'v', 'ema'] as const) {
+      if (want[n] === null) continue;
+      expect(relativeError(got[n]!, want[n]!), n).toBeLessThan(1e-4);
+    }
+    await Promise.all([onnx.dispose(), reference.dispose()]);
+  });
+});
