@@ -99,7 +99,8 @@ describe('optimiser steps on onnxruntime match tfjs', () => {
       expect(Math.abs(a - b) / Math.abs(b)).toBeLessThan(1e-4);
       expect(b).toBeGreaterThan(1e-3); // a real loss
     }
-    const read = (e: typeof onnx) => e.read((w) => ({ theta: w.theta.dataSync().slice(), m: w.m.dataSync().slice(), v: w.v.dataSync().slice(), ema: w.ema?.dataSync().slice() ?? null }));
+    const values = (t: tf.Tensor) => Float32Array.from(t.dataSync());
+    const read = (e: typeof onnx) => e.read((w) => ({ theta: values(w.theta), m: values(w.m), v: values(w.v), ema: w.ema ? values(w.ema) : null }));
     const [got, want] = [read(onnx), read(reference)];
     for (const n of ['theta', 'm', 'v', 'ema'] as const) {
       if (want[n] === null) continue;
