@@ -194,7 +194,7 @@ async function main() {
 
   const engines = await tfjsEngines(o);
   const ort = await loadOrt();
-  if (ort) engines.push({ name: 'onnxruntime', activate: async () => (await tf.setBackend('wasm'), `onnxruntime-node, ${threads} threads (tfjs-wasm for glue and CG gradients)`), time: (c) => timeOnnx(c, o, threads) });
+  if (ort) engines.push({ name: 'onnxruntime', activate: async () => (await tf.setBackend('wasm'), `onnxruntime-node, ${threads} threads (tfjs-wasm for glue)`), time: (c) => timeOnnx(c, o, threads) });
   const selected = engines.filter((e) => !engineFilter || e.name.includes(engineFilter));
   const python = !engineFilter || 'pytorch'.includes(engineFilter) ? findTorchPython() : null;
   if (!selected.length && !python) throw new Error(`--only '${only}' matches no case id and no engine`);

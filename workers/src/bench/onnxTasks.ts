@@ -1,13 +1,13 @@
 /**
  * The tasks on onnxruntime (networks exported from the same tfjs weights): training steps through
- * the engine's onnxruntime step engine, sampling steps through the engine's own rules and DDIM step,
- * and scoring; classifier guidance keeps its gradient on tfjs.
+ * the engine's onnxruntime step engine, sampling steps through the engine's own rules and DDIM step
+ * (classifier guidance with the classifier's traced gradient graph), and scoring.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeParams, initParams, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
-import { onnxClassifier, onnxEps } from '../engine/onnx/session';
+import { onnxClassifier, onnxEps, onnxGradLogProb } from '../engine/onnx/session';
 import type { BenchCase } from './cases';
-import { ddimOnce, logProbOf, ruleFor, stepInputs, timeTraining } from './tfjsTasks';
+import { ddimOnce, ruleFor, stepInputs, timeTraining } from './tfjsTasks';
 import { timeRuns, type Timing, type TimingOptions } from './timing';
 
 export async function timeOnnx(c: BenchCase, o: TimingOptions, threads: number): Promise<Timing | null> {
@@ -30,11 +30,12 @@ export async function timeOnnx(c: BenchCase, o: TimingOptions, threads: number):
       }
     }
     const net = await onnxEps(c.net as EpsNetConfig, params, { threads });
-    const rule = ruleFor(c, net.run, clsParams && c.classifier ? logProbOf(c.classifier, clsParams) : null);
+    const gradient = clsParams && c.classifier ? await onnxGradLogProb(c.classifier, clsParams, { threads }) : null;
+    const rule = ruleFor(c, net.run, gradient?.run ?? null);
     try {
       return await timeRuns(() => ddimOnce(c, s, rule), o);
     } finally {
-      await net.release();
+      await Promise.all([net.release(), gradient?.release()]);
     }
   } finally {
     disposeParams(params);

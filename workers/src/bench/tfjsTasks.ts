@@ -4,13 +4,13 @@
  * the engine's guidance rules, and the evaluator's forward pass.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { classifierFree, classifierGuidance } from '../engine/guidance/index';
-import { classify, disposeParams, initParams, applyEps, type ClassifierConfig, type EpsNetConfig, type Params } from '../engine/networks/index';
+import { classifierFree, classifierGuidance, gradLogProbOf } from '../engine/guidance/index';
+import { classify, classLogProb, disposeParams, initParams, applyEps, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
 import { ddimStep, guidedStep } from '../engine/samplers/index';
 import { makeSchedule, respace } from '../engine/schedules/index';
 import { trainClassifier, trainEpsNet } from '../engine/training/index';
 import type { TrainingEngine } from '../engine/training/stepEngine';
-import type { EpsFn, GuidanceRule, LabelledData, LogProbFn } from '../engine/types';
+import type { EpsFn, GradLogProbFn, GuidanceRule, LabelledData } from '../engine/types';
 import type { BenchCase } from './cases';
 import { median, timeRuns, type Timing, type TimingOptions } from './timing';
 
@@ -64,12 +64,6 @@ export async function timeTraining(c: BenchCase, o: TimingOptions, engine: Train
   return { ms: median(times), runs: times.length };
 }
 
-/** log f(y | x, t) = log softmax(logits)[y], as the engine's noisy-classifier loader builds it. */
-export function logProbOf(cfg: ClassifierConfig, params: Params): LogProbFn {
-  return (x, t, y) =>
-    tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(classify(cfg, params, x, t).logits), tf.oneHot(tf.cast(y, 'int32'), cfg.classes)), 1) as tf.Tensor1D);
-}
-
 /** Inputs of one sampling step in the middle of the preset's respaced chain. */
 export function stepInputs(c: BenchCase) {
   const spaced = respace(makeSchedule(c.spec.schedule), c.spec.sampler.steps);
@@ -99,11 +93,11 @@ export async function ddimOnce(c: BenchCase, s: StepInputs, rule: GuidanceRule):
 }
 
 /** The guidance rule a sampling case uses, around an ε-function (the unconditional-model CG of the presets). */
-export function ruleFor(c: BenchCase, eps: EpsFn, logProb: LogProbFn | null): GuidanceRule {
+export function ruleFor(c: BenchCase, eps: EpsFn, gradLogProb: GradLogProbFn | null): GuidanceRule {
   const K = c.net.classes;
   if (c.task === 'sample-cfg') return classifierFree(eps, BENCH_SCALE, K);
-  if (!logProb) throw new Error(`bench case ${c.id} needs a classifier`);
-  return classifierGuidance(eps, logProb, BENCH_SCALE, K);
+  if (!gradLogProb) throw new Error(`bench case ${c.id} needs a classifier`);
+  return classifierGuidance(eps, gradLogProb, BENCH_SCALE, K);
 }
 
 /** Times one case on the current tfjs backend. */
@@ -126,7 +120,8 @@ export async function timeTfjs(c: BenchCase, o: TimingOptions): Promise<Timing> 
     }
     const cfg = c.net as EpsNetConfig;
     const eps: EpsFn = (x, t, y) => tf.tidy(() => applyEps(cfg, params, x, t, y));
-    const rule = ruleFor(c, eps, clsParams && c.classifier ? logProbOf(c.classifier, clsParams) : null);
+    const cls = c.classifier;
+    const rule = ruleFor(c, eps, clsParams && cls ? gradLogProbOf((x, t, y) => classLogProb(cls, clsParams, x, t, y)) : null);
     return await timeRuns(() => ddimOnce(c, s, rule), o);
   } finally {
     disposeParams(params);

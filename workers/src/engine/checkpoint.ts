@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyEps, classify, type ClassifierConfig, type EpsNetConfig, type NetworkConfig, type Params, disposeParams } from './networks/index';
-import type { LogProbFn, TensorEpsFn } from './types';
+import type { TensorEpsFn } from './types';
 
 const MAGIC = 'GLCKPT01';
 const GROUPS = ['params', 'ema', 'adamM', 'adamV'] as const;
@@ -141,16 +141,10 @@ export function loadEpsNet(bytes: Uint8Array): { eps: TensorEpsFn; params: Param
   };
 }
 
-/** log f_φ(y | x_t, t) = log softmax(logits)[y] (differentiable in x for classifier guidance). */
-export function loadNoisyClassifier(bytes: Uint8Array): { logProb: LogProbFn; config: ClassifierConfig; dispose: () => void } {
+/** The noise-aware classifier f_φ(y | x_t, t): its config and sampling weights (the caller disposes them). */
+export function loadNoisyClassifier(bytes: Uint8Array): { config: ClassifierConfig; params: Params; dispose: () => void } {
   const { header, params } = samplingWeights(bytes, 'noisy-classifier');
-  const config = header.config as ClassifierConfig;
-  const logProb: LogProbFn = (x, t, y) =>
-    tf.tidy(() => {
-      const { logits } = classify(config, params, x, t);
-      return tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.cast(y, 'int32'), config.classes)), 1) as tf.Tensor1D;
-    });
-  return { logProb, config, dispose: () => disposeParams(params) };
+  return { config: header.config as ClassifierConfig, params, dispose: () => disposeParams(params) };
 }
 
 export function loadEvaluator(bytes: Uint8Array): {

@@ -207,8 +207,8 @@ export async function sampleAndScore(
   let inference: Inference | null = null;
   try {
     // Toy nets are tiny: one call per step for the whole grid point beats many small ones.
-    inference = await openInference(epsNet, evaluator, { epsChunk: image ? 64 : 4096, evaluatorChunk: 500 });
     if (point.guidance === 'classifier' && !classifier) throw new Error('classifier guidance needs a noise-aware classifier checkpoint');
+    inference = await openInference(epsNet, evaluator, point.guidance === 'classifier' ? classifier : null, { epsChunk: image ? 64 : 4096, evaluatorChunk: 500 });
     // An unconditional ε-net (p_uncond = 1) only ever saw ∅, so it is asked with ∅.
     const unconditional = point.pUncond === 1;
     const labels = new Int32Array(classes * point.samplesPerClass).map((_, i) => Math.floor(i / point.samplesPerClass));
@@ -216,7 +216,7 @@ export async function sampleAndScore(
       eps: inference.eps,
       scale: point.scale,
       nullLabel: epsNet.nullLabel,
-      logProb: classifier?.logProb,
+      gradLogProb: inference.gradLogProb ?? undefined,
       unconditionalEps: unconditional,
     });
     const sampled = await getSampler(point.sampler.kind)({
@@ -229,8 +229,8 @@ export async function sampleAndScore(
       seed: point.seed,
       clip: image ? 1 : null,
       // Images on tfjs: CFG doubles the batch, and a 256-image U-Net pass already takes ~2.4 GiB of
-      // the 4 GiB wasm heap (classifier guidance's gradient always runs there).
-      batchSize: !image ? 2048 : inference.engine === 'onnxruntime' && point.guidance !== 'classifier' ? 256 : 64,
+      // the 4 GiB wasm heap.
+      batchSize: !image ? 2048 : inference.engine === 'onnxruntime' ? 256 : 64,
       onProgress: (p) => opts.onProgress?.({ ...p, phase: 'sampling' }),
       signal: opts.signal,
     });

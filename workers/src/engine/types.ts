@@ -32,15 +32,21 @@ export type TensorEpsFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.T
 export type LogProbFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor1D;
 
 /**
+ * ∇_x Σ_i log f(y_i | x_i, t_i): each sample's own gradient (samples are independent), a new
+ * tensor shaped like x. tfjs differentiates a LogProbFn at once; onnxruntime answers with a promise.
+ */
+export type GradLogProbFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor | Promise<tf.Tensor>;
+
+/**
  * A guidance rule, seen from a sampler. `eps` is the ε the sampler should use at x_t (asynchronous,
- * as the ε-net may be); `gradient`, when present, is s·∇_x log f(y | x_t, t), which the sampler
+ * as the networks may be); `gradient`, when present, is s·∇_x log f(y | x_t, t), which the sampler
  * applies in its own form (DDIM: ε − √(1−ᾱ_t)·g; DDPM: μ + Σ_t·g). Both return new tensors.
  */
 export interface GuidanceRule {
   readonly name: 'none' | 'classifier' | 'classifier-free';
   readonly scale: number;
   eps(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): Promise<tf.Tensor>;
-  gradient?(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): tf.Tensor;
+  gradient?(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): Promise<tf.Tensor>;
 }
 
 /** Reported by long work (training, sampling, scoring). */

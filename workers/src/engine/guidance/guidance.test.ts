@@ -4,7 +4,7 @@ import { bayesClassify, empiricalMoments, exactEps, exactLogProb, mixtureMoments
 import { getSampler, type SamplerName } from '../samplers';
 import { makeSchedule } from '../schedules';
 import type { EpsFn, GuidanceRule } from '../types';
-import { classifierFree, classifierGuidance, makeGuidance, noGuidance } from './index';
+import { classifierFree, classifierGuidance, gradLogProbOf, makeGuidance, noGuidance } from './index';
 import { initBackend } from '../backend/index';
 
 // Top-level: the fixtures below already run tensors.
@@ -14,7 +14,7 @@ const K = 4;
 const mix = toy2dMixture({ classes: K, modesPerClass: 3, seed: 0 });
 const schedule = makeSchedule({ kind: 'linear', T: 1000 });
 const eps = exactEps(mix, schedule);
-const logProb = exactLogProb(mix, schedule);
+const gradLogProb = gradLogProbOf(exactLogProb(mix, schedule));
 
 /** An EpsFn that records the batch size and labels of every call it forwards. */
 function recording(): { fn: EpsFn; calls: { n: number; labels: number[] }[] } {
@@ -44,7 +44,7 @@ async function evalRule(rule: GuidanceRule, ts: number[], ys: number[]) {
   const t = tf.tensor1d(ts, 'int32');
   const y = tf.tensor1d(ys, 'int32');
   const eps = await rule.eps(x, t, y);
-  const gradient = rule.gradient?.(x, t, y);
+  const gradient = rule.gradient ? await rule.gradient(x, t, y) : undefined;
   try {
     return { eps: eps.arraySync() as number[][], gradient: gradient?.arraySync() as number[][] | undefined };
   } finally {
@@ -81,7 +81,7 @@ describe('classifier-free guidance', () => {
 
 describe('classifier guidance', () => {
   test('on the unconditional ε at s = 1, the DDIM form ε − √(1−ᾱ)·g is exactly the conditional ε', async () => {
-    const { eps: e, gradient } = await evalRule(classifierGuidance(eps, logProb, 1, K), ts, ys);
+    const { eps: e, gradient } = await evalRule(classifierGuidance(eps, gradLogProb, 1, K), ts, ys);
     e.forEach((row, i) => {
       const k = Math.sqrt(1 - schedule.alphasCumprod[ts[i]]);
       row.forEach((v, d) => expect(v - k * gradient![i][d]).toBeCloseTo(conditional[i][d], 4));
@@ -89,20 +89,20 @@ describe('classifier guidance', () => {
   });
 
   test('the gradient scales with s, and the ε-net sees ∅ for an unconditional model or y otherwise', async () => {
-    const g1 = (await evalRule(classifierGuidance(eps, logProb, 1, K), ts, ys)).gradient!;
-    const g3 = (await evalRule(classifierGuidance(eps, logProb, 3, K), ts, ys)).gradient!;
+    const g1 = (await evalRule(classifierGuidance(eps, gradLogProb, 1, K), ts, ys)).gradient!;
+    const g3 = (await evalRule(classifierGuidance(eps, gradLogProb, 3, K), ts, ys)).gradient!;
     g1.forEach((row, i) => row.forEach((v, d) => expect(g3[i][d]).toBeCloseTo(3 * v, 5)));
     const uncond = recording();
-    await evalRule(classifierGuidance(uncond.fn, logProb, 1, K), ts, ys);
+    await evalRule(classifierGuidance(uncond.fn, gradLogProb, 1, K), ts, ys);
     expect(uncond.calls).toEqual([{ n: 3, labels: [K, K, K] }]);
     const cond = recording();
-    await evalRule(classifierGuidance(cond.fn, logProb, 1), ts, ys);
+    await evalRule(classifierGuidance(cond.fn, gradLogProb, 1), ts, ys);
     expect(cond.calls).toEqual([{ n: 3, labels: ys }]);
   });
 
   for (const name of ['ddim', 'ddpm'] as const) {
     test(`${name}: s = 1 on the exact unconditional ε and exact p_t(y|x) samples the class’s distribution`, async () => {
-      expectClassMoments(await sampleClass(classifierGuidance(eps, logProb, 1, K), name, 2), 2);
+      expectClassMoments(await sampleClass(classifierGuidance(eps, gradLogProb, 1, K), name, 2), 2);
     });
   }
 });
@@ -123,7 +123,7 @@ describe('scales above 1 concentrate each class', () => {
   // s ≈ 2 the exact-ε samples overshoot the mode centres (spread grows again), so the scales stop there.
   const cases = [
     { kind: 'classifier-free', sampler: 'ddim', rule: (s: number) => classifierFree(eps, s, K) },
-    { kind: 'classifier', sampler: 'ddpm', rule: (s: number) => classifierGuidance(eps, logProb, s, K) },
+    { kind: 'classifier', sampler: 'ddpm', rule: (s: number) => classifierGuidance(eps, gradLogProb, s, K) },
   ] as const;
   for (const { kind, sampler, rule } of cases) {
     test(`${kind} (${sampler}): adherence rises and spread falls as s grows from 1 to 2`, async () => {
@@ -147,8 +147,8 @@ describe('makeGuidance', () => {
   test('builds the named rule and refuses bad input by name', () => {
     expect(makeGuidance('none', { eps, scale: 5, nullLabel: K })).toMatchObject({ name: 'none', scale: 0 });
     expect(makeGuidance('classifier-free', { eps, scale: 2, nullLabel: K })).toMatchObject({ name: 'classifier-free', scale: 2 });
-    expect(makeGuidance('classifier', { eps, scale: 2, nullLabel: K, logProb }).gradient).toBeTypeOf('function');
-    expect(() => makeGuidance('classifier', { eps, scale: 2, nullLabel: K })).toThrow(/classifier guidance needs logProb/);
+    expect(makeGuidance('classifier', { eps, scale: 2, nullLabel: K, gradLogProb }).gradient).toBeTypeOf('function');
+    expect(() => makeGuidance('classifier', { eps, scale: 2, nullLabel: K })).toThrow(/classifier guidance needs gradLogProb/);
     expect(() => makeGuidance('classifier-free', { eps, scale: -1, nullLabel: K })).toThrow(/guidance scale must be a finite number ≥ 0, got -1/);
     expect(() => makeGuidance('clip' as 'none', { eps, scale: 1, nullLabel: K })).toThrow(/guidance must be one of: none, classifier, classifier-free/);
   });

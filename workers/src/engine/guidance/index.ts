@@ -1,9 +1,9 @@
-import type { EpsFn, GuidanceRule, LogProbFn } from '../types';
+import type { EpsFn, GradLogProbFn, GuidanceRule } from '../types';
 import { classifierGuidance } from './classifier';
 import { classifierFree } from './classifierFree';
 import { noGuidance } from './none';
 
-export { classifierGuidance } from './classifier';
+export { classifierGuidance, gradLogProbOf } from './classifier';
 export { classifierFree } from './classifierFree';
 export { noGuidance } from './none';
 
@@ -13,8 +13,8 @@ export interface GuidanceOptions {
   scale: number;
   /** The null label ∅ = K. */
   nullLabel: number;
-  /** The noise-aware classifier; required by 'classifier'. */
-  logProb?: LogProbFn;
+  /** ∇_x log f(y | x_t, t) of the noise-aware classifier; required by 'classifier'. */
+  gradLogProb?: GradLogProbFn;
   /** None and classifier guidance: the ε-net is unconditional, so it receives ∅ instead of y. */
   unconditionalEps?: boolean;
 }
@@ -27,8 +27,8 @@ export function makeGuidance(name: GuidanceRule['name'], opts: GuidanceOptions):
     case 'classifier-free':
       return classifierFree(opts.eps, opts.scale, opts.nullLabel);
     case 'classifier':
-      if (!opts.logProb) throw new Error('classifier guidance needs logProb (the noise-aware classifier)');
-      return classifierGuidance(opts.eps, opts.logProb, opts.scale, opts.unconditionalEps ? opts.nullLabel : undefined);
+      if (!opts.gradLogProb) throw new Error('classifier guidance needs gradLogProb (the noise-aware classifier)');
+      return classifierGuidance(opts.eps, opts.gradLogProb, opts.scale, opts.unconditionalEps ? opts.nullLabel : undefined);
     default:
       throw new Error(`guidance must be one of: none, classifier, classifier-free; got ${String(name)}`);
   }

@@ -67,6 +67,11 @@ function dummyForward(p: ParamSource, cfg: NetworkConfig): tf.Tensor {
 }
 
 /** Fresh parameters, seeded: the same (config, seed) gives the same weights on every backend. */
+/** log f(y | x, t) = log softmax(logits)[y] per sample (differentiable in x; classifier guidance's log-probability). */
+export function classLogProb(cfg: ClassifierConfig, params: Params, x: tf.Tensor, t: tf.Tensor1D | null, y: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(classify(cfg, params, x, t).logits), tf.oneHot(tf.cast(y, 'int32'), cfg.classes)), 1) as tf.Tensor1D);
+}
+
 export function initParams(cfg: NetworkConfig, seed: number): Params {
   const { source, params } = initSource(seed);
   tf.tidy(() => {

@@ -6,7 +6,7 @@
  * Inputs and outputs are in tfjs's NHWC layout; inside, conv activations run channels-first (kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { classify, applyEps, type ClassifierConfig, type EpsNetConfig, type Params } from '../networks/index';
+import { applyEps, classify, classLogProb, type ClassifierConfig, type EpsNetConfig, type Params } from '../networks/index';
 import { GraphBuilder, type ElemType, type ValueInfo } from './graph';
 import { ELEMENTWISE_BINARY, relayout, translateKernel, type Perm } from './kernels';
 import { traceKernels } from './trace';
@@ -117,4 +117,17 @@ export function exportClassifier(cfg: ClassifierConfig, params: Params, batch: n
   const inputs = exampleInputs(cfg.inputShape, batch, cfg.timeConditioned, false);
   const [x, t] = inputs.map((i) => i.tensor);
   return withInputs(inputs, () => exportForward('classifier', inputs, params, () => classify(cfg, params, x, cfg.timeConditioned ? (t as tf.Tensor1D) : null)));
+}
+
+/**
+ * ∇_x Σ log f(y | x, t) of a noise-aware classifier as ONNX (tfjs's own gradient kernels, traced):
+ * inputs x, t, y; output `grad` shaped like x. Classifier guidance's gradient without tfjs.
+ */
+export function exportGradLogProb(cfg: ClassifierConfig, params: Params, batch: number): Uint8Array {
+  if (!cfg.timeConditioned) throw new Error('the guidance gradient needs a time-conditioned (noise-aware) classifier');
+  const inputs = exampleInputs(cfg.inputShape, batch, true, true);
+  const [x, t, y] = inputs.map((i) => i.tensor);
+  return withInputs(inputs, () =>
+    exportForward('grad-log-prob', inputs, params, () => ({ grad: tf.grad((xi: tf.Tensor) => tf.sum(classLogProb(cfg, params, xi, t as tf.Tensor1D, y as tf.Tensor1D)))(x) })),
+  );
 }

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyEps, classify, classifierConfig, disposeParams, epsNetConfig, initParams, type NetworkConfig, type Params } from '../networks/index';
-import { onnxClassifier, onnxEps } from './session';
+import { initBackend } from '../backend/index';
+import { gradLogProbOf } from '../guidance/index';
+import { applyEps, classify, classifierConfig, classLogProb, disposeParams, epsNetConfig, initParams, type NetworkConfig, type Params } from '../networks/index';
+import { onnxClassifier, onnxEps, onnxGradLogProb } from './session';
 
 /** Seeded weights with no zeros: the networks zero-initialise their last layers, which would hide errors. */
 function randomParams(cfg: NetworkConfig, seed: number): Params {
@@ -27,7 +28,7 @@ const t = () => tf.tensor1d([0, 417, 999], 'int32');
 
 describe('ONNX export + onnxruntime match the tfjs networks (1e-4 relative)', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend('cpu'); // registers the gradients too
   });
   afterAll(() => tf.disposeVariables());
 
@@ -76,6 +77,20 @@ describe('ONNX export + onnxruntime match the tfjs networks (1e-4 relative)', ()
     expect(relativeError(got.logits, expected.logits)).toBeLessThan(1e-4);
     await net.release();
     tf.dispose([x, tt, expected.features, expected.logits, got.features, got.logits].filter((v): v is tf.Tensor => v !== null));
+    disposeParams(params);
+  });
+
+  it.each(classifierCases.filter(([, cfg]) => cfg.timeConditioned))('%s: the guidance gradient ∇_x log f(y | x, t), traced from tfjs autodiff', async (_, cfg) => {
+    const params = randomParams(cfg, 5);
+    const x = input(cfg.inputShape, 6);
+    const [tt, y] = [t(), tf.tensor1d([0, 1, 3], 'int32')];
+    const expected = await gradLogProbOf((xi, ti, yi) => classLogProb(cfg, params, xi, ti, yi))(x, tt, y);
+    const net = await onnxGradLogProb(cfg, params, { chunk: 2 });
+    const got = await net.run(x, tt, y);
+    expect(relativeError(got, expected)).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(expected)).dataSync()[0]).toBeGreaterThan(1e-3);
+    await net.release();
+    tf.dispose([x, tt, y, expected, got]);
     disposeParams(params);
   });
 

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkThreads, engineThreads } from '../backend/threads';
 import type { ClassifierConfig, EpsNetConfig, Params } from '../networks/index';
-import { exportClassifier, exportEpsNet } from './export';
+import { exportClassifier, exportEpsNet, exportGradLogProb } from './export';
 
 export type Ort = typeof import('onnxruntime-node');
 export type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
@@ -33,8 +33,8 @@ export interface OrtOptions {
 
 const DEFAULT_CHUNK = 64;
 
-/** An async ε_θ(x, t, y): the ONNX counterpart of EpsFn (same tensors in, a new tensor out). */
-export type AsyncEpsFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => Promise<tf.Tensor>;
+/** An async function of (x, t, y) — ε_θ, or the classifier gradient — same tensors in, a new tensor out. */
+export type AsyncXtyFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => Promise<tf.Tensor>;
 
 /** An async classifier forward: features and logits, `t` exactly when the classifier is time-conditioned. */
 export type AsyncClassifyFn = (x: tf.Tensor, t: tf.Tensor1D | null) => Promise<{ features: tf.Tensor2D; logits: tf.Tensor2D }>;
@@ -125,20 +125,28 @@ function chunkOf(options: OrtOptions): number {
   return chunk;
 }
 
-/** ε_θ on onnxruntime, exported from the tfjs network `cfg` with weights `params` (which must stay alive while it is used). */
-export async function onnxEps(cfg: EpsNetConfig, params: Params, options: OrtOptions = {}): Promise<OnnxNetwork<AsyncEpsFn>> {
+/** A network of (x, t, y) with one output `name`, exported by `exportAt(batch)`. */
+async function onnxXty(exportAt: (batch: number) => Uint8Array, name: string, options: OrtOptions): Promise<OnnxNetwork<AsyncXtyFn>> {
   const o = await requireOrt();
   const chunk = chunkOf(options);
-  const sessions = sessionsFor(o, (batch) => exportEpsNet(cfg, params, batch), options);
+  const sessions = sessionsFor(o, exportAt, options);
   return {
     run: async (x, t, y) => {
       const [xs, ts, ys] = [rowsOf(o, x), rowsOf(o, t), rowsOf(o, y)];
       const feeds: Feeds = (start, n) => ({ x: xs(start, n), t: ts(start, n), y: ys(start, n) });
-      return (await runChunked(sessions, x.shape[0], chunk, feeds, ['eps'])).eps;
+      return (await runChunked(sessions, x.shape[0], chunk, feeds, [name]))[name];
     },
     release: sessions.release,
   };
 }
+
+/** ε_θ on onnxruntime, exported from the tfjs network `cfg` with weights `params` (which must stay alive while it is used). */
+export const onnxEps = (cfg: EpsNetConfig, params: Params, options: OrtOptions = {}): Promise<OnnxNetwork<AsyncXtyFn>> =>
+  onnxXty((batch) => exportEpsNet(cfg, params, batch), 'eps', options);
+
+/** ∇_x Σ log f(y | x, t) of a noise-aware classifier on onnxruntime (classifier guidance's gradient). */
+export const onnxGradLogProb = (cfg: ClassifierConfig, params: Params, options: OrtOptions = {}): Promise<OnnxNetwork<AsyncXtyFn>> =>
+  onnxXty((batch) => exportGradLogProb(cfg, params, batch), 'grad', options);
 
 /** A classifier (noise-aware or the evaluator) on onnxruntime. */
 export async function onnxClassifier(cfg: ClassifierConfig, params: Params, options: OrtOptions = {}): Promise<OnnxNetwork<AsyncClassifyFn>> {

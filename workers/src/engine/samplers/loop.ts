@@ -44,8 +44,8 @@ export type StepFn = (c: StepContext) => tf.Tensor;
 export type Sampler = (opts: SampleOptions) => Promise<tf.Tensor>;
 
 /**
- * One reverse step with `rule` at (x, t, y): the rule's ε is awaited first (onnxruntime answers
- * asynchronously, so it cannot run inside the step's tidy), then `step` runs in a tidy. Returns
+ * One reverse step with `rule` at (x, t, y): the rule's ε and gradient are awaited first
+ * (onnxruntime answers asynchronously, so they cannot run inside the step's tidy), then `step` runs in a tidy. Returns
  * x_prev; every other tensor it makes is disposed, also on error.
  */
 export async function guidedStep(rule: GuidanceRule, step: StepFn, c: Omit<StepContext, 'eps' | 'gradient'>, t: tf.Tensor1D, y: tf.Tensor1D): Promise<tf.Tensor> {
@@ -53,7 +53,7 @@ export async function guidedStep(rule: GuidanceRule, step: StepFn, c: Omit<StepC
   try {
     const eps = await rule.eps(c.x, t, y);
     owned.push(eps);
-    const gradient = rule.gradient?.(c.x, t, y) ?? null;
+    const gradient = rule.gradient ? await rule.gradient(c.x, t, y) : null;
     if (gradient) owned.push(gradient);
     return tf.tidy(() => step({ ...c, eps, gradient }));
   } finally {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { bayesClassify, empiricalMoments, exactEps, exactLogProb, mixtureMoments, sampleToy2d, toy2dMixture } from '../data/toy2d';
-import { classifierFree, classifierGuidance, noGuidance } from '../guidance';
+import { classifierFree, classifierGuidance, gradLogProbOf, noGuidance } from '../guidance';
 import { makeSchedule } from '../schedules';
 import type { Progress } from '../types';
 import { getSampler, type SampleOptions } from './index';
@@ -84,7 +84,7 @@ describe('the sampling loop', () => {
 
   test('no tensor leaks across sampling calls, with and without a classifier gradient', async () => {
     const labels = Int32Array.from({ length: 40 }, (_, i) => i % K);
-    const rules = [noGuidance(eps), classifierFree(eps, 2, K), classifierGuidance(eps, exactLogProb(mix, schedule), 2, K)];
+    const rules = [noGuidance(eps), classifierFree(eps, 2, K), classifierGuidance(eps, gradLogProbOf(exactLogProb(mix, schedule)), 2, K)];
     for (const rule of rules) {
       for (const name of ['ddpm', 'ddim'] as const) {
         const before = tf.memory().numTensors;

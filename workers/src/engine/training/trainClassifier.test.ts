@@ -4,6 +4,7 @@ import { initBackend } from '../backend/index';
 import { loadEvaluator, loadNoisyClassifier } from '../checkpoint';
 import { bayesClassify, makeToy2d, toy2dMixture } from '../data/toy2d';
 import { hashSeed, mulberry32, normal } from '../random';
+import { classLogProb } from '../networks/index';
 import { makeSchedule } from '../schedules/index';
 import type { LabelledData } from '../types';
 import { trainClassifier } from './index';
@@ -54,7 +55,7 @@ describe('trainClassifier', () => {
     const split = makeToy2d({ kind: 'toy2d', classes: 4, modesPerClass: 2, trainSize: 4000, testSize: 400, seed: 5 });
     const schedule = makeSchedule({ kind: 'linear', T: 100 });
     const { checkpoint } = await trainClassifier({ data: split.train, schedule, classifier: spec, seed: 3 });
-    const { logProb, dispose } = loadNoisyClassifier(checkpoint);
+    const { config, params, dispose } = loadNoisyClassifier(checkpoint);
     // Score each held-out point noised at t = 5 under every class; the argmax should usually be its own.
     const n = split.test.y.length;
     const rand = mulberry32(hashSeed(7, 7));
@@ -62,7 +63,7 @@ describe('trainClassifier', () => {
     const xt = split.test.x.map((v) => Math.sqrt(ab) * v + Math.sqrt(1 - ab) * normal(rand));
     const scores = new Float32Array(n * 4);
     for (let c = 0; c < 4; c++) {
-      const lp = tf.tidy(() => logProb(tf.tensor2d(xt, [n, 2]), tf.fill([n], 5, 'int32') as tf.Tensor1D, tf.fill([n], c, 'int32') as tf.Tensor1D));
+      const lp = tf.tidy(() => classLogProb(config, params, tf.tensor2d(xt, [n, 2]), tf.fill([n], 5, 'int32') as tf.Tensor1D, tf.fill([n], c, 'int32') as tf.Tensor1D));
       const values = lp.dataSync();
       lp.dispose();
       values.forEach((v, i) => (scores[4 * i + c] = v));
