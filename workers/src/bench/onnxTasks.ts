@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeParams, initParams, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
+import { inferenceChunks } from '../engine/inference';
 import { onnxClassifier, onnxEps, onnxGradLogProb } from '../engine/onnx/session';
 import type { BenchCase } from './cases';
 import { ddimOnce, ruleFor, stepInputs, timeTraining } from './tfjsTasks';
@@ -15,9 +16,10 @@ export async function timeOnnx(c: BenchCase, o: TimingOptions, threads: number):
   const params = initParams(c.net, 0);
   const clsParams = c.classifier ? initParams(c.classifier, 1) : null;
   const s = stepInputs(c);
+  const { epsChunk, evaluatorChunk } = inferenceChunks(c.conv); // as the pipeline runs them
   try {
     if (c.task === 'score') {
-      const net = await onnxClassifier(c.net as ClassifierConfig, params, { threads });
+      const net = await onnxClassifier(c.net as ClassifierConfig, params, { threads, chunk: evaluatorChunk });
       try {
         return await timeRuns(async () => {
           const { features, logits } = await net.run(s.x, null);
@@ -29,8 +31,8 @@ export async function timeOnnx(c: BenchCase, o: TimingOptions, threads: number):
         await net.release();
       }
     }
-    const net = await onnxEps(c.net as EpsNetConfig, params, { threads });
-    const gradient = clsParams && c.classifier ? await onnxGradLogProb(c.classifier, clsParams, { threads }) : null;
+    const net = await onnxEps(c.net as EpsNetConfig, params, { threads, chunk: epsChunk });
+    const gradient = clsParams && c.classifier ? await onnxGradLogProb(c.classifier, clsParams, { threads, chunk: epsChunk }) : null;
     const rule = ruleFor(c, net.run, gradient?.run ?? null);
     try {
       return await timeRuns(() => ddimOnce(c, s, rule), o);

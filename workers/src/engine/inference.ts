@@ -24,6 +24,12 @@ export interface Inference {
   release(): Promise<void>;
 }
 
+/**
+ * Samples per onnxruntime call (each exported graph's fixed batch). Toy nets are tiny: one call per
+ * sampling step for a whole grid point beats many small ones; conv nets gain little past 64.
+ */
+export const inferenceChunks = (image: boolean) => ({ epsChunk: image ? 64 : 4096, evaluatorChunk: 500 });
+
 const ENGINES = ['auto', 'onnxruntime', 'tfjs'] as const;
 
 /** The engine GUIDANCE_INFERENCE asks for, and whether onnxruntime is there to honour it. */

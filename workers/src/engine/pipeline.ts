@@ -11,7 +11,7 @@ import { activeBackend } from './backend/index';
 import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from './checkpoint';
 import { loadDataset } from './data/index';
 import { makeGuidance } from './guidance/index';
-import { openInference, type Inference } from './inference';
+import { inferenceChunks, openInference, type Inference } from './inference';
 import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadii, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
 import { imageGrid, scatterGrid } from './render/index';
 import { getSampler } from './samplers/index';
@@ -206,9 +206,8 @@ export async function sampleAndScore(
   const image = shape.length === 3;
   let inference: Inference | null = null;
   try {
-    // Toy nets are tiny: one call per step for the whole grid point beats many small ones.
     if (point.guidance === 'classifier' && !classifier) throw new Error('classifier guidance needs a noise-aware classifier checkpoint');
-    inference = await openInference(epsNet, evaluator, point.guidance === 'classifier' ? classifier : null, { epsChunk: image ? 64 : 4096, evaluatorChunk: 500 });
+    inference = await openInference(epsNet, evaluator, point.guidance === 'classifier' ? classifier : null, inferenceChunks(image));
     // An unconditional ε-net (p_uncond = 1) only ever saw ∅, so it is asked with ∅.
     const unconditional = point.pUncond === 1;
     const labels = new Int32Array(classes * point.samplesPerClass).map((_, i) => Math.floor(i / point.samplesPerClass));
