@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { loadEpsNet, loadEvaluator, loadNoisyClassifier } from './checkpoint';
 import { gradLogProbOf } from './guidance/index';
 import { classLogProb } from './networks/index';
-import { loadOrt, onnxClassifier, onnxEps, onnxGradLogProb, type OnnxNetwork } from './onnx/session';
+import { onnxClassifier, onnxEps, onnxGradLogProb, ortIfWanted, type OnnxNetwork } from './onnx/session';
 import type { EpsFn, GradLogProbFn } from './types';
 
 export type InferenceEngine = 'onnxruntime' | 'tfjs';
@@ -30,18 +30,6 @@ export interface Inference {
  */
 export const inferenceChunks = (image: boolean) => ({ epsChunk: image ? 64 : 4096, evaluatorChunk: 500 });
 
-const ENGINES = ['auto', 'onnxruntime', 'tfjs'] as const;
-
-/** The engine GUIDANCE_INFERENCE asks for, and whether onnxruntime is there to honour it. */
-async function chosenEngine(): Promise<InferenceEngine> {
-  const wanted = process.env.GUIDANCE_INFERENCE || 'auto';
-  if (!(ENGINES as readonly string[]).includes(wanted)) throw new Error(`GUIDANCE_INFERENCE must be one of ${ENGINES.join(', ')}; got '${wanted}'`);
-  if (wanted === 'tfjs') return 'tfjs';
-  const ort = await loadOrt();
-  if (!ort && wanted === 'onnxruntime') throw new Error('GUIDANCE_INFERENCE is onnxruntime, but onnxruntime-node cannot load on this machine');
-  return ort ? 'onnxruntime' : 'tfjs';
-}
-
 /**
  * Opens the ε-net, the evaluator and (for classifier guidance) the noise-aware classifier's gradient
  * on the chosen engine. `epsChunk` is the batch of one onnxruntime call (the exported graph's
@@ -53,7 +41,7 @@ export async function openInference(
   classifier: ReturnType<typeof loadNoisyClassifier> | null,
   opts: { epsChunk: number; evaluatorChunk: number },
 ): Promise<Inference> {
-  if ((await chosenEngine()) === 'tfjs') {
+  if (!(await ortIfWanted('GUIDANCE_INFERENCE'))) {
     return {
       engine: 'tfjs',
       eps: epsNet.eps,

@@ -72,6 +72,24 @@ function sessionsFor(o: Ort, exportAt: (batch: number) => Uint8Array, options: O
   };
 }
 
+export const ENGINE_CHOICES = ['auto', 'onnxruntime', 'tfjs'] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
+/**
+ * onnxruntime, if the environment variable `variable` (or `preference`, which overrides it) wants
+ * it: 'tfjs' never, 'onnxruntime' always (an error when it cannot load), 'auto' (default) when it
+ * loads and tfjs runs on WebAssembly or plain JS — a native tfjs backend (tfjs-node, or tfjs-node-gpu
+ * on a GPU) is kept, as onnxruntime-node runs on the CPU here.
+ */
+export async function ortIfWanted(variable: string, preference?: EngineChoice): Promise<Ort | null> {
+  const wanted = preference ?? (process.env[variable] || 'auto');
+  if (!(ENGINE_CHOICES as readonly string[]).includes(wanted)) throw new Error(`${variable} must be one of ${ENGINE_CHOICES.join(', ')}; got '${wanted}'`);
+  if (wanted === 'tfjs' || (wanted === 'auto' && tf.getBackend() === 'tensorflow')) return null;
+  const o = await loadOrt();
+  if (!o && wanted === 'onnxruntime') throw new Error(`${variable} is onnxruntime, but onnxruntime-node cannot load on this machine`);
+  return o;
+}
+
 async function requireOrt(): Promise<Ort> {
   const o = await loadOrt();
   if (!o) throw new Error('onnxruntime-node is not installed or cannot load on this machine');

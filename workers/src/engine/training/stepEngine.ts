@@ -1,15 +1,15 @@
 /**
  * Where a run's optimiser steps execute: eagerly on the tfjs backend, or as one exported graph on
- * onnxruntime (onnxStepEngine.ts; 3–6× faster on CPU). `GUIDANCE_TRAINING=auto|onnxruntime|tfjs`
- * chooses; auto takes onnxruntime when it loads. Both run the same `updateStep`.
+ * onnxruntime (onnxStepEngine.ts; on 2 CPU cores ~4× faster than tfjs-wasm for the U-Nets, ~10× for
+ * the MLPs). `GUIDANCE_TRAINING=auto|onnxruntime|tfjs` chooses; auto takes onnxruntime when it
+ * loads. Both run the same `updateStep`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadOrt } from '../onnx/session';
+import { ortIfWanted, type EngineChoice } from '../onnx/session';
 import { onnxStepEngine } from './onnxStepEngine';
 import { batchTensors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition, type StepScalars } from './update';
 
-export const TRAINING_ENGINES = ['auto', 'onnxruntime', 'tfjs'] as const;
-export type TrainingEngine = (typeof TRAINING_ENGINES)[number];
+export type TrainingEngine = EngineChoice;
 
 export interface StepEngine {
   readonly name: 'onnxruntime' | 'tfjs';
@@ -45,15 +45,12 @@ export function tfjsStepEngine(def: StepDefinition, initial: FlatVectors<tf.Tens
 
 /** The engine GUIDANCE_TRAINING (or `preference`) names, for a run starting from `initial` (taken over). */
 export async function openStepEngine(def: StepDefinition, initial: FlatVectors<tf.Tensor1D>, example: HostBatch, preference?: TrainingEngine): Promise<StepEngine> {
-  const wanted = preference ?? process.env.GUIDANCE_TRAINING ?? 'auto';
-  if (!(TRAINING_ENGINES as readonly string[]).includes(wanted)) throw new Error(`GUIDANCE_TRAINING must be one of ${TRAINING_ENGINES.join(', ')}; got '${wanted}'`);
-  if (wanted !== 'tfjs') {
-    const ort = await loadOrt();
-    if (ort) return onnxStepEngine(ort, def, initial, example);
-    if (wanted === 'onnxruntime') {
-      disposeVectors(initial);
-      throw new Error('GUIDANCE_TRAINING is onnxruntime, but onnxruntime-node cannot load on this machine');
-    }
+  let ort;
+  try {
+    ort = await ortIfWanted('GUIDANCE_TRAINING', preference);
+  } catch (error) {
+    disposeVectors(initial);
+    throw error;
   }
-  return tfjsStepEngine(def, initial);
+  return ort ? onnxStepEngine(ort, def, initial, example) : tfjsStepEngine(def, initial);
 }

@@ -8,16 +8,19 @@ import { trainEpsNet, type TrainEpsNetOptions } from './index';
 
 const data = makeToy2d({ kind: 'toy2d', classes: 3, modesPerClass: 2, trainSize: 2000, testSize: 200, seed: 3 }).train;
 const schedule = makeSchedule({ kind: 'linear', T: 100 });
-const base = (steps: number, checkpointEvery: number): TrainEpsNetOptions => ({
-  data,
-  schedule,
-  model: { hidden: 64, depth: 2, channels: [32], blocksPerLevel: 1 },
-  training: { steps, batchSize: 128, learningRate: 3e-3, emaDecay: 0.99, checkpointEvery },
-  pUncond: 0.2,
-  seed: 11,
-});
+const engines = ['tfjs', 'onnxruntime'] as const;
 
-describe('trainEpsNet on toy2d (MLP ε-net)', () => {
+describe.each(engines)('trainEpsNet on toy2d (MLP ε-net), steps on %s', (engine) => {
+  const base = (steps: number, checkpointEvery: number): TrainEpsNetOptions => ({
+    engine,
+    data,
+    schedule,
+    model: { hidden: 64, depth: 2, channels: [32], blocksPerLevel: 1 },
+    training: { steps, batchSize: 128, learningRate: 3e-3, emaDecay: 0.99, checkpointEvery },
+    pUncond: 0.2,
+    seed: 11,
+  });
+
   beforeAll(async () => {
     await initBackend('wasm');
   });
@@ -60,5 +63,22 @@ describe('trainEpsNet on toy2d (MLP ε-net)', () => {
   it('refuses to resume under different hyper-parameters', async () => {
     const { checkpoint } = await trainEpsNet(base(2, 2));
     await expect(trainEpsNet({ ...base(4, 2), pUncond: 0.5, resume: checkpoint })).rejects.toThrow(/cannot resume.*hyper-parameters differ/);
+  });
+});
+
+describe('the training engine', () => {
+  it('is reported, and GUIDANCE_TRAINING is checked by name', async () => {
+    await initBackend('wasm');
+    const options: TrainEpsNetOptions = { data, schedule, model: { hidden: 16, depth: 1, channels: [8], blocksPerLevel: 1 }, training: { steps: 2, batchSize: 8, learningRate: 1e-3, emaDecay: 0.9, checkpointEvery: 2 }, pUncond: 0.2, seed: 1 };
+    expect((await trainEpsNet({ ...options, engine: 'tfjs' })).engine).toBe('tfjs');
+    expect((await trainEpsNet({ ...options, engine: 'onnxruntime' })).engine).toBe('onnxruntime');
+    process.env.GUIDANCE_TRAINING = 'gpu';
+    try {
+      const before = tf.memory().numTensors;
+      await expect(trainEpsNet(options)).rejects.toThrow("GUIDANCE_TRAINING must be one of auto, onnxruntime, tfjs; got 'gpu'");
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      delete process.env.GUIDANCE_TRAINING;
+    }
   });
 });
