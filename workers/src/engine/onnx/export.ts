@@ -44,7 +44,6 @@ export function exportForward(name: string, inputs: GraphInput[], params: Params
       const param = paramIds.get(t.id);
       // A tensor no traced kernel produced: a parameter (by name) or a constant (by value).
       const data = trace.valuesOf(t);
-      if (process.env.DBG_EXPORT && !param && t.size > 1) console.log('CONST', t.id, t.shape, t.dtype, Array.from(data.slice(0, 6)));
       const type = elemType(t.dtype);
       const array = type === 'float32' ? Float32Array.from(data) : type === 'int32' ? Int32Array.from(data) : Uint8Array.from(data);
       const value = g.constant(param ? `param_${param}` : 'const', type, t.shape, array);

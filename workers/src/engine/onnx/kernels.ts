@@ -25,8 +25,8 @@ export interface KernelContext {
   attrs: Record<string, unknown>;
   outputs: tf.Tensor[];
   /**
-   * Inputs passed as a scalar standing for a constant of equal values (see export.ts): only for
-   * elementwise kernels whose other operand already has the output's shape.
+   * Inputs of an elementwise kernel passed as a scalar that stands for a constant of equal values
+   * (see export.ts); the kernel broadcasts its result to the output's shape where needed.
    */
   scalars?: ReadonlySet<string>;
 }

@@ -51,7 +51,7 @@ export function traceKernels<T extends tf.Tensor | tf.Tensor[] | Record<string, 
     try {
       if (depth === 1) {
         for (const t of Object.values(inputs as Record<string, tf.Tensor>)) {
-          if (t.id >= firstOwnId && !produced.has(t.id) && !captured.has(t.id)) captured.set(t.id, t.dataSync());
+          if (t.id >= firstOwnId && !produced.has(t.id) && !clones.has(t.id) && !captured.has(t.id)) captured.set(t.id, t.dataSync());
         }
       }
       const out = original.call(this, kernelName, inputs, attrs);
@@ -83,11 +83,12 @@ export function traceKernels<T extends tf.Tensor | tf.Tensor[] | Record<string, 
     engine.runKernel = original;
   }
   const returned = result instanceof tf.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result);
-  return { kernels, result, valuesOf: (t) => captured.get(t.id) ?? t.dataSync(), cloneOf: (t) => {
-      let source = clones.get(t.id);
-      while (source && clones.has(source.id)) source = clones.get(source.id);
-      return source;
-    }, dispose: () => disposeOwn(returned) };
+  const cloneOf = (t: tf.Tensor) => {
+    let source = clones.get(t.id);
+    while (source && clones.has(source.id)) source = clones.get(source.id);
+    return source;
+  };
+  return { kernels, result, valuesOf: (t) => captured.get(t.id) ?? t.dataSync(), cloneOf, dispose: () => disposeOwn(returned) };
 }
 
 /**
