@@ -32,9 +32,10 @@ export async function timeOnnx(c: BenchCase, o: TimingOptions, threads: number):
       }
     }
     const net = await onnxEps(c.net as EpsNetConfig, params, { threads, chunk: epsChunk });
-    const gradient = clsParams && c.classifier ? await onnxGradLogProb(c.classifier, clsParams, { threads, chunk: epsChunk }) : null;
-    const rule = ruleFor(c, net.run, gradient?.run ?? null);
+    let gradient: Awaited<ReturnType<typeof onnxGradLogProb>> | null = null;
     try {
+      if (clsParams && c.classifier) gradient = await onnxGradLogProb(c.classifier, clsParams, { threads, chunk: epsChunk });
+      const rule = ruleFor(c, net.run, gradient?.run ?? null);
       return await timeRuns(() => ddimOnce(c, s, rule), o);
     } finally {
       await Promise.all([net.release(), gradient?.release()]);

@@ -9,6 +9,7 @@ import { sampleDdim } from '../samplers/index';
 import { linearSchedule } from '../schedules/index';
 import { trainEpsNet } from '../training/index';
 import type { LabelledData } from '../types';
+import { maxRelativeError } from '../../testing/relativeError';
 import { registerGradients } from './gradients';
 import { configureWasm } from './wasmSetup';
 import { useThreadedWasm, wasmBatchCap } from './wasmThreads';
@@ -18,16 +19,6 @@ function convCase() {
   const x = tf.randomNormal([2, 9, 9, 4], 0, 1, 'float32', 11);
   const w = tf.randomNormal([3, 3, 4, 8], 0, 1, 'float32', 12);
   return { x, w, run: () => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').dataSync() as Float32Array };
-}
-
-function maxRelDiff(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
 }
 
 async function cpuReference(): Promise<Float32Array> {
@@ -53,7 +44,7 @@ describe('threaded wasm backend', () => {
     expect(r.reason).toMatch(/wasm file not found: \/nonexistent/);
     expect(r.threads).toBe(1);
     expect(tf.getBackend()).toBe('wasm');
-    expect(maxRelDiff(await onWasm(), expected)).toBeLessThan(1e-5);
+    expect(maxRelativeError(await onWasm(), expected)).toBeLessThan(1e-5);
   });
 
   it('uses the stock build when one thread is asked for, and rejects a bad count', async () => {
@@ -68,7 +59,7 @@ describe('threaded wasm backend', () => {
     expect(r).toEqual({ threaded: true, threads: 2 });
     expect(getThreadsCount()).toBe(2);
     expect(tf.getBackend()).toBe('wasm');
-    expect(maxRelDiff(await onWasm(), expected)).toBeLessThan(1e-5);
+    expect(maxRelativeError(await onWasm(), expected)).toBeLessThan(1e-5);
     // Asking again with the same options reuses the running backend.
     expect(await useThreadedWasm({ threads: 2 })).toBe(r);
   });

@@ -52,24 +52,27 @@ export function exportForward(name: string, inputs: GraphInput[], params: Params
     };
     // A constant of equal values (a gradient's ones(x.shape), say) can be as large as an activation;
     // in an elementwise kernel one scalar does the same (kernels.ts broadcasts the result).
+    const scalars = new Map<number, string | null>(); // by tensor id, so each is checked and stored once
     const scalarOf = (t: tf.Tensor): string | null => {
       if (t.size < 2 || names.has(t.id) || paramIds.has(t.id) || t.dtype !== 'float32') return null;
-      const data = trace.valuesOf(t);
-      if (!data.every((v) => v === data[0])) return null;
-      return g.constant('const', 'float32', [], Float32Array.of(data[0]));
+      if (!scalars.has(t.id)) {
+        const data = trace.valuesOf(t);
+        scalars.set(t.id, data.every((v) => v === data[0]) ? g.constant('const', 'float32', [], Float32Array.of(data[0])) : null);
+      }
+      return scalars.get(t.id) ?? null;
     };
     for (const k of kernels) {
       const ins: Record<string, string> = {};
       const inPerms: Record<string, Perm> = {};
-      const scalars = new Set<string>();
+      const asScalar = new Set<string>();
       for (const [n, input] of Object.entries(k.inputs)) {
         const t = trace.cloneOf(input) ?? input;
-        const scalar = ELEMENTWISE_BINARY.has(k.kernelName) && !scalars.has(n === 'a' ? 'b' : 'a') ? scalarOf(t) : null;
-        if (scalar) scalars.add(n);
+        const scalar = ELEMENTWISE_BINARY.has(k.kernelName) && !asScalar.has(n === 'a' ? 'b' : 'a') ? scalarOf(t) : null;
+        if (scalar) asScalar.add(n);
         ins[n] = scalar ?? valueOf(t);
         inPerms[n] = perms.get(ins[n]) ?? null;
       }
-      const out = translateKernel(k.kernelName, { g, in: ins, perms: inPerms, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs, scalars });
+      const out = translateKernel(k.kernelName, { g, in: ins, perms: inPerms, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs, scalars: asScalar });
       k.outputs.forEach((t, i) => {
         names.set(t.id, out.names[i]);
         perms.set(out.names[i], out.perm);

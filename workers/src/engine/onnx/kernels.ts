@@ -182,8 +182,7 @@ const conv2dBackpropFilter: Translate = (c) => {
   const [, oh, ow, co] = c.tensors.dy.shape;
   const [pt, pl, pb, pr] = g.pads;
   const unit = g.strides.every((s) => s === 1);
-  const zero = c.g.constant('pad_value', 'float32', [], Float32Array.of(0));
-  const pad = (v: string, p: number[]) => (p.some((q) => q > 0) ? c.g.op('Pad', [v, c.g.int64s(p), zero]) : v);
+  const pad = (v: string, p: number[]) => (p.some((q) => q > 0) ? c.g.op('Pad', [v, c.g.int64s(p), c.g.constant('pad_value', 'float32', [], Float32Array.of(0))]) : v);
   // Stride 1 needs one more padded row, for the last window's overhang into the extra columns.
   const x = pad(input(c, 'x', NCHW), [0, 0, pt, pl, 0, 0, pb + (unit ? 1 : 0), pr]);
   const wp = g.w + pl + pr;

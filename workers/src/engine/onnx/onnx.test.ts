@@ -4,6 +4,7 @@ import { initBackend } from '../backend/index';
 import { gradLogProbOf } from '../guidance/index';
 import { applyEps, classify, classifierConfig, classLogProb, disposeParams, epsNetConfig, initParams, type NetworkConfig, type Params } from '../networks/index';
 import { onnxClassifier, onnxEps, onnxGradLogProb } from './session';
+import { maxRelativeError } from '../../testing/relativeError';
 
 /** Seeded weights with no zeros: the networks zero-initialise their last layers, which would hide errors. */
 function randomParams(cfg: NetworkConfig, seed: number): Params {
@@ -16,10 +17,10 @@ function randomParams(cfg: NetworkConfig, seed: number): Params {
   return params;
 }
 
-/** max |a − b| / max |b|. */
+/** max |a − b| / max |b| of two tensors of one shape. */
 function relativeError(a: tf.Tensor, b: tf.Tensor): number {
   expect(a.shape).toEqual(b.shape);
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / tf.max(tf.abs(b)).dataSync()[0]);
+  return maxRelativeError(a.dataSync(), b.dataSync());
 }
 
 const B = 3;

@@ -84,15 +84,14 @@ function asParams(flat: tf.Tensor1D, layout: Layout): Params {
   return new Map(layout.names.map((n, i) => [n, tensors[i]]));
 }
 
-function checkpointOf(state: TrainState, engine: StepEngine, layout: Layout): Uint8Array {
-  return engine.read((w) => {
-    const snapshot = { ...state, params: asParams(w.theta, layout), adamM: asParams(w.m, layout), adamV: asParams(w.v, layout), ema: w.ema ? asParams(w.ema, layout) : null };
-    try {
-      return writeCheckpoint(snapshot);
-    } finally {
-      disposeState(snapshot);
-    }
-  });
+/** The checkpoint of `state` with the run's current vectors. */
+function checkpointOf(state: TrainState, w: FlatVectors<tf.Tensor1D>, layout: Layout): Uint8Array {
+  const snapshot = { ...state, params: asParams(w.theta, layout), adamM: asParams(w.m, layout), adamV: asParams(w.v, layout), ema: w.ema ? asParams(w.ema, layout) : null };
+  try {
+    return writeCheckpoint(snapshot);
+  } finally {
+    disposeState(snapshot);
+  }
 }
 
 /** One optimiser step; returns the loss. */
@@ -125,19 +124,18 @@ export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
         state.pending = { sum: 0, count: 0 };
       }
       if (state.step % reportEvery === 0 || state.step === steps) o.onProgress?.({ phase: `train ${o.role}`, done: state.step, total: steps, loss });
-      if (o.onCheckpoint && state.step % checkpointEvery === 0) await o.onCheckpoint(checkpointOf(state, engine, layout), state.step, [...state.curve]);
+      if (o.onCheckpoint && state.step % checkpointEvery === 0) await o.onCheckpoint(engine.read((w) => checkpointOf(state, w, layout)), state.step, [...state.curve]);
       // Let a cancellation (or a heartbeat) land between steps, not only at checkpoints.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const weightsHash = engine.read((w) => {
+    return engine.read((w) => {
       const sampling = asParams(w.ema ?? w.theta, layout);
       try {
-        return hashParams(sampling);
+        return { checkpoint: checkpointOf(state, w, layout), weightsHash: hashParams(sampling), curve: state.curve, engine: engine.name };
       } finally {
         disposeParams(sampling);
       }
     });
-    return { checkpoint: checkpointOf(state, engine, layout), weightsHash, curve: state.curve, engine: engine.name };
   } finally {
     await engine.dispose();
   }

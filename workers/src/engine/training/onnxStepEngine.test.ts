@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index';
 import { applyEps, classifierConfig, classify, disposeParams, epsNetConfig, initParams, type NetworkConfig } from '../networks/index';
 import { loadOrt } from '../onnx/session';
+import { maxRelativeError } from '../../testing/relativeError';
 import { flatten, layoutOf } from './flat';
 import { onnxStepEngine } from './onnxStepEngine';
 import { tfjsStepEngine } from './stepEngine';
@@ -20,17 +21,6 @@ function hostBatch(shapes: Record<string, { shape: number[]; int?: number }>, se
     }),
   );
 }
-
-/** max |a − b| / max |b|. */
-const relativeError = (a: Float32Array, b: Float32Array) => {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
-};
 
 /**
  * Both engines start from the networks' own initial weights — zero-initialised last layers make
@@ -104,7 +94,7 @@ describe('optimiser steps on onnxruntime match tfjs', () => {
     const [got, want] = [read(onnx), read(reference)];
     for (const n of ['theta', 'm', 'v', 'ema'] as const) {
       if (want[n] === null) continue;
-      expect(relativeError(got[n]!, want[n]!), n).toBeLessThan(1e-4);
+      expect(maxRelativeError(got[n]!, want[n]!), n).toBeLessThan(1e-4);
     }
     await Promise.all([onnx.dispose(), reference.dispose()]);
   });

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ortIfWanted, type EngineChoice } from '../onnx/session';
 import { onnxStepEngine } from './onnxStepEngine';
-import { batchTensors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition, type StepScalars } from './update';
+import { batchTensors, disposeVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition, type StepScalars } from './update';
 
 export type TrainingEngine = EngineChoice;
 
@@ -19,8 +19,6 @@ export interface StepEngine {
   read<T>(use: (w: FlatVectors<tf.Tensor1D>) => T): T;
   dispose(): Promise<void>;
 }
-
-const disposeVectors = (w: FlatVectors<tf.Tensor>) => tf.dispose([w.theta, w.m, w.v, ...(w.ema ? [w.ema] : [])]);
 
 /** The eager engine; it takes ownership of `initial`. */
 export function tfjsStepEngine(def: StepDefinition, initial: FlatVectors<tf.Tensor1D>): StepEngine {

@@ -24,6 +24,24 @@ export interface FlatVectors<T> {
   ema: T | null;
 }
 
+type VectorName = keyof FlatVectors<unknown>;
+
+/** The vectors, each mapped by `f` (a missing EMA stays missing). */
+export function mapVectors<T, U>(w: FlatVectors<T>, f: (value: T, name: VectorName) => U): FlatVectors<U> {
+  return { theta: f(w.theta, 'theta'), m: f(w.m, 'm'), v: f(w.v, 'v'), ema: w.ema === null ? null : f(w.ema, 'ema') };
+}
+
+/** The vectors present, with their names, in a fixed order. */
+export function presentVectors<T>(w: FlatVectors<T>): [VectorName, T][] {
+  const all: [VectorName, T | null][] = [['theta', w.theta], ['m', w.m], ['v', w.v], ['ema', w.ema]];
+  return all.filter((e): e is [VectorName, T] => e[1] !== null);
+}
+
+export const disposeVectors = (w: FlatVectors<tf.Tensor>): void => tf.dispose(presentVectors(w).map(([, t]) => t));
+
+/** The dtype a host array holds. */
+export const dtypeOf = (data: Float32Array | Int32Array): 'float32' | 'int32' => (data instanceof Int32Array ? 'int32' : 'float32');
+
 /** Adam's bias corrections and the EMA's weights d and 1 − d of one step. */
 export interface StepScalars<T> {
   biasM: T;
@@ -55,7 +73,7 @@ export function updateStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, batch
 
 /** A host batch as tfjs tensors (new tensors). */
 export const batchTensors = (batch: HostBatch): Record<string, tf.Tensor> =>
-  Object.fromEntries(Object.entries(batch).map(([n, b]) => [n, tf.tensor(b.data, b.shape, b.data instanceof Int32Array ? 'int32' : 'float32')]));
+  Object.fromEntries(Object.entries(batch).map(([n, b]) => [n, tf.tensor(b.data, b.shape, dtypeOf(b.data))]));
 
 /** Step scalars as tfjs scalars (new tensors). */
 export const scalarTensors = (s: StepScalars<number>): StepScalars<tf.Scalar> => ({
