@@ -24,6 +24,7 @@ export function useUrlState(): { params: URLSearchParams; set(changes: Record<st
     const path = window.location.pathname;
     const base = written && written.path === path ? written.search : window.location.search;
     const next = withParams(base, changes);
+    if (next === withParams(base, {})) return; // no change: nothing for the router to catch up with
     written = { path, search: next };
     // null state: Next.js syncs only calls that do not carry its own history entry.
     window.history.replaceState(null, '', `${path}${next}${window.location.hash}`);

@@ -4,8 +4,8 @@
  * the engine's guidance rules, and the evaluator's forward pass.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { classifierFree, classifierGuidance, gradLogProbOf } from '../engine/guidance/index';
-import { classify, classLogProb, disposeParams, initParams, applyEps, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
+import { classifierFree, classifierGuidance } from '../engine/guidance/index';
+import { classify, gradClassLogProb, disposeParams, initParams, applyEps, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
 import { ddimStep, guidedStep } from '../engine/samplers/index';
 import { makeSchedule, respace } from '../engine/schedules/index';
 import { trainClassifier, trainEpsNet } from '../engine/training/index';
@@ -121,7 +121,7 @@ export async function timeTfjs(c: BenchCase, o: TimingOptions): Promise<Timing> 
     const cfg = c.net as EpsNetConfig;
     const eps: EpsFn = (x, t, y) => tf.tidy(() => applyEps(cfg, params, x, t, y));
     const cls = c.classifier;
-    const rule = ruleFor(c, eps, clsParams && cls ? gradLogProbOf((x, t, y) => classLogProb(cls, clsParams, x, t, y)) : null);
+    const rule = ruleFor(c, eps, clsParams && cls ? (x, t, y) => gradClassLogProb(cls, clsParams, x, t, y) : null);
     return await timeRuns(() => ddimOnce(c, s, rule), o);
   } finally {
     disposeParams(params);

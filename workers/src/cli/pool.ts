@@ -96,7 +96,7 @@ export function startPool(size: number, threads: number, preference: BackendPref
     },
     close() {
       closing = true;
-      for (const child of busy.keys()) child.disconnect();
+      for (const child of busy.keys()) if (child.connected) child.disconnect();
     },
   };
 }

@@ -21,11 +21,13 @@ export function createBars() {
 
   return {
     start(label: string): PhaseBar {
-      const bar = multi?.create(1, 0, { label: label.padEnd(44), detail: '' });
+      // A terminal bar appears with the job's first report, not while it waits in the queue.
+      let bar: ReturnType<NonNullable<typeof multi>['create']> | undefined;
       let lastTenth = -1;
       return {
         update(p) {
           const detail = `${p.phase}${p.loss === undefined ? '' : ` loss ${p.loss.toFixed(4)}`}`;
+          bar ??= multi?.create(1, 0, { label: label.padEnd(44), detail: '' });
           if (bar) {
             bar.setTotal(p.total);
             bar.update(p.done, { detail });

@@ -52,15 +52,17 @@ async function main(): Promise<void> {
   mkdirSync(join(out, 'grids'), { recursive: true });
   mkdirSync(modelsDir, { recursive: true });
 
-  const pool = startPool(jobs, Math.max(1, Math.floor(cores / jobs)), preference);
+  const plan = expandSweep(spec);
+  const toTrain = plan.models.filter((job) => !existsSync(modelFile(modelsDir, job.key))).sort((a, b) => trainingCost(b) - trainingCost(a));
+  // No more engine processes than there is work for at once: the rest of the cores go to their threads.
+  const size = Math.max(1, Math.min(jobs, Math.max(toTrain.length, plan.runs.length)));
+  const pool = startPool(size, Math.max(1, Math.floor(cores / size)), preference);
   try {
     const backend = await pool.backend;
-    const plan = expandSweep(spec);
-    console.error(`${spec.name}: ${plan.models.length} models to train, ${plan.runs.length} grid points, backend ${backend}, ${jobs} job${jobs === 1 ? '' : 's'} at a time`);
+    console.error(`${spec.name}: ${plan.models.length} models to train, ${plan.runs.length} grid points, backend ${backend}, ${size} job${size === 1 ? '' : 's'} at a time`);
     const started = Date.now();
     const bars = createBars();
 
-    const toTrain = plan.models.filter((job) => !existsSync(modelFile(modelsDir, job.key))).sort((a, b) => trainingCost(b) - trainingCost(a));
     await Promise.all(
       toTrain.map(async (job) => {
         const bar = bars.start(`train ${job.config.kind}${job.config.pUncond === undefined ? '' : ` p_uncond=${job.config.pUncond}`} seed=${job.config.seed}`);
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
     const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, runs };
     writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
     console.log(formatResultsTable(runs));
-    console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${jobs} job${jobs === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
+    console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
   } finally {
     pool.close();
   }

@@ -6,8 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { loadEpsNet, loadEvaluator, loadNoisyClassifier } from './checkpoint';
-import { gradLogProbOf } from './guidance/index';
-import { classLogProb } from './networks/index';
+import { gradClassLogProb } from './networks/index';
 import { onnxClassifier, onnxEps, onnxGradLogProb, ortIfWanted, type OnnxNetwork } from './onnx/session';
 import type { EpsFn, GradLogProbFn } from './types';
 
@@ -20,36 +19,46 @@ export interface Inference {
   evaluate(x: tf.Tensor): Promise<{ features: tf.Tensor2D; probs: tf.Tensor2D }>;
   /** ∇_x log f(y | x_t, t) of the noise-aware classifier, when one was given. */
   gradLogProb: GradLogProbFn | null;
+  /** Samples per sampler batch on this engine. */
+  samplerBatch: number;
   /** Frees the onnxruntime sessions (the tfjs weights belong to the caller). */
   release(): Promise<void>;
 }
 
 /**
  * Samples per onnxruntime call (each exported graph's fixed batch). Toy nets are tiny: one call per
- * sampling step for a whole grid point beats many small ones; conv nets gain little past 64.
+ * sampling step for a whole grid point (CFG's 2 × 2048) beats many small ones; conv nets gain little past 64.
  */
 export const inferenceChunks = (image: boolean) => ({ epsChunk: image ? 64 : 4096, evaluatorChunk: 500 });
 
 /**
+ * Samples per sampler batch: toy — half an ε call (CFG doubles the batch); images on onnxruntime
+ * 256; images on tfjs 64, as CFG doubles the batch and a 256-image U-Net pass already takes
+ * ~2.4 GiB of the 4 GiB wasm heap.
+ */
+const samplerBatch = (image: boolean, engine: InferenceEngine) => (!image ? inferenceChunks(false).epsChunk / 2 : engine === 'onnxruntime' ? 256 : 64);
+
+/**
  * Opens the ε-net, the evaluator and (for classifier guidance) the noise-aware classifier's gradient
- * on the chosen engine. `epsChunk` is the batch of one onnxruntime call (the exported graph's
- * fixed batch), also used for the gradient.
+ * on the chosen engine, batched for images or for toy vectors.
  */
 export async function openInference(
   epsNet: ReturnType<typeof loadEpsNet>,
   evaluator: ReturnType<typeof loadEvaluator>,
   classifier: ReturnType<typeof loadNoisyClassifier> | null,
-  opts: { epsChunk: number; evaluatorChunk: number },
+  image: boolean,
 ): Promise<Inference> {
   if (!(await ortIfWanted('GUIDANCE_INFERENCE'))) {
     return {
       engine: 'tfjs',
       eps: epsNet.eps,
       evaluate: async (x) => evaluator.evaluate(x),
-      gradLogProb: classifier ? gradLogProbOf((x, t, y) => classLogProb(classifier.config, classifier.params, x, t, y)) : null,
+      gradLogProb: classifier ? (x, t, y) => gradClassLogProb(classifier.config, classifier.params, x, t, y) : null,
+      samplerBatch: samplerBatch(image, 'tfjs'),
       release: async () => {},
     };
   }
+  const opts = inferenceChunks(image);
   const opened: OnnxNetwork<unknown>[] = [];
   const open = async <F>(network: Promise<OnnxNetwork<F>>): Promise<OnnxNetwork<F>> => {
     try {
@@ -74,6 +83,7 @@ export async function openInference(
       return { features, probs };
     },
     gradLogProb: gradient?.run ?? null,
+    samplerBatch: samplerBatch(image, 'onnxruntime'),
     release: async () => {
       await Promise.all(opened.map((n) => n.release()));
     },

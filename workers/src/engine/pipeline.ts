@@ -11,7 +11,7 @@ import { activeBackend } from './backend/index';
 import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from './checkpoint';
 import { loadDataset } from './data/index';
 import { makeGuidance } from './guidance/index';
-import { inferenceChunks, openInference, type Inference } from './inference';
+import { openInference, type Inference } from './inference';
 import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadii, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
 import { imageGrid, scatterGrid } from './render/index';
 import { getSampler } from './samplers/index';
@@ -121,8 +121,13 @@ async function evaluate(run: Inference['evaluate'], x: Float32Array, shape: numb
   for (let i = 0; i < n; i += batch) {
     const m = Math.min(batch, n - i);
     const input = tf.tensor(x.subarray(i * dim, (i + m) * dim), [m, ...shape]);
-    const { features: f, probs: p } = await run(input);
-    input.dispose();
+    let out;
+    try {
+      out = await run(input);
+    } finally {
+      input.dispose();
+    }
+    const { features: f, probs: p } = out;
     featureDim = f.shape[1];
     classes = p.shape[1];
     features ??= new Float32Array(n * featureDim);
@@ -207,7 +212,7 @@ export async function sampleAndScore(
   let inference: Inference | null = null;
   try {
     if (point.guidance === 'classifier' && !classifier) throw new Error('classifier guidance needs a noise-aware classifier checkpoint');
-    inference = await openInference(epsNet, evaluator, point.guidance === 'classifier' ? classifier : null, inferenceChunks(image));
+    inference = await openInference(epsNet, evaluator, point.guidance === 'classifier' ? classifier : null, image);
     // An unconditional ε-net (p_uncond = 1) only ever saw ∅, so it is asked with ∅.
     const unconditional = point.pUncond === 1;
     const labels = new Int32Array(classes * point.samplesPerClass).map((_, i) => Math.floor(i / point.samplesPerClass));
@@ -227,9 +232,7 @@ export async function sampleAndScore(
       eta: point.sampler.eta,
       seed: point.seed,
       clip: image ? 1 : null,
-      // Images on tfjs: CFG doubles the batch, and a 256-image U-Net pass already takes ~2.4 GiB of
-      // the 4 GiB wasm heap.
-      batchSize: !image ? 2048 : inference.engine === 'onnxruntime' ? 256 : 64,
+      batchSize: inference.samplerBatch,
       onProgress: (p) => opts.onProgress?.({ ...p, phase: 'sampling' }),
       signal: opts.signal,
     });

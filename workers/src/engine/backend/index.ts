@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from './gradients';
 import { configureWasm } from './wasmSetup';
+import { engineThreads } from './threads';
 import { useThreadedWasm } from './wasmThreads';
 
 export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -26,9 +27,10 @@ const attempts: Record<Exclude<BackendPreference, 'auto'>, () => Promise<string 
   tensorflow: async () =>
     (await tryNative('@tensorflow/tfjs-node-gpu')) ? 'tensorflow-gpu' : (await tryNative('@tensorflow/tfjs-node')) ? 'tensorflow' : null,
   wasm: async () => {
+    const wanted = engineThreads(); // a bad GUIDANCE_THREADS is an error, not a reason to fall back
     try {
       configureWasm();
-      const { threads, reason } = await useThreadedWasm();
+      const { threads, reason } = await useThreadedWasm({ threads: wanted });
       console.log(`[engine] wasm on ${threads} thread${threads === 1 ? '' : 's'}${reason ? ` (${reason})` : ''}`);
       return 'wasm';
     } catch (error) {

@@ -72,6 +72,11 @@ export function classLogProb(cfg: ClassifierConfig, params: Params, x: tf.Tensor
   return tf.tidy(() => tf.sum(tf.mul(tf.logSoftmax(classify(cfg, params, x, t).logits), tf.oneHot(tf.cast(y, 'int32'), cfg.classes)), 1) as tf.Tensor1D);
 }
 
+/** ∇_x Σ log f(y | x, t): each sample's own gradient, as the samples are independent (classifier guidance). */
+export function gradClassLogProb(cfg: ClassifierConfig, params: Params, x: tf.Tensor, t: tf.Tensor1D | null, y: tf.Tensor1D): tf.Tensor {
+  return tf.tidy(() => tf.grad((xi: tf.Tensor) => tf.sum(classLogProb(cfg, params, xi, t, y)))(x));
+}
+
 export function initParams(cfg: NetworkConfig, seed: number): Params {
   const { source, params } = initSource(seed);
   tf.tidy(() => {

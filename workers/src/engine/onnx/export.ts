@@ -6,7 +6,7 @@
  * Inputs and outputs are in tfjs's NHWC layout; inside, conv activations run channels-first (kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { applyEps, classify, classLogProb, type ClassifierConfig, type EpsNetConfig, type Params } from '../networks/index';
+import { applyEps, classify, gradClassLogProb, type ClassifierConfig, type EpsNetConfig, type Params } from '../networks/index';
 import { GraphBuilder, type ElemType, type ValueInfo } from './graph';
 import { ELEMENTWISE_BINARY, relayout, translateKernel, type Perm } from './kernels';
 import { traceKernels } from './trace';
@@ -130,6 +130,6 @@ export function exportGradLogProb(cfg: ClassifierConfig, params: Params, batch: 
   const inputs = exampleInputs(cfg.inputShape, batch, true, true);
   const [x, t, y] = inputs.map((i) => i.tensor);
   return withInputs(inputs, () =>
-    exportForward('grad-log-prob', inputs, params, () => ({ grad: tf.grad((xi: tf.Tensor) => tf.sum(classLogProb(cfg, params, xi, t as tf.Tensor1D, y as tf.Tensor1D)))(x) })),
+    exportForward('grad-log-prob', inputs, params, () => ({ grad: gradClassLogProb(cfg, params, x, t as tf.Tensor1D, y as tf.Tensor1D) })),
   );
 }
