@@ -2,7 +2,7 @@
  * Resolvers for schema.graphql. Parents are Prisma rows; sample grid bytes and checkpoints never
  * travel through GraphQL (grids are served as PNG URLs).
  */
-import type { JobStatus, Model, Run, Sweep, Worker } from '@guidance-lab/db';
+import { readLiveness, type JobStatus, type Model, type Run, type Sweep, type Worker } from '@guidance-lab/db';
 import { getPreset, listPresets, mergeOverrides } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, notFound, unauthenticated } from './errors';
@@ -16,7 +16,8 @@ import { gridPath, resultsPath } from './urls';
 
 type Resolver<P, A, R> = (parent: P, args: A, ctx: ApiContext) => Promise<R> | R;
 
-const WORKER_TIMEOUT_MS = Number(process.env.GUIDANCE_WORKER_TIMEOUT_S ?? 60) * 1000;
+/** The workers' own definition of a dead worker (they reclaim its jobs then). */
+const { staleMs: WORKER_STALE_MS } = readLiveness();
 const STATUSES: JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 /** A run's share done: sampling is most of the work, scoring the rest. */
@@ -174,6 +175,6 @@ export const resolvers = {
   },
 
   Worker: {
-    alive: (w: Worker) => Date.now() - w.lastHeartbeat.getTime() < WORKER_TIMEOUT_MS,
+    alive: (w: Worker) => Date.now() - w.lastHeartbeat.getTime() < WORKER_STALE_MS,
   },
 };

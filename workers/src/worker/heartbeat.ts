@@ -1,7 +1,7 @@
 /**
- * The Worker row: registered at start and refreshed every few seconds so others can tell we are
- * alive. The beat runs on its own thread: a long synchronous training step blocks our event loop,
- * and a worker that is busy is not dead. Times are the database's (UTC), so machines with skewed
+ * The Worker row: registered at start and refreshed every second so others can tell we are
+ * alive; our graphile job locks are renewed with it. The beat runs on its own thread: a long
+ * synchronous training step blocks our event loop, and a worker that is busy is not dead. Times are the database's (UTC), so machines with skewed
  * clocks still agree on staleness (see reclaimDeadWorkers).
  */
 import { createRequire } from 'node:module';
@@ -20,11 +20,18 @@ const BEAT_SQL = `
   VALUES ($1, $2, $3, $4, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', $5)
   ON CONFLICT (id) DO UPDATE SET "lastHeartbeat" = now() AT TIME ZONE 'UTC', "currentJob" = $5`;
 
+/**
+ * graphile-worker 0.17 unlocks any job locked for over 4 hours (its resetLockedAt, run by every
+ * worker every 8–10 minutes) and hands it out again (graphile-worker issue #169): a long training
+ * would then run twice. Our locks are renewed with every beat, so only a dead worker's grow old.
+ */
+const RENEW_LOCKS_SQL = `UPDATE graphile_worker._private_jobs SET locked_at = now() WHERE locked_by = $1`;
+
 // Plain JavaScript (a thread does not share the main thread's TypeScript loader).
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Client } = require(workerData.pg);
-const { identity, everyMs, sql, databaseUrl } = workerData;
+const { identity, everyMs, sql, renewSql, databaseUrl } = workerData;
 let currentJob = null;
 let client = null;
 const beat = async () => {
@@ -35,6 +42,7 @@ const beat = async () => {
       await client.connect();
     }
     await client.query(sql, [identity.id, identity.host, identity.pid, identity.backend, currentJob]);
+    await client.query(renewSql, [identity.id]);
     parentPort.postMessage({ ok: true });
   } catch (error) {
     client?.end().catch(() => {});
@@ -64,7 +72,7 @@ export interface Heartbeat {
 /** Resolves after the first beat has registered the row. */
 export function startHeartbeat(databaseUrl: string, identity: WorkerIdentity, everyMs: number, log: (message: string) => void): Promise<Heartbeat> {
   const pg = createRequire(import.meta.url).resolve('pg');
-  const thread = new Worker(THREAD, { eval: true, workerData: { pg, identity, everyMs, sql: BEAT_SQL, databaseUrl } });
+  const thread = new Worker(THREAD, { eval: true, workerData: { pg, identity, everyMs, sql: BEAT_SQL, renewSql: RENEW_LOCKS_SQL, databaseUrl } });
   thread.unref(); // the thread never keeps a finished process alive
   return new Promise((resolve, reject) => {
     let registered = false;

@@ -1,15 +1,17 @@
 /**
  * The worker process: graphile-worker job slots on the shared PostgreSQL running `train_model` and
- * `sample_and_score`, a heartbeat on our Worker row, and a periodic sweep for dead workers' jobs.
+ * `sample_and_score`, a heartbeat on our Worker row and a look for dead workers' jobs, each of
+ * those two on a thread of its own.
  */
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { createPrisma, TASK_SAMPLE, TASK_TRAIN } from '@guidance-lab/db';
-import { Logger, makeWorkerUtils, run, type WorkerEvents } from 'graphile-worker';
+import { makeWorkerUtils, run, type WorkerEvents } from 'graphile-worker';
 import { initBackend, type BackendPreference } from '../engine/backend/index';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
 import { releaseLeftoverJobs } from './lockedJobs';
-import { reclaimDeadWorkers } from './reclaimDeadWorkers';
+import { quietGraphileLogger } from './quietLogger';
+import { startReclaimer, type Reclaimer } from './reclaimer';
 import { sampleAndScoreTask } from './sampleAndScore';
 import { readSettings } from './settings';
 import { trainModelTask } from './trainModel';
@@ -37,12 +39,6 @@ export interface RunningWorker {
   finished: Promise<void>;
   stop(): Promise<void>;
 }
-
-// graphile's info/debug lines would drown ours; its warnings and errors still show.
-const quietGraphileLogger = (log: (message: string) => void) =>
-  new Logger(() => (level, message) => {
-    if (level === 'error' || level === 'warning') log(`graphile-worker ${level}: ${message}`);
-  });
 
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const concurrency = options.concurrency ?? 1;
@@ -96,13 +92,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   }
   heartbeat.setCurrentJob(currentJob()); // a job may have started before the row existed
 
-  const reclaim = () =>
-    reclaimDeadWorkers(ctx, utils).then(
-      (ids) => ids.length > 0 && ctx.log(`reclaimed the jobs of dead worker(s) ${ids.join(', ')}`),
-      (error) => ctx.log(`reclaiming dead workers failed: ${String(error)}`),
-    );
-  await reclaim();
-  const reclaimTimer = setInterval(reclaim, Math.max(settings.heartbeatMs, settings.staleMs / 3));
+  const reclaimer: Reclaimer = await startReclaimer({ databaseUrl: options.databaseUrl, workerId: id, settings }, ctx.log);
   ctx.log(`started on backend ${backend} (concurrency ${concurrency})`);
 
   let stopping: Promise<void> | undefined;
@@ -112,7 +102,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     finished: runner.promise,
     stop: () =>
       (stopping ??= (async () => {
-        clearInterval(reclaimTimer);
+        await reclaimer.stop();
         await runner.stop();
         await releaseLeftoverJobs(prisma, utils, id);
         await heartbeat?.stop();

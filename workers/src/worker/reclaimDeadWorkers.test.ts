@@ -19,6 +19,7 @@ beforeAll(async () => {
   prisma = createPrisma(db.url);
   utils = await makeWorkerUtils({ connectionString: db.url });
   await utils.migrate();
+  await beat(LIVE, new Date());
 });
 
 afterAll(async () => {
@@ -28,6 +29,11 @@ afterAll(async () => {
 });
 
 const DEAD = 'pool-dead';
+const LIVE = 'pool-live';
+
+/** A Worker row with the given last heartbeat (what heartbeat.ts keeps fresh). */
+const beat = (id: string, lastHeartbeat: Date) =>
+  prisma.worker.upsert({ where: { id }, create: { id, host: 'here', pid: 1, backend: 'cpu', lastHeartbeat }, update: { lastHeartbeat } });
 
 /** What a worker holds when it is killed: its row with an old heartbeat, a running row, a locked job. */
 async function jobHeldByDeadWorker(task: string, key: string, attempts: number, maxAttempts: number): Promise<void> {
@@ -54,7 +60,7 @@ async function fixture() {
   return { sweep, eps, waiting: await run('queued', 1) };
 }
 
-const context = (): WorkerContext => ({ prisma, workerId: 'pool-live', settings: readSettings(), setJobActive: () => undefined, log: () => undefined });
+const context = (): WorkerContext => ({ prisma, workerId: LIVE, settings: readSettings(), setJobActive: () => undefined, log: () => undefined });
 
 async function job(key: string) {
   const [row] = await prisma.$queryRaw<{ locked_by: string | null; attempts: number }[]>`SELECT locked_by, attempts FROM graphile_worker.jobs WHERE key = ${key}`;
@@ -98,4 +104,29 @@ test('a dead worker on a run with attempts left: the run goes back to waiting', 
   await reclaimDeadWorkers(context(), utils);
   expect(await prisma.run.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({ status: 'queued', workerId: null, phase: 'waiting', progress: 0 });
   expect(await job(runJobKey(running.id))).toEqual({ locked_by: null, attempts: 1 });
+});
+
+test('after the database was away, a heartbeat as old as our own is not taken for a dead worker', async () => {
+  const { eps } = await fixture();
+  await jobHeldByDeadWorker(TASK_TRAIN, trainJobKey(eps.id), 1, 3);
+  // Both rows are an hour old, as after an outage before anyone could beat again.
+  const outage = new Date(Date.now() - 3_600_000);
+  await beat(LIVE, outage);
+  try {
+    expect(await reclaimDeadWorkers(context(), utils)).toEqual([]);
+    expect(await prisma.model.findUniqueOrThrow({ where: { id: eps.id } })).toMatchObject({ status: 'running', workerId: DEAD });
+  } finally {
+    await beat(LIVE, new Date());
+  }
+  expect(await reclaimDeadWorkers(context(), utils)).toEqual([DEAD]);
+});
+
+test('a queued row whose job was lost (completed by a worker that found it running) gets a job again', async () => {
+  const { eps } = await fixture();
+  await jobHeldByDeadWorker(TASK_TRAIN, trainJobKey(eps.id), 1, 3);
+  await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key = ${trainJobKey(eps.id)}`;
+
+  expect(await reclaimDeadWorkers(context(), utils)).toEqual([DEAD]);
+  expect(await prisma.model.findUniqueOrThrow({ where: { id: eps.id } })).toMatchObject({ status: 'queued', workerId: null });
+  expect(await job(trainJobKey(eps.id))).toEqual({ locked_by: null, attempts: 0 });
 });

@@ -4,6 +4,7 @@
  * training then resumes from the last stored checkpoint. A Worker row's id is its graphile pool's
  * id (see index.ts), the `locked_by` of every job it held.
  */
+import { scheduleReadyWork } from '@guidance-lab/db';
 import type { WorkerUtils } from 'graphile-worker';
 import { attemptLimit } from './guardJob';
 import { lockedJobs } from './lockedJobs';
@@ -20,10 +21,12 @@ async function failForGood(ctx: WorkerContext, key: string, owner: string, messa
 /** Returns the ids of the workers it reclaimed. */
 export async function reclaimDeadWorkers(ctx: WorkerContext, utils: WorkerUtils): Promise<string[]> {
   const { prisma } = ctx;
-  // Database time on both sides of the comparison (heartbeat.ts writes it), whatever our clock says.
+  // Measured against our own last beat, not the clock: after the database was away for a while
+  // every heartbeat is old, and a worker that has not beaten again yet is not dead. Database time
+  // on both sides (heartbeat.ts writes it), whatever the machines' clocks say.
   const dead = await prisma.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Worker"
-    WHERE "lastHeartbeat" < (now() AT TIME ZONE 'UTC') - make_interval(secs => ${ctx.settings.staleMs / 1000}) AND id <> ${ctx.workerId}`;
+    SELECT other.id FROM "Worker" other JOIN "Worker" me ON me.id = ${ctx.workerId}
+    WHERE other.id <> me.id AND other."lastHeartbeat" < me."lastHeartbeat" - make_interval(secs => ${ctx.settings.staleMs / 1000})`;
   for (const { id } of dead) {
     const locked = await lockedJobs(prisma, id);
     // The attempt that died counts: a job that kills its worker every time must not loop forever.
@@ -41,5 +44,8 @@ export async function reclaimDeadWorkers(ctx: WorkerContext, utils: WorkerUtils)
     if (exhausted.length) await utils.completeJobs(exhausted.map((job) => job.id));
     await prisma.worker.deleteMany({ where: { id } });
   }
+  // A queued row can have lost its job: graphile hands a job locked for over 4 hours to another
+  // worker, which finds the row running and completes the job without work (see lockedJobs.ts).
+  if (dead.length) await scheduleReadyWork(prisma, utils.addJob);
   return dead.map((w) => w.id);
 }

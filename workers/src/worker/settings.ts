@@ -1,7 +1,8 @@
 /** The worker's tunables, read once from the environment; a bad value is refused with its range. */
+import { readLiveness } from '@guidance-lab/db';
 
 export interface WorkerSettings {
-  /** How often the Worker row's lastHeartbeat is refreshed. */
+  /** How often the Worker row's lastHeartbeat is refreshed (and dead workers looked for): @guidance-lab/db's readLiveness. */
   heartbeatMs: number;
   /** A worker whose heartbeat is older than this is presumed dead and its jobs are reclaimed. */
   staleMs: number;
@@ -24,14 +25,8 @@ function envInt(name: string, fallback: number, min: number, max: number): numbe
 }
 
 export function readSettings(): WorkerSettings {
-  const heartbeatMs = envInt('GUIDANCE_HEARTBEAT_MS', 5000, 100, 600_000);
-  const staleMs = envInt('GUIDANCE_STALE_MS', 30_000, 500, 86_400_000);
-  if (staleMs <= heartbeatMs) {
-    throw new Error(`GUIDANCE_STALE_MS (${staleMs}) must be greater than GUIDANCE_HEARTBEAT_MS (${heartbeatMs})`);
-  }
   return {
-    heartbeatMs,
-    staleMs,
+    ...readLiveness(),
     maxAttempts: envInt('GUIDANCE_MAX_ATTEMPTS', 5, 1, 25),
     cancelPollMs: envInt('GUIDANCE_CANCEL_POLL_MS', 1000, 50, 60_000),
     pollIntervalMs: envInt('GUIDANCE_POLL_MS', 1000, 50, 60_000),
