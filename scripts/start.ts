@@ -1,8 +1,11 @@
 /**
  * `npm start`: the whole platform on one machine — PostgreSQL (embedded unless DATABASE_URL), the
- * GraphQL API, one worker (a child process, so training never stalls the API) and the dashboard.
- * Ctrl-C stops everything; the data stays in data/postgres for the next start.
- * Env: GUIDANCE_API_PORT (4000), GUIDANCE_WEB_PORT (3000), GUIDANCE_NO_WORKER=1, GUIDANCE_NO_WEB=1.
+ * GraphQL API, one worker (a child process, so training never stalls the API; restarted with
+ * back-off when it dies) and the dashboard. Ctrl-C stops everything: children get SIGTERM, then
+ * SIGKILL after GUIDANCE_STOP_GRACE_MS; the data stays in data/postgres for the next start.
+ * Children die with us even when we are SIGKILLed (the worker watches its IPC channel).
+ * Env: GUIDANCE_API_PORT (4000), GUIDANCE_WEB_PORT (3000), GUIDANCE_NO_WORKER=1, GUIDANCE_NO_WEB=1,
+ * GUIDANCE_STOP_GRACE_MS (20000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -12,17 +15,19 @@ import { fileURLToPath } from 'node:url';
 import { createApiServer } from '@guidance-lab/api';
 import { createPrisma, resolveDatabase } from '@guidance-lab/db';
 import { onShutdownSignal } from '../workers/src/worker/onShutdownSignal';
-import { spawnWorkerProcess } from '../workers/src/worker/spawnWorkerProcess';
+import { exited, stopChild } from '../workers/src/worker/stopChild';
+import { superviseWorker } from '../workers/src/worker/superviseWorker';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = join(ROOT, 'apps/web');
 
-function port(name: string, fallback: number): number {
+function envInt(name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = process.env[name];
   const value = raw ? Number(raw) : fallback;
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name} must be a port from 1 to 65535 (got "${raw}")`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be ${what} from ${min} to ${max} (got "${raw}")`);
   return value;
 }
+const port = (name: string, fallback: number) => envInt(name, fallback, 1, 65535, 'a port');
 
 /** Newest modification time under `dir`, skipping build output and dependencies. */
 function newestMtime(dir: string): number {
@@ -52,11 +57,7 @@ function runNext(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [nextBin, ...args], { cwd: WEB, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env }, stdio: 'inherit' });
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
+let graceMs = 20_000;
 const children: ChildProcess[] = [];
 const stops: (() => Promise<void>)[] = [];
 
@@ -64,8 +65,7 @@ const stops: (() => Promise<void>)[] = [];
 let stopping: Promise<void> | undefined;
 function stopAll(): Promise<void> {
   return (stopping ??= (async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map(exited));
+    await Promise.all(children.map((child) => stopChild(child, graceMs, console.error)));
     for (const stop of stops.reverse()) await stop().catch((error) => console.error(String(error)));
   })());
 }
@@ -80,6 +80,7 @@ onShutdownSignal(shutdown);
 try {
   const apiPort = port('GUIDANCE_API_PORT', 4000);
   const webPort = port('GUIDANCE_WEB_PORT', 3000);
+  graceMs = envInt('GUIDANCE_STOP_GRACE_MS', graceMs, 100, 3_600_000, 'a number of milliseconds');
 
   const database = await resolveDatabase();
   stops.push(database.stop);
@@ -92,10 +93,9 @@ try {
   console.log(`API        ${api.url}`);
 
   if (process.env.GUIDANCE_NO_WORKER !== '1') {
-    const worker = spawnWorkerProcess(database.url);
-    children.push(worker);
-    // A worker that dies on its own leaves the queue unserved: say so rather than look healthy.
-    worker.once('exit', (code) => code !== 0 && console.error(`worker exited (code ${code}); restart with \`npm start\` or \`DATABASE_URL=${database.url} npm run worker\``));
+    const worker = superviseWorker({ databaseUrl: database.url, graceMs, log: console.error });
+    // Before the API and the database, after the dashboard (stops run in reverse order).
+    stops.push(() => worker.stop());
   }
 
   if (process.env.GUIDANCE_NO_WEB === '1') {
@@ -108,9 +108,9 @@ try {
       console.log('dashboard  building (next build)…');
       const build = runNext(['build'], env);
       children.push(build); // so Ctrl-C during the build stops it too
-      const code = await exited(build);
+      await exited(build);
       children.splice(children.indexOf(build), 1);
-      if (code !== 0) throw new Error(`next build failed (exit code ${code})`);
+      if (build.exitCode !== 0) throw new Error(`next build failed (exit code ${build.exitCode})`);
     }
     const web = runNext(['start', '-p', String(webPort)], env);
     children.push(web);

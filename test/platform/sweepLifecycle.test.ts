@@ -148,7 +148,7 @@ describe('a sweep through the platform', () => {
     expect((await servedSweep(stack, sweepA)).runs.every((r) => r.status === 'succeeded' && r.metrics.fid !== null)).toBe(true);
   });
 
-  test('cancelling a sweep stops its running training, and the worker moves on', async () => {
+  test('cancelling a sweep stops its running training, and the worker moves on; resumeSweep carries on from the checkpoint', async () => {
     // Fresh models (another dataset seed) with a training far too long to finish during the test.
     const spec = tinySpec({
       name: 'lifecycle C',
@@ -178,5 +178,17 @@ describe('a sweep through the platform', () => {
     // The worker is free again: its heartbeat shows no job.
     const workerId = await worker.id();
     await waitFor('the worker to report no current job', async () => (await stack.prisma.worker.findUnique({ where: { id: workerId } }))?.currentJob === null);
+
+    // Resumed: the training goes on from its checkpoint, the trained evaluator is reused as it is.
+    const evaluator = await stack.prisma.model.findFirstOrThrow({ where: { kind: 'evaluator', sweeps: { some: { sweepId: sweepC } } } });
+    const resumed = await stack.gql<{ resumeSweep: { status: string } }>('mutation($id: ID!) { resumeSweep(id: $id) { status } }', { id: sweepC });
+    expect(resumed.resumeSweep.status).toBe('queued');
+    await waitFor('the worker to resume the training', async () => worker.output().includes(`resuming from checkpoint at step ${stopped.checkpointStep}`));
+    expect(await stack.prisma.model.findUniqueOrThrow({ where: { id: evaluator.id } })).toMatchObject({ status: 'succeeded', attempts: evaluator.attempts });
+    expect(await stack.prisma.run.findMany({ where: { sweepId: sweepC }, select: { status: true } })).toEqual([{ status: 'queued' }]);
+    // Only a cancelled sweep resumes.
+    await expect(stack.gql('mutation($id: ID!) { resumeSweep(id: $id) { id } }', { id: sweepC })).rejects.toThrow(/not cancelled/);
+    await stack.gql('mutation($id: ID!) { cancelSweep(id: $id) { id } }', { id: sweepC });
+    await waitFor('the training to stop again', async () => (await stack.prisma.model.findUniqueOrThrow({ where: { id: eps.id } })).workerId === null);
   });
 });

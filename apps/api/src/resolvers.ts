@@ -10,7 +10,7 @@ import { launch } from './launch';
 import { scoresOf } from './metrics';
 import { sweepProgress } from './progress';
 import { DateTimeScalar, JSONScalar } from './scalars';
-import { cancelSweep, deleteSweep, findSweep, retryFailed } from './sweepActions';
+import { cancelSweep, deleteSweep, findSweep, resumeSweep, retryFailed } from './sweepActions';
 import { buildTradeoff } from './tradeoff';
 import { gridPath, resultsPath } from './urls';
 
@@ -116,6 +116,7 @@ export const resolvers = {
     }),
     cancelSweep: guarded((_, { id }: { id: string }, ctx) => cancelSweep(ctx, id)),
     retryFailed: guarded((_, { id }: { id: string }, ctx) => retryFailed(ctx, id)),
+    resumeSweep: guarded((_, { id }: { id: string }, ctx) => resumeSweep(ctx, id)),
     deleteSweep: guarded((_, { id }: { id: string }, ctx) => deleteSweep(ctx, id)),
   },
 

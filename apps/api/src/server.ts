@@ -19,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import { mayMutate } from './auth';
 import type { ApiContext } from './context';
 import { formatError } from './errors';
+import { healthRoute } from './health';
 import { limitsFromEnv } from './limits';
 import { resolvers } from './resolvers';
 import { fileRoutes, originOf } from './routes';
@@ -111,7 +112,7 @@ export async function createApiServer({ prisma, databaseUrl, port, host }: ApiSe
       context: async ({ req }) => ({ prisma, jobs, limits, baseUrl: publicUrl ?? originOf(req), mayMutate: mayMutate(req.get('authorization')) }),
     }),
   );
-  app.get('/health', (_req, res) => void res.json({ ok: true }));
+  app.get('/health', healthRoute(prisma));
 
   await new Promise<void>((done, fail) => {
     httpServer.once('error', fail);

@@ -1,6 +1,6 @@
 /**
  * What both job handlers share once they hold their row: watch for cancellation, run the work, and
- * decide what an error means — a cancellation ends quietly, a lost claim ends silently, a shutdown
+ * decide what an error means — a cancellation (or deletion) ends quietly, a lost claim ends silently, a shutdown
  * requeues the job, an error with attempts left is recorded and rethrown for graphile to retry with
  * its exponential back-off, and the last attempt's error marks the row failed for good.
  */
@@ -30,7 +30,9 @@ export async function guardJob(ctx: WorkerContext, helpers: JobHelpers, job: Gua
   try {
     await job.work(AbortSignal.any([watch.signal, helpers.abortSignal]));
   } catch (error) {
-    if (watch.signal.aborted) {
+    // Also when the poll has not seen it yet: a sweep deleted mid-job makes the job's last writes
+    // fail (its rows are gone), which is the end of unwanted work, not an error to retry.
+    if (watch.signal.aborted || (await job.isCancelled().catch(() => false))) {
       await job.onCancelled();
       ctx.log(`${job.label}: cancelled`);
       return;

@@ -15,6 +15,10 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
+// Started by `npm start` (spawnWorkerProcess): the channel closes when that process dies, even by
+// SIGKILL — possibly while we are still starting, so listen from the first line.
+const parentGone = process.channel ? new Promise<void>((resolve) => process.once('disconnect', resolve)) : null;
+
 try {
   const database = await resolveDatabase();
   const worker = await startWorker({
@@ -28,11 +32,12 @@ try {
     console.error(`worker stopped: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
-  onShutdownSignal(async (signal) => {
-    console.log(`${signal}: stopping (a running job goes back to the queue; training resumes from its last checkpoint)…`);
+  const shutdown = onShutdownSignal(async (reason) => {
+    console.log(`${reason}: stopping (a running job goes back to the queue; training resumes from its last checkpoint)…`);
     await worker.stop();
     await database.stop();
   });
+  void parentGone?.then(() => shutdown('the parent process is gone'));
 } catch (error) {
   console.error(`worker failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
