@@ -6,7 +6,7 @@ import type { PrismaClient } from '@guidance-lab/db';
 import type { Request, Response } from 'express';
 
 /** A database that does not answer within this long counts as down (an unreachable host never refuses). */
-const TIMEOUT_MS = 2000;
+const TIMEOUT_MS = 5000;
 
 export function healthRoute(prisma: PrismaClient) {
   return async (_req: Request, res: Response): Promise<void> => {

@@ -1,0 +1,207 @@
+/**
+ * `npm run chaos`: small toy2d sweeps on a throw-away embedded PostgreSQL, loopback only, while
+ * workers and the database are SIGKILLed at random (seeded) moments; then a table of kills
+ * survived, lost and duplicated results and the time each kill took to recover from.
+ * Bounded: CHAOS_KILLS kills (default 20), CHAOS_MINUTES overall (default 30). CHAOS_SEED (1),
+ * CHAOS_WORKERS (2). Workers use the default liveness settings, so recovery is what users get.
+ *
+ * Recovered: every model or run that was running at the kill has moved on — finished, or running
+ * again with new progress (after a worker kill: on another worker or the restarted one).
+ * Lost: a run not succeeded at the end, or without its 6 metrics and grid. Duplicated: a model or
+ * run whose success was logged by more than one job, or more than one result row.
+ */
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { createApiServer } from '@guidance-lab/api';
+import { createPrisma, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '@guidance-lab/db';
+import { hashSeed, mulberry32 } from '../workers/src/engine/random';
+import { spawnWorkerProcess } from '../workers/src/worker/spawnWorkerProcess';
+import { exited } from '../workers/src/worker/stopChild';
+
+function envInt(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  const value = raw ? Number(raw) : fallback;
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  return value;
+}
+const KILLS = envInt('CHAOS_KILLS', 20, 1, 200);
+const SEED = envInt('CHAOS_SEED', 1, 0, 2 ** 31);
+const WORKERS = envInt('CHAOS_WORKERS', 2, 1, 8);
+const DEADLINE = Date.now() + envInt('CHAOS_MINUTES', 30, 1, 240) * 60_000;
+/** A kill not recovered from within this long counts as not survived. */
+const RECOVERY_CAP_MS = 120_000;
+const random = mulberry32(hashSeed(SEED, 11));
+const between = (lo: number, hi: number) => lo + (hi - lo) * random();
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+const root = await mkdtemp('/tmp/guidance-lab-chaos-');
+await chmod(root, 0o755); // the postgres user must reach it when we run as root
+const dataDir = join(root, 'postgres');
+let db: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+await migrate(db.url);
+const prisma = createPrisma(db.url);
+const api = await createApiServer({ prisma, databaseUrl: db.url, port: 0, host: '127.0.0.1' });
+const graphql = api.url.replace('localhost', '127.0.0.1');
+
+async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(graphql, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data as T;
+}
+
+let sweeps = 0;
+async function launchSweep(): Promise<string> {
+  sweeps += 1;
+  const spec = {
+    name: `chaos ${sweeps}`,
+    dataset: { kind: 'toy2d', classes: 3, modesPerClass: 2, trainSize: 600, testSize: 300, seed: 100 + sweeps },
+    schedule: { kind: 'linear', T: 100 },
+    model: { hidden: 32, depth: 2 },
+    training: { steps: 800, batchSize: 64, learningRate: 2e-3, emaDecay: 0.99, checkpointEvery: 50 },
+    evaluator: { hidden: 32, depth: 2, steps: 300, batchSize: 64, learningRate: 3e-3 },
+    guidance: ['none', 'classifier-free'],
+    scales: [1, 3],
+    pUncond: [0.2],
+    seeds: [0],
+    samplesPerClass: 200,
+    sampler: { kind: 'ddim', steps: 20, eta: 0 },
+  };
+  return (await gql<{ launchSweep: { id: string } }>('mutation($spec: JSON!) { launchSweep(spec: $spec) { id } }', { spec })).launchSweep.id;
+}
+
+/**
+ * Worker processes, restarted at once when killed (as `npm start`'s supervisor would, minus its
+ * back-off). One that exits on its own (it should not, even with the database gone) is restarted
+ * too, and counted.
+ */
+const logs: string[] = [];
+const workers: ChildProcess[] = [];
+let ownExits = 0;
+let finishing = false;
+function startWorker(slot: number): void {
+  const child = spawnWorkerProcess(db.url, { stdio: 'pipe' });
+  const index = logs.push('') - 1;
+  child.stdout?.on('data', (chunk) => (logs[index] += chunk));
+  child.stderr?.on('data', (chunk) => (logs[index] += chunk));
+  child.once('exit', (code, signal) => {
+    if (finishing || signal === 'SIGKILL') return; // ours
+    ownExits += 1;
+    console.log(`worker pid ${child.pid} exited on its own (${signal ?? `code ${code}`}); restarting it`);
+    startWorker(slot);
+  });
+  workers[slot] = child;
+}
+for (let slot = 0; slot < WORKERS; slot++) startWorker(slot);
+
+interface Snapshot {
+  id: string;
+  state: string;
+}
+/** Running models and runs, each with what would change as it makes progress. */
+async function runningWork(): Promise<Snapshot[]> {
+  const models = await prisma.model.findMany({ where: { status: 'running' }, select: { id: true, step: true, workerId: true } });
+  const runs = await prisma.run.findMany({ where: { status: 'running' }, select: { id: true, phase: true, progress: true, workerId: true } });
+  return [...models.map((m) => ({ id: m.id, state: `running ${m.workerId} ${m.step}` })), ...runs.map((r) => ({ id: r.id, state: `running ${r.workerId} ${r.phase} ${r.progress}` }))];
+}
+async function stateOf(id: string): Promise<string | null> {
+  const model = await prisma.model.findUnique({ where: { id }, select: { status: true, step: true, workerId: true } });
+  if (model) return model.status === 'running' ? `running ${model.workerId} ${model.step}` : model.status;
+  const run = await prisma.run.findUnique({ where: { id }, select: { status: true, phase: true, progress: true, workerId: true } });
+  return run ? (run.status === 'running' ? `running ${run.workerId} ${run.phase} ${run.progress}` : run.status) : null;
+}
+/** Every piece of work running at the kill has finished or is running again with new progress. */
+async function recovered(before: Snapshot[]): Promise<boolean> {
+  for (const { id, state } of before) {
+    const now = await stateOf(id).catch(() => state); // the database may still be down
+    if (now === 'succeeded' || now === 'failed') continue;
+    if (now === null || !now.startsWith('running') || now === state) return false;
+  }
+  return true;
+}
+
+async function killDatabase(): Promise<void> {
+  const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+  await sleep(between(1000, 4000)); // down for a moment, as in a crash and restart
+  db = await startEmbeddedPostgres({ dataDir }); // same data directory, same port: the URL workers have still works
+}
+
+async function killWorker(): Promise<void> {
+  const slot = Math.floor(random() * workers.length);
+  const victim = workers[slot];
+  victim.kill('SIGKILL');
+  await exited(victim);
+  startWorker(slot);
+}
+
+interface Kill {
+  what: 'worker' | 'database';
+  recoveryMs: number | null;
+}
+const kills: Kill[] = [];
+const allDone = async () => (await prisma.sweep.count({ where: { status: { in: ['queued', 'running'] } } })) === 0;
+
+console.log(`chaos: seed ${SEED}, ${KILLS} kills, ${WORKERS} workers, data in ${dataDir}`);
+await launchSweep();
+while (kills.length < KILLS && Date.now() < DEADLINE) {
+  await sleep(between(2000, 8000));
+  if (await allDone()) await launchSweep();
+  const before = await runningWork();
+  if (before.length === 0) continue; // nothing to interrupt yet
+  const what = random() < 0.25 ? 'database' : 'worker';
+  const at = Date.now();
+  await (what === 'database' ? killDatabase() : killWorker());
+  let recoveryMs: number | null = null;
+  while (Date.now() - at < RECOVERY_CAP_MS) {
+    if (await recovered(before)) {
+      recoveryMs = Date.now() - at;
+      break;
+    }
+    await sleep(200);
+  }
+  kills.push({ what, recoveryMs });
+  console.log(`kill ${kills.length}: ${what} (${before.length} jobs running) → ${recoveryMs === null ? 'NOT recovered' : `recovered in ${(recoveryMs / 1000).toFixed(1)} s`}`);
+}
+
+console.log('kills done; waiting for the sweeps to finish…');
+while (!(await allDone()) && Date.now() < DEADLINE + 10 * 60_000) await sleep(1000);
+
+// Results: every run of every sweep succeeded, with one set of metrics and one grid.
+const runs = await prisma.run.findMany({ select: { id: true, status: true, _count: { select: { metrics: true } }, grid: { select: { id: true } } } });
+const lost = runs.filter((r) => r.status !== 'succeeded' || r._count.metrics !== 6 || !r.grid).length;
+const text = logs.join('\n');
+const successes = new Map<string, number>();
+for (const match of text.matchAll(/(run:\S+): \S+ s=\S+ p=\S+ → fid|(train:\S+): trained/g)) {
+  const key = match[1] ?? match[2];
+  successes.set(key, (successes.get(key) ?? 0) + 1);
+}
+const duplicated = [...successes.values()].filter((n) => n > 1).length + runs.filter((r) => r._count.metrics > 6).length;
+
+const times = kills.flatMap((k) => (k.recoveryMs === null ? [] : [k.recoveryMs / 1000])).sort((a, b) => a - b);
+const pct = (p: number) => (times.length ? times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1) : '—');
+const byKind = (what: Kill['what']) => kills.filter((k) => k.what === what);
+console.log(`
+| measure | value | target |
+|---|---|---|
+| kills (workers / database) | ${kills.length} (${byKind('worker').length} / ${byKind('database').length}) | ≥ 20 |
+| kills survived (recovered within ${RECOVERY_CAP_MS / 1000} s) | ${times.length} of ${kills.length} | all |
+| runs scored | ${runs.length} in ${sweeps} sweeps | |
+| workers that exited on their own | ${ownExits} | 0 |
+| lost results | ${lost} | 0 |
+| duplicated results | ${duplicated} | 0 |
+| time to recover, median / max | ${pct(0.5)} s / ${times.length ? times.at(-1)!.toFixed(1) : '—'} s | < 15 s |
+| worker kills: max recovery | ${Math.max(0, ...byKind('worker').map((k) => (k.recoveryMs ?? Infinity) / 1000)).toFixed(1)} s | |
+| database kills: max recovery | ${Math.max(0, ...byKind('database').map((k) => (k.recoveryMs ?? Infinity) / 1000)).toFixed(1)} s | |
+`);
+
+finishing = true;
+for (const child of workers) child.kill('SIGTERM');
+await Promise.all(workers.map(exited));
+await api.stop();
+await prisma.$disconnect();
+await db.stop();
+await rm(root, { recursive: true, force: true });
+process.exit(lost === 0 && duplicated === 0 && times.length === kills.length ? 0 : 1);
