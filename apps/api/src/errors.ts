@@ -36,8 +36,9 @@ export function badRequest(field: string, message: string): GraphQLError {
 /** Ids are UUIDs; anything else (a NUL byte, a path) is refused before it reaches PostgreSQL. */
 export const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
+/** A malformed id names nothing: NOT_FOUND, like an unknown one, before the query reaches PostgreSQL. */
 export function checkId(field: string, id: string, what: string): void {
-  if (!isUuid(id)) throw badInput(field, `must be a ${what} id (a UUID)`);
+  if (!isUuid(id)) throw notFound(what, JSON.stringify(id), field);
 }
 
 const CLIENT_CODES = new Set([

@@ -5,7 +5,7 @@
 import type { JobStatus, Model, Run, Sweep, Worker } from '@guidance-lab/db';
 import { getPreset, listPresets, mergeOverrides } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
-import { badInput, checkId, notFound, unauthenticated } from './errors';
+import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
 import { scoresOf } from './metrics';
 import { sweepProgress } from './progress';
@@ -71,8 +71,7 @@ export const resolvers = {
     presets: () => listPresets(),
     sweeps: async (_: unknown, { status, first, after }: { status?: JobStatus | null; first: number; after?: string | null }, ctx: ApiContext) => {
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', 'must be a whole number from 1 to 100');
-      if (after) checkId('after', after, 'sweep');
-      if (after && !(await ctx.prisma.sweep.findUnique({ where: { id: after }, select: { id: true } }))) {
+      if (after && (!isUuid(after) || !(await ctx.prisma.sweep.findUnique({ where: { id: after }, select: { id: true } })))) {
         throw badInput('after', 'is not the cursor of a listed sweep');
       }
       const where = status ? { status } : {};
