@@ -28,7 +28,7 @@ export class ApiUnreachableError extends Error {
 export interface ApiConfig {
   /** The GraphQL endpoint, e.g. http://localhost:4000/graphql. */
   url: string;
-  /** Bearer token for mutations when the API sets GUIDANCE_API_TOKEN. */
+  /** Bearer token when the API sets GUIDANCE_API_TOKEN: mutations need it, and reads too with GUIDANCE_TOKEN_READS=1. */
   token: string | null;
 }
 
