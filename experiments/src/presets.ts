@@ -24,7 +24,9 @@ export function loadSpecFile(path: string, options: { quick?: boolean } = {}): S
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new SpecError([{ field: '(file)', message: `${path} is not a readable JSON file: ${(error as Error).message}` }]);
+    // Not the parser's message: it quotes the file's text.
+    const why = error instanceof SyntaxError ? 'it is not valid JSON' : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'read error'})`;
+    throw new SpecError([{ field: '(file)', message: `${path} is not a readable JSON file: ${why}` }]);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SpecError([{ field: '(file)', message: `${path} must hold a JSON object (a sweep spec)` }]);

@@ -51,4 +51,21 @@ describe('sweep spec', () => {
     expect(issuesOf({ ...minimal, pUncond: [1] })[0].field).toBe('pUncond');
     expect(issuesOf({ ...minimal, scales: [] })[0]).toEqual({ field: 'scales', message: 'must list at least one value (at most 64)' });
   });
+
+  it('refuses NUL characters in stored text, naming the field', () => {
+    expect(issuesOf({ ...minimal, name: 'a\u0000b' })).toEqual([{ field: 'name', message: 'must not contain NUL characters (\\u0000)' }]);
+    expect(issuesOf({ ...minimal, description: '\u0000' })[0].field).toBe('description');
+    expect(issuesOf({ ...minimal, dataset: { kind: 'idx', images: 'a\u0000', labels: 'b' } })[0].field).toBe('dataset.images');
+    expect(issuesOf({ ...minimal, dataset: { kind: 'folder', path: '\u0000' } })[0].field).toBe('dataset.path');
+  });
+
+  it('refuses too few samples for Inception Score’s 10 splits, naming the minimum for the dataset', () => {
+    expect(issuesOf({ ...minimal, samplesPerClass: 2 })).toEqual([
+      { field: 'samplesPerClass', message: 'must be at least 3 here: Inception Score needs 10 samples or more over the 4 classes (and at most 10000)' },
+    ]);
+    expect(parseSpec({ ...minimal, samplesPerClass: 3 }).samplesPerClass).toBe(3);
+    expect(issuesOf({ ...minimal, dataset: { kind: 'toy2d', classes: 2 }, samplesPerClass: 4 })[0].message).toMatch(/at least 5 here/);
+    expect(parseSpec({ ...minimal, dataset: { kind: 'mnist' }, samplesPerClass: 1 }).samplesPerClass).toBe(1);
+    expect(issuesOf({ ...minimal, dataset: { kind: 'folder', path: 'x' }, samplesPerClass: 4 })[0].message).toMatch(/at least 5 here: .* over the 2 \(or more\) classes/);
+  });
 });

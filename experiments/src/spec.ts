@@ -23,6 +23,16 @@ const list = <T extends z.ZodType>(item: T, max: number) =>
     .min(1, { error: `must list at least one value (at most ${max})` })
     .max(max, { error: `must list at most ${max} values` });
 
+/** Text stored in PostgreSQL, which cannot hold a NUL character in text or JSON. */
+const text = (required: string) =>
+  z
+    .string({ error: required })
+    .min(1, { error: required })
+    .refine((v) => !v.includes('\0'), { error: 'must not contain NUL characters (\\u0000)' });
+
+/** The splits Inception Score is averaged over: a run must draw at least this many samples. */
+export const IS_SPLITS = 10;
+
 export const GUIDANCE_TYPES = ['none', 'classifier', 'classifier-free'] as const;
 export type GuidanceType = (typeof GUIDANCE_TYPES)[number];
 
@@ -48,15 +58,16 @@ export const DatasetSpec = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: z.literal('idx'),
-      images: z.string().min(1, { error: 'must be the path of an IDX images file' }),
-      labels: z.string().min(1, { error: 'must be the path of an IDX labels file' }),
+      /** Paths are relative to the data root, GUIDANCE_DATA_DIR (experiments/src/dataRoot.ts). */
+      images: text('must be the path of an IDX images file in the data root'),
+      labels: text('must be the path of an IDX labels file in the data root'),
       testFraction: real(0.05, 0.5).default(0.2),
       seed: int(0, 2 ** 31 - 1).default(0),
     }),
     z.strictObject({
       kind: z.literal('folder'),
       /** A folder with one sub-folder of PNG images per class. */
-      path: z.string().min(1, { error: 'must be the path of a folder with one sub-folder per class' }),
+      path: text('must be the path of a folder in the data root with one sub-folder per class'),
       size: int(8, 64).default(28),
       testFraction: real(0.05, 0.5).default(0.2),
       seed: int(0, 2 ** 31 - 1).default(0),
@@ -113,8 +124,12 @@ export const SamplerSpec = z.strictObject({
 
 export const SweepSpec = z
   .strictObject({
-    name: z.string().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }).default('sweep'),
-    description: z.string().max(4000, { error: 'must be at most 4000 characters' }).optional(),
+    name: text('must not be empty').max(200, { error: 'must be at most 200 characters' }).default('sweep'),
+    description: z
+      .string({ error: 'must be a string' })
+      .max(4000, { error: 'must be at most 4000 characters' })
+      .refine((v) => !v.includes('\0'), { error: 'must not contain NUL characters (\\u0000)' })
+      .optional(),
     dataset: DatasetSpec,
     schedule: ScheduleSpec.default({ kind: 'linear', T: 1000 }),
     model: ModelSpec.default({ hidden: 128, depth: 3, channels: [32, 64, 64], blocksPerLevel: 1 }),
@@ -140,6 +155,16 @@ export const SweepSpec = z
         code: 'custom',
         path: ['sampler', 'steps'],
         message: `must be a whole number from 1 to schedule.T (${spec.schedule.T})`,
+      });
+    }
+    // IS splits the samples into IS_SPLITS parts; idx and folder datasets have at least 2 classes.
+    const classes = spec.dataset.kind === 'toy2d' ? spec.dataset.classes : spec.dataset.kind === 'mnist' ? 10 : 2;
+    const minPerClass = Math.ceil(IS_SPLITS / classes);
+    if (spec.samplesPerClass < minPerClass) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['samplesPerClass'],
+        message: `must be at least ${minPerClass} here: Inception Score needs ${IS_SPLITS} samples or more over the ${classes}${spec.dataset.kind === 'idx' || spec.dataset.kind === 'folder' ? ' (or more)' : ''} classes (and at most 10000)`,
       });
     }
     const dupes = (xs: number[]) => xs.length !== new Set(xs).size;

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startStack, startWorkerChild, waitFor, type Stack, type WorkerChild } from '../platform/stack';
+import { freePort } from '@guidance-lab/db';
 import { ensureWebBuild, startWeb, type Web } from './web';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -41,9 +42,11 @@ describe('dashboard', () => {
 
   beforeAll(async () => {
     ensureWebBuild();
-    stack = await startStack();
+    // The API answers browsers from the dashboard's origin only: tell it which port the dashboard gets.
+    const webPort = await freePort();
+    stack = await startStack({ allowedOrigins: [`http://127.0.0.1:${webPort}`] });
     worker = startWorkerChild(stack);
-    web = await startWeb(`${stack.origin}/graphql`);
+    web = await startWeb(`${stack.origin}/graphql`, webPort);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 900_000);
 

@@ -40,8 +40,8 @@ export interface Web {
   stop(): Promise<void>;
 }
 
-export async function startWeb(apiUrl: string): Promise<Web> {
-  const port = await freePort();
+export async function startWeb(apiUrl: string, port?: number): Promise<Web> {
+  port ??= await freePort();
   const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: WEB_DIR,
     env: { ...env, API_URL: apiUrl },

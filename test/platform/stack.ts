@@ -11,16 +11,17 @@ import { spawnWorkerProcess } from '../../workers/src/worker/spawnWorkerProcess'
 export interface Stack {
   databaseUrl: string;
   prisma: PrismaClient;
-  /** The API's origin, e.g. http://localhost:4123. */
+  /** The API's origin, e.g. http://127.0.0.1:4123. */
   origin: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `allowedOrigins`: the browser origins the API answers (default: the dashboard's as npm start serves it). */
+export async function startStack(options: { allowedOrigins?: string[] } = {}): Promise<Stack> {
   const db = await startTestDatabase();
   const prisma = createPrisma(db.url);
-  const api = await createApiServer({ prisma, databaseUrl: db.url, port: await freePort() });
+  const api = await createApiServer({ prisma, databaseUrl: db.url, port: await freePort(), access: options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : undefined });
   const origin = new URL(api.url).origin;
   return {
     databaseUrl: db.url,

@@ -317,17 +317,59 @@ describe('bad input', () => {
 });
 
 describe('token auth', () => {
-  it('with GUIDANCE_API_TOKEN set, mutations need the bearer token; queries do not', async () => {
-    process.env.GUIDANCE_API_TOKEN = 's3cret';
+  /** A second API on the same database with a token (and optionally token-guarded reads). */
+  async function withTokenApi(tokenReads: boolean, body: (url: string) => Promise<void>) {
+    const { createApiServer } = await import('./server');
+    const guarded = await createApiServer({ prisma, databaseUrl: db.url, port: 0, access: { token: 's3cret', tokenReads } });
     try {
-      const mutation = `mutation { deleteSweep(id: "nope") }`;
-      expect((await gqlError(mutation)).extensions.code).toBe('UNAUTHENTICATED');
-      expect((await gqlError(mutation, {}, { authorization: 'Bearer wrong' })).extensions.code).toBe('UNAUTHENTICATED');
-      expect((await gqlError(mutation, {}, { authorization: 'Bearer s3cret' })).extensions.code).toBe('NOT_FOUND');
-      expect((await gql(`{ workers { id } }`)).errors).toBeUndefined();
+      await body(guarded.url);
     } finally {
-      delete process.env.GUIDANCE_API_TOKEN;
+      await guarded.stop();
     }
+  }
+  const post = async (url: string, query: string, headers: Record<string, string> = {}) =>
+    (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) })).json()) as { data?: any; errors?: GqlError[] };
+
+  it('with GUIDANCE_API_TOKEN set, mutations need the bearer token; queries do not', async () => {
+    await withTokenApi(false, async (url) => {
+      const mutation = `mutation { deleteSweep(id: "nope") }`;
+      expect((await post(url, mutation)).errors![0].extensions.code).toBe('UNAUTHENTICATED');
+      expect((await post(url, mutation, { authorization: 'Bearer wrong' })).errors![0].extensions.code).toBe('UNAUTHENTICATED');
+      expect((await post(url, mutation, { authorization: 'Bearer s3cret' })).errors![0].extensions.code).toBe('NOT_FOUND');
+      expect((await post(url, `{ workers { id } }`)).errors).toBeUndefined();
+    });
+  });
+
+  it('with GUIDANCE_TOKEN_READS=1, queries, subscriptions, exports and grids need the token too', async () => {
+    const sweepId = (await prisma.sweep.findFirstOrThrow()).id;
+    const gridRun = (await prisma.sampleGrid.findFirst())?.runId;
+    await withTokenApi(true, async (url) => {
+      const origin = new URL(url).origin;
+      const refused = await post(url, `{ workers { host pid } }`);
+      expect(refused.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(refused.data ?? null).toBeNull();
+      expect((await post(url, `{ workers { host pid } }`, { authorization: 'Bearer s3cret' })).errors).toBeUndefined();
+      expect((await post(url, `{ __schema { queryType { name } } }`)).errors![0].extensions.code).toBe('UNAUTHENTICATED');
+      for (const path of [`/sweeps/${sweepId}/results.csv`, `/sweeps/${sweepId}/results.json`, `/grids/${gridRun ?? sweepId}.png`]) {
+        const res = await fetch(origin + path);
+        expect(res.status).toBe(401);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+        expect((await fetch(origin + path, { headers: { authorization: 'Bearer s3cret' } })).status).not.toBe(401);
+        expect((await fetch(`${origin}${path}?access_token=s3cret`)).status).not.toBe(401);
+      }
+      expect((await fetch(`${origin}/health`)).status).toBe(200);
+      const subscribe = (authorization?: string) => {
+        const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: authorization ? { authorization } : {} });
+        const events = client.iterate({ query: `subscription($id: ID!) { sweepProgress(id: $id) { id } }`, variables: { id: sweepId } });
+        return { client, first: events.next() };
+      };
+      const denied = subscribe();
+      await expect(denied.first).rejects.toMatchObject({ code: 4403 });
+      await denied.client.dispose();
+      const allowed = subscribe('Bearer s3cret');
+      expect((await allowed.first).value.data.sweepProgress.id).toBe(sweepId);
+      await allowed.client.dispose();
+    });
   });
 });
 

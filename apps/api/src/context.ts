@@ -12,4 +12,6 @@ export interface ApiContext {
   baseUrl: string;
   /** False when GUIDANCE_API_TOKEN is set and the request did not present it. */
   mayMutate: boolean;
+  /** False when GUIDANCE_TOKEN_READS=1 and the request did not present the token. */
+  mayRead: boolean;
 }

@@ -17,14 +17,28 @@ export function specInputError(error: SpecError, argument: string): GraphQLError
   });
 }
 
-export function notFound(what: string, id: string): GraphQLError {
-  return new GraphQLError(`${what} ${id} not found`, { extensions: { code: 'NOT_FOUND', field: 'id' } });
+export function notFound(what: string, id: string, field = 'id'): GraphQLError {
+  return new GraphQLError(`${what} ${id} not found (${field})`, { extensions: { code: 'NOT_FOUND', field } });
 }
 
-export function unauthenticated(): GraphQLError {
-  return new GraphQLError('mutations need the header Authorization: Bearer <GUIDANCE_API_TOKEN>', {
-    extensions: { code: 'UNAUTHENTICATED' },
+export function unauthenticated(what: 'mutations' | 'reads' = 'mutations'): GraphQLError {
+  const why = what === 'reads' ? 'reads need (GUIDANCE_TOKEN_READS=1)' : 'mutations need';
+  return new GraphQLError(`${why} the header Authorization: Bearer <GUIDANCE_API_TOKEN>`, {
+    extensions: { code: 'UNAUTHENTICATED', field: 'Authorization', http: { status: 401 } },
   });
+}
+
+/** A well-formed request the API does not serve (e.g. a subscription over plain HTTP). */
+export function badRequest(field: string, message: string): GraphQLError {
+  return new GraphQLError(`${field} ${message}`, { extensions: { code: 'BAD_REQUEST', field, http: { status: 400 } } });
+}
+
+/** Ids are UUIDs; anything else (a NUL byte, a path) is refused before it reaches PostgreSQL. */
+export const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
+/** A malformed id names nothing: NOT_FOUND, like an unknown one, before the query reaches PostgreSQL. */
+export function checkId(field: string, id: string, what: string): void {
+  if (!isUuid(id)) throw notFound(what, JSON.stringify(id), field);
 }
 
 const CLIENT_CODES = new Set([
@@ -37,12 +51,13 @@ const CLIENT_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'RESPONSE_TOO_LARGE',
 ]);
 
 /** Apollo's formatError: client errors pass through without internals; anything else is masked and logged. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-  const { stacktrace: _dropped, exception: _alsoDropped, ...extensions } = formatted.extensions ?? {};
+  const { stacktrace: _dropped, exception: _alsoDropped, http: _status, ...extensions } = formatted.extensions ?? {};
   if (CLIENT_CODES.has(code)) return { ...formatted, extensions: { ...extensions, code } };
   console.error('[api] internal error:', error);
   return { message: 'internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

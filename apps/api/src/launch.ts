@@ -3,7 +3,7 @@
  * reuses models by content hash, links them and creates the runs → the ready work is queued.
  */
 import { ACTIVE, removeJobs, scheduleReadyWork, trainJobKey, type ModelKind, type Sweep } from '@guidance-lab/db';
-import { expandSweep, parseSpec, SpecError, type ModelConfig, type SweepPlan, type SweepSpec } from '@guidance-lab/experiments';
+import { admitSpec, dataRootFromEnv, expandSweep, parseSpec, SpecError, type ModelConfig, type SweepPlan, type SweepSpec } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, specInputError } from './errors';
 import type { Limits } from './limits';
@@ -46,6 +46,8 @@ export async function launch(ctx: ApiContext, input: unknown, options: LaunchOpt
   let spec: SweepSpec;
   try {
     spec = parseSpec(options.name == null ? input : { ...input, name: options.name });
+    // Paths are checked on the API's machine: workers elsewhere need the same files under their own GUIDANCE_DATA_DIR.
+    admitSpec(spec, { dataRoot: dataRootFromEnv(), maxCompute: ctx.limits.maxCompute });
   } catch (error) {
     if (error instanceof SpecError) throw specInputError(error, options.argument);
     throw error;

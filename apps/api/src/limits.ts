@@ -1,9 +1,15 @@
-/** Bounds on what one launch may ask for, so a typo cannot queue a week of compute. */
+/** Bounds on what one launch or one request may ask for, so a typo cannot queue a week of compute. */
+import { maxComputeFromEnv } from '@guidance-lab/experiments';
+
 export interface Limits {
   /** GUIDANCE_MAX_RUNS: grid points per sweep. */
   maxRuns: number;
   /** GUIDANCE_MAX_SAMPLES: samples drawn over the whole sweep (runs × classes × samplesPerClass). */
   maxSamples: number;
+  /** GUIDANCE_MAX_COMPUTE: estimated parameter-evaluations per sweep (experiments/src/budget.ts). */
+  maxCompute: number;
+  /** GUIDANCE_MAX_RESPONSE_BYTES: largest GraphQL response. */
+  maxResponseBytes: number;
 }
 
 function positiveInt(name: string, fallback: number): number {
@@ -15,5 +21,10 @@ function positiveInt(name: string, fallback: number): number {
 }
 
 export function limitsFromEnv(): Limits {
-  return { maxRuns: positiveInt('GUIDANCE_MAX_RUNS', 200), maxSamples: positiveInt('GUIDANCE_MAX_SAMPLES', 2_000_000) };
+  return {
+    maxRuns: positiveInt('GUIDANCE_MAX_RUNS', 200),
+    maxSamples: positiveInt('GUIDANCE_MAX_SAMPLES', 2_000_000),
+    maxCompute: maxComputeFromEnv(),
+    maxResponseBytes: positiveInt('GUIDANCE_MAX_RESPONSE_BYTES', 8 * 1024 * 1024),
+  };
 }

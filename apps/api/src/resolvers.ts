@@ -5,7 +5,7 @@
 import { readLiveness, type JobStatus, type Model, type Run, type Sweep, type Worker } from '@guidance-lab/db';
 import { getPreset, listPresets, mergeOverrides } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
-import { badInput, notFound, unauthenticated } from './errors';
+import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
 import { scoresOf } from './metrics';
 import { sweepProgress } from './progress';
@@ -48,6 +48,7 @@ async function tradeoffOf(ctx: ApiContext, sweepId: string) {
 }
 
 async function findRun(ctx: ApiContext, id: string): Promise<Run> {
+  checkId('id', id, 'run');
   const run = await ctx.prisma.run.findUnique({ where: { id } });
   if (!run) throw notFound('run', id);
   return run;
@@ -71,7 +72,7 @@ export const resolvers = {
     presets: () => listPresets(),
     sweeps: async (_: unknown, { status, first, after }: { status?: JobStatus | null; first: number; after?: string | null }, ctx: ApiContext) => {
       if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first', 'must be a whole number from 1 to 100');
-      if (after && !(await ctx.prisma.sweep.findUnique({ where: { id: after }, select: { id: true } }))) {
+      if (after && (!isUuid(after) || !(await ctx.prisma.sweep.findUnique({ where: { id: after }, select: { id: true } })))) {
         throw badInput('after', 'is not the cursor of a listed sweep');
       }
       const where = status ? { status } : {};
@@ -96,7 +97,7 @@ export const resolvers = {
     run: (_: unknown, { id }: { id: string }, ctx: ApiContext) => findRun(ctx, id),
     workers: (_: unknown, __: unknown, ctx: ApiContext) => ctx.prisma.worker.findMany({ orderBy: { lastHeartbeat: 'desc' } }),
     tradeoff: async (_: unknown, { sweepId }: { sweepId: string }, ctx: ApiContext) => {
-      await findSweep(ctx, sweepId);
+      await findSweep(ctx, sweepId, 'sweepId');
       return tradeoffOf(ctx, sweepId);
     },
   },

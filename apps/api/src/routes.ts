@@ -1,36 +1,37 @@
-/** Plain HTTP beside /graphql: sample grid PNGs and results exports. */
+/** Plain HTTP beside /graphql: sample grid PNGs and results exports. Errors are JSON (httpGuards.ts). */
 import { resultsToCsv } from '@guidance-lab/experiments';
 import type { PrismaClient } from '@guidance-lab/db';
 import { Router, type Request } from 'express';
+import type { AccessPolicy } from './access';
+import { permissions, presentedToken } from './auth';
+import { isUuid } from './errors';
+import { sendError } from './httpGuards';
 import { sweepResults } from './results';
 
 export const originOf = (req: Pick<Request, 'protocol' | 'get'>) => `${req.protocol}://${req.get('host')}`;
 
-export function fileRoutes(prisma: PrismaClient, publicUrl?: string): Router {
+export function fileRoutes(prisma: PrismaClient, policy: AccessPolicy, publicUrl?: string): Router {
   const router = Router();
   const baseUrl = (req: Request) => publicUrl ?? originOf(req);
 
+  // With GUIDANCE_TOKEN_READS=1 the files are reads like any other.
+  router.use(['/grids', '/sweeps'], (req, res, next) => {
+    if (permissions(policy, presentedToken(req.get('authorization'), req.query.access_token)).mayRead) return next();
+    sendError(res, 401, 'UNAUTHENTICATED', 'reads need (GUIDANCE_TOKEN_READS=1) the header Authorization: Bearer <GUIDANCE_API_TOKEN> or ?access_token=');
+  });
+
   router.get('/grids/:file', async (req, res) => {
     const runId = /^(.+)\.png$/.exec(req.params.file)?.[1];
-    const grid = runId ? await prisma.sampleGrid.findUnique({ where: { runId }, select: { png: true } }) : null;
-    if (!grid) {
-      res.status(404).json({ error: `no sample grid for run ${runId ?? req.params.file}` });
-      return;
-    }
-    res.type('image/png').set('Cache-Control', 'public, max-age=300').send(Buffer.from(grid.png));
+    const grid = runId && isUuid(runId) ? await prisma.sampleGrid.findUnique({ where: { runId }, select: { png: true } }) : null;
+    if (!grid) return sendError(res, 404, 'NOT_FOUND', 'no sample grid at this URL; grids are /grids/<run id>.png');
+    res.type('image/png').set('Cache-Control', policy.tokenReads ? 'private, max-age=300' : 'public, max-age=300').send(Buffer.from(grid.png));
   });
 
   router.get('/sweeps/:id/results.:format', async (req, res) => {
     const { id, format } = req.params;
-    if (format !== 'csv' && format !== 'json') {
-      res.status(404).json({ error: `results come as results.csv or results.json, not results.${format}` });
-      return;
-    }
-    const results = await sweepResults(prisma, id, baseUrl(req));
-    if (!results) {
-      res.status(404).json({ error: `sweep ${id} not found` });
-      return;
-    }
+    if (format !== 'csv' && format !== 'json') return sendError(res, 404, 'NOT_FOUND', 'results come as results.csv or results.json');
+    const results = isUuid(id) ? await sweepResults(prisma, id, baseUrl(req)) : null;
+    if (!results) return sendError(res, 404, 'NOT_FOUND', `sweep ${isUuid(id) ? id : '(not a sweep id)'} not found`);
     res.set('Content-Disposition', `attachment; filename="${id}-results.${format}"`);
     if (format === 'csv') res.type('text/csv').send(resultsToCsv(results));
     else res.json(results);

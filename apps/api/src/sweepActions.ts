@@ -4,11 +4,12 @@
  */
 import { ACTIVE, refreshSweepStatus, removeJobs, runJobKey, scheduleReadyWork, trainJobKey, type Sweep } from '@guidance-lab/db';
 import type { ApiContext } from './context';
-import { badInput, notFound } from './errors';
+import { badInput, checkId, notFound } from './errors';
 
-export async function findSweep(ctx: ApiContext, id: string): Promise<Sweep> {
+export async function findSweep(ctx: ApiContext, id: string, field = 'id'): Promise<Sweep> {
+  checkId(field, id, 'sweep');
   const sweep = await ctx.prisma.sweep.findUnique({ where: { id } });
-  if (!sweep) throw notFound('sweep', id);
+  if (!sweep) throw notFound('sweep', id, field);
   return sweep;
 }
 

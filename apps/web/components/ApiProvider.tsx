@@ -1,7 +1,7 @@
 'use client';
 /**
  * Where the API is (read by the server at request time, so one build serves any API URL) and
- * the bearer token for mutations (kept in this browser's localStorage when the API requires one).
+ * the bearer token for mutations and protected reads (kept in this browser's localStorage when the API requires one).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ApiConfig } from '../lib/api';

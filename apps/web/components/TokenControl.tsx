@@ -1,5 +1,5 @@
 'use client';
-/** Sets the bearer token mutations need when the API runs with GUIDANCE_API_TOKEN. */
+/** Sets the bearer token the API wants (GUIDANCE_API_TOKEN): sent with every request, and on grid and export URLs. */
 import { useState } from 'react';
 import { useApi } from './ApiProvider';
 
@@ -16,7 +16,7 @@ export function TokenControl() {
           setDraft('');
         }}
       >
-        <label htmlFor="api-token">Bearer token for launching and changing sweeps</label>
+        <label htmlFor="api-token">Bearer token (GUIDANCE_API_TOKEN) for changing sweeps, and for reading them when the API protects reads</label>
         <input id="api-token" type="password" value={draft} onChange={(e) => setDraft(e.target.value)} autoComplete="off" />
         <button type="submit">Save</button>
         {config.token ? (

@@ -36,4 +36,11 @@ describe('gql', () => {
     expect(apiHref(config, '/grids/r.png')).toBe('http://localhost:4000/grids/r.png');
     expect(apiHref(config, 'http://h:1/grids/r.png')).toBe('http://h:1/grids/r.png');
   });
+
+  it('adds the token to URLs on the API only, so protected grids and exports load', () => {
+    const config = { url: 'http://localhost:4000/graphql', token: 's3cret&x' };
+    expect(apiHref(config, '/grids/r.png')).toBe('http://localhost:4000/grids/r.png?access_token=s3cret%26x');
+    expect(apiHref(config, 'http://localhost:4000/sweeps/a/results.csv')).toBe('http://localhost:4000/sweeps/a/results.csv?access_token=s3cret%26x');
+    expect(apiHref(config, 'http://elsewhere:1/x.png')).toBe('http://elsewhere:1/x.png');
+  });
 });

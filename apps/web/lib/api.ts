@@ -28,7 +28,7 @@ export class ApiUnreachableError extends Error {
 export interface ApiConfig {
   /** The GraphQL endpoint, e.g. http://localhost:4000/graphql. */
   url: string;
-  /** Bearer token for mutations when the API sets GUIDANCE_API_TOKEN. */
+  /** Bearer token when the API sets GUIDANCE_API_TOKEN: mutations need it, and reads too with GUIDANCE_TOKEN_READS=1. */
   token: string | null;
 }
 
@@ -37,9 +37,17 @@ export function apiBase(url: string): string {
   return url.replace(/\/graphql\/?$/, '');
 }
 
-/** An API-relative path (/grids/…) made absolute against the API's origin; absolute URLs pass through. */
+/**
+ * An API-relative path (/grids/…) made absolute against the API's origin; absolute URLs pass
+ * through. With a token, URLs on the API carry it as access_token (RFC 6750 §2.3): an <img> or a
+ * download link cannot send a header, and the API may protect reads (GUIDANCE_TOKEN_READS=1).
+ */
 export function apiHref(config: ApiConfig, path: string): string {
-  return /^https?:\/\//.test(path) ? path : `${apiBase(config.url)}${path.startsWith('/') ? '' : '/'}${path}`;
+  const href = /^https?:\/\//.test(path) ? path : `${apiBase(config.url)}${path.startsWith('/') ? '' : '/'}${path}`;
+  if (!config.token || !href.startsWith(`${apiBase(config.url)}/`)) return href;
+  const url = new URL(href);
+  url.searchParams.set('access_token', config.token);
+  return url.toString();
 }
 
 interface GraphQLResponse<T> {

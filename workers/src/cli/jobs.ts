@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelJob, ResultRun, RunPoint, SweepSpec } from '@guidance-lab/experiments';
+import { dataRootFromEnv, type ModelJob, type ResultRun, type RunPoint, type SweepSpec } from '@guidance-lab/experiments';
 import { sampleAndScore, trainModel } from '../engine/pipeline';
 import type { ProgressFn } from '../engine/types';
 
@@ -46,6 +46,7 @@ export async function trainJob({ job, modelsDir }: TrainRequest, onProgress: Pro
   const result = await trainModel(job.config, {
     resume: existsSync(partial) ? new Uint8Array(readFileSync(partial)) : null,
     onProgress,
+    dataRoot: dataRootFromEnv(),
     onCheckpoint: async (bytes) => writeAtomic(partial, bytes),
   });
   writeAtomic(modelFile(modelsDir, job.key), result.checkpoint);
@@ -59,7 +60,7 @@ export async function sampleJob({ point, spec, out }: SampleRequest, onProgress:
     eps: read(point.epsModel),
     classifier: point.classifierModel ? read(point.classifierModel) : null,
     evaluator: read(point.evaluatorModel),
-  }, { onProgress });
+  }, { onProgress, dataRoot: dataRootFromEnv() });
   const grid = join('grids', `${point.guidance}-p${point.pUncond}-s${point.scale}-seed${point.seed}.png`);
   writeAtomic(join(out, grid), result.grid.png);
   return {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
+import { admitSpec, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
 import { modelFile, modelsDirOf, writeAtomic, type SampleReply } from './jobs';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const jobs = parseJobs(values.jobs, cores);
 
   const spec = parseSpec(loadSpecFile(positionals[0], { quick: values.quick }));
+  admitSpec(spec, { dataRoot: dataRootFromEnv(), maxCompute: maxComputeFromEnv() });
   const out = values.out ?? join('runs', spec.name);
   const modelsDir = modelsDirOf(out);
   mkdirSync(join(out, 'grids'), { recursive: true });

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetSpec, ModelConfig, RunPoint, SweepSpec } from '@guidance-lab/experiments';
-import { canonicalJson } from '@guidance-lab/experiments';
+import { canonicalJson, IS_SPLITS } from '@guidance-lab/experiments';
+import type { DataRoot } from '@guidance-lab/experiments/dataRoot';
 import { activeBackend } from './backend/index';
 import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from './checkpoint';
 import { loadDataset } from './data/index';
@@ -27,11 +28,11 @@ export const GRID_COLUMNS = 8;
 
 /** Datasets are pure functions of their spec; keep the last few in memory across jobs. */
 const datasets = new Map<string, DatasetSplit>();
-export function datasetFor(spec: DatasetSpec): DatasetSplit {
+export function datasetFor(spec: DatasetSpec, root?: DataRoot): DatasetSplit {
   const key = canonicalJson(spec);
   let data = datasets.get(key);
   if (!data) {
-    data = loadDataset(spec);
+    data = loadDataset(spec, root);
     if (datasets.size >= 4) datasets.delete(datasets.keys().next().value!);
     datasets.set(key, data);
   }
@@ -44,6 +45,8 @@ export interface TrainOptions {
   onProgress?: ProgressFn;
   onCheckpoint?: (checkpoint: Uint8Array, step: number, curve: CurvePoint[]) => Promise<void>;
   signal?: AbortSignal;
+  /** Where idx and folder dataset paths resolve (experiments/src/dataRoot.ts). */
+  dataRoot?: DataRoot;
 }
 
 export interface TrainResult {
@@ -54,7 +57,7 @@ export interface TrainResult {
 }
 
 export async function trainModel(config: ModelConfig, opts: TrainOptions = {}): Promise<TrainResult> {
-  const data = datasetFor(config.dataset).train;
+  const data = datasetFor(config.dataset, opts.dataRoot).train;
   const common = { data, seed: config.seed, resume: opts.resume ?? undefined, onProgress: opts.onProgress, onCheckpoint: opts.onCheckpoint, signal: opts.signal };
   const need = <T>(value: T | undefined, field: string): T => {
     if (value === undefined) throw new Error(`model config (${config.kind}) is missing ${field}`);
@@ -200,9 +203,9 @@ export async function sampleAndScore(
   point: RunSettings,
   setup: { dataset: DatasetSpec; schedule: SweepSpec['schedule'] },
   models: RunModels,
-  opts: { onProgress?: ProgressFn; signal?: AbortSignal } = {},
+  opts: { onProgress?: ProgressFn; signal?: AbortSignal; dataRoot?: DataRoot } = {},
 ): Promise<RunResult> {
-  const data = datasetFor(setup.dataset);
+  const data = datasetFor(setup.dataset, opts.dataRoot);
   const { classes, shape } = data.test;
   const schedule = makeSchedule(setup.schedule);
   const epsNet = loadEpsNet(models.eps);
@@ -242,7 +245,7 @@ export async function sampleAndScore(
     opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
     const ref = await referenceFor(evaluator.hash, inference.evaluate, setup.dataset, data.test);
     const gen = await evaluate(inference.evaluate, x, shape);
-    const is = inceptionScore(interleaveClasses(gen.probs, classes, point.samplesPerClass), 10);
+    const is = inceptionScore(interleaveClasses(gen.probs, classes, point.samplesPerClass), IS_SPLITS);
     const kid = kernelInceptionDistance(ref.features, gen.features, { seed: point.seed, realKernel: ref.kernel });
     const pr = precisionRecall(ref.features, gen.features, PR_K, ref.radii);
     const metrics: Metrics = {

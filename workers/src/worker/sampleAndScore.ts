@@ -4,7 +4,7 @@
  * that runs twice still leaves one result.
  */
 import { refreshSweepStatus, type Model, type Run } from '@guidance-lab/db';
-import { GUIDANCE_TYPES, parseSpec, SamplerSpec, type GuidanceType } from '@guidance-lab/experiments';
+import { dataRootFromEnv, GUIDANCE_TYPES, parseSpec, SamplerSpec, type GuidanceType } from '@guidance-lab/experiments';
 import type { Task } from 'graphile-worker';
 import { sampleAndScore, type RunSettings } from '../engine/pipeline';
 import { bytes } from './dbValues';
@@ -82,6 +82,7 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
         );
         const result = await sampleAndScore(runSettings(run), { dataset: spec.dataset, schedule: spec.schedule }, models, {
           signal,
+          dataRoot: dataRootFromEnv(),
           onProgress: (p) => progress.push({ phase: p.phase, fraction: p.total > 0 ? p.done / p.total : 0 }),
         }).finally(() => progress.close());
 

@@ -3,7 +3,7 @@
  * crashed or killed attempt resumes where it stopped; on success, schedule the work it unblocks.
  */
 import { scheduleReadyWork } from '@guidance-lab/db';
-import type { ModelConfig } from '@guidance-lab/experiments';
+import { dataRootFromEnv, type ModelConfig } from '@guidance-lab/experiments';
 import type { JobHelpers, Task } from 'graphile-worker';
 import { trainModel } from '../engine/pipeline';
 import { bytes, curveJson } from './dbValues';
@@ -69,6 +69,7 @@ export function trainModelTask(ctx: WorkerContext): Task {
         const progress = throttledWriter((done: number) => prisma.model.updateMany({ where: { ...owned, step: { lt: done } }, data: { step: done } }), PROGRESS_EVERY_MS, ctx.log);
         const result = await trainModel(config, {
           resume: model.checkpoint,
+          dataRoot: dataRootFromEnv(),
           signal,
           onProgress: (p) => progress.push(p.done),
           onCheckpoint: (checkpoint, step, curve) => writeOwned({ checkpoint: bytes(checkpoint), checkpointStep: step, step, curve: curveJson(curve) }),

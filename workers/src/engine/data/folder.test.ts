@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -44,7 +44,7 @@ describe('image folder', () => {
     expect(data.x[5 * 16]).toBeCloseTo(2 * 0.299 - 1, 5);
     // 8 → 3 averages fractional areas: the middle column covers source columns 2.67–5.33, half black.
     expect(readImageFolder(good, 3).x[1]).toBeCloseTo(0, 5);
-    const split = loadFolder({ path: good, size: 4, testFraction: 0.2, seed: 1 });
+    const split = loadFolder({ path: 'good', size: 4, testFraction: 0.2, seed: 1 }, { dir: root, maxFileBytes: 1e6 });
     expect([split.train.y.length, split.test.y.length]).toEqual([8, 2]);
   });
 
@@ -64,5 +64,15 @@ describe('image folder', () => {
     const corrupt = makeDataset('corrupt', { bright: 2, dark: 2 });
     writeFileSync(join(corrupt, 'dark', 'notes.txt'), 'hello');
     expect(() => readImageFolder(corrupt, 8)).toThrow(/folder: .*dark\/notes.txt is not a readable PNG image/);
+  });
+
+  it('names files by the spec path, skips symlinks inside and refuses files over the size limit', () => {
+    const dir = makeDataset('linked', { bright: 2, dark: 2 });
+    symlinkSync('/etc/hostname', join(dir, 'dark', 'zz.png'));
+    expect(readImageFolder(dir, 2).y.length).toBe(4); // the link is not read
+    writeFileSync(join(dir, 'dark', 'big.png'), Buffer.alloc(2000));
+    expect(() => loadFolder({ path: 'linked', size: 2, testFraction: 0.2, seed: 0 }, { dir: root, maxFileBytes: 1000 })).toThrow(
+      /^folder: linked\/dark\/big.png is larger than 1000 bytes/,
+    );
   });
 });

@@ -5,25 +5,30 @@
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_MAX_DATA_FILE_BYTES, resolveDataPath, type DataRoot } from '@guidance-lab/experiments/dataRoot';
 import { PNG } from 'pngjs';
 import type { DatasetSplit, LabelledData } from '../types';
 import { splitDataset } from './split';
 
-export function readImageFolder(path: string, size: number): LabelledData {
-  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`folder: ${path} is not an existing folder`);
+/**
+ * Errors call the folder `shownAs` (the path as the spec wrote it). Only regular files are read
+ * (symlinks and devices inside are skipped), each at most maxFileBytes.
+ */
+export function readImageFolder(path: string, size: number, shownAs = path, maxFileBytes = DEFAULT_MAX_DATA_FILE_BYTES): LabelledData {
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`folder: ${shownAs} is not an existing folder`);
   const visible = (e: Dirent) => !e.name.startsWith('.');
   const classNames = readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory() && visible(e)).map((e) => e.name).sort();
   if (classNames.length < 2) {
-    throw new Error(`folder: ${path} has ${classNames.length} class sub-folder(s); it needs at least 2 (one sub-folder of PNG images per class)`);
+    throw new Error(`folder: ${shownAs} has ${classNames.length} class sub-folder(s); it needs at least 2 (one sub-folder of PNG images per class)`);
   }
   const images: Float32Array[] = [];
   const labels: number[] = [];
   classNames.forEach((name, c) => {
     const dir = join(path, name);
     const files = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && visible(e)).map((e) => e.name).sort();
-    if (files.length === 0) throw new Error(`folder: class folder ${dir} is empty; every class needs at least 2 PNG images`);
+    if (files.length === 0) throw new Error(`folder: class folder ${join(shownAs, name)} is empty; every class needs at least 2 PNG images`);
     for (const file of files) {
-      images.push(resizeArea(decodeGrey(join(dir, file)), size));
+      images.push(resizeArea(decodeGrey(join(dir, file), join(shownAs, name, file), maxFileBytes), size));
       labels.push(c);
     }
   });
@@ -32,8 +37,10 @@ export function readImageFolder(path: string, size: number): LabelledData {
   return { shape: [size, size, 1], x, y: Int32Array.from(labels), classes: classNames.length, classNames };
 }
 
-export function loadFolder(spec: { path: string; size: number; testFraction: number; seed: number }): DatasetSplit {
-  return splitDataset(`folder:${spec.path}`, readImageFolder(spec.path, spec.size), { testFraction: spec.testFraction }, spec.seed);
+/** The spec's path is relative to the data root and must stay inside it (experiments/src/dataRoot.ts). */
+export function loadFolder(spec: { path: string; size: number; testFraction: number; seed: number }, root: DataRoot): DatasetSplit {
+  const path = resolveDataPath(root, spec.path, 'folder');
+  return splitDataset(`folder:${spec.path}`, readImageFolder(path, spec.size, spec.path, root.maxFileBytes), { testFraction: spec.testFraction }, spec.seed);
 }
 
 interface GreyImage {
@@ -43,12 +50,14 @@ interface GreyImage {
   values: Float64Array;
 }
 
-function decodeGrey(file: string): GreyImage {
+function decodeGrey(file: string, shownAs: string, maxBytes: number): GreyImage {
+  if (statSync(file).size > maxBytes) throw new Error(`folder: ${shownAs} is larger than ${maxBytes} bytes (GUIDANCE_MAX_DATA_FILE_BYTES)`);
   let png: PNG;
   try {
     png = PNG.sync.read(readFileSync(file));
-  } catch (err) {
-    throw new Error(`folder: ${file} is not a readable PNG image (${(err as Error).message})`);
+  } catch {
+    // pngjs's message may quote what it found in the file; say only that it is not a PNG.
+    throw new Error(`folder: ${shownAs} is not a readable PNG image`);
   }
   const { width, height, data } = png; // pngjs always yields 8-bit RGBA
   const values = new Float64Array(width * height);

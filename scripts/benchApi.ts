@@ -1,0 +1,88 @@
+/**
+ * `npm run bench:api [-- --clients 20 --requests 1000 --seconds 60]`: API latency while a sweep
+ * runs. A throw-away PostgreSQL, the API on 127.0.0.1, one worker training and sampling the quick
+ * toy2d preset, 100 older sweeps in the list; then `clients` concurrent loops send the dashboard's
+ * sweeps-list query and `tradeoff` until each has sent `requests` or `seconds` have passed. Prints
+ * p50 / p95 / p99 / max per query. Loopback only; bounded in count and time; no assertion.
+ */
+import { parseArgs } from 'node:util';
+import { createApiServer } from '@guidance-lab/api';
+import { createPrisma, startTestDatabase } from '@guidance-lab/db';
+import { SWEEPS } from '../apps/web/lib/queries';
+import { spawnWorkerProcess } from '../workers/src/worker/spawnWorkerProcess';
+
+const { values } = parseArgs({ options: { clients: { type: 'string', default: '20' }, requests: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '60' } } });
+const clients = Number(values.clients);
+const requests = Number(values.requests);
+const seconds = Number(values.seconds);
+for (const [name, v, max] of [['--clients', clients, 200], ['--requests', requests, 100_000], ['--seconds', seconds, 600]] as const) {
+  if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`${name} must be a whole number from 1 to ${max}`);
+}
+
+const TRADEOFF = `query Tradeoff($id: ID!) { tradeoff(sweepId: $id) { label points { scale fid is precision recall adherence gridUrl } } }`;
+
+const db = await startTestDatabase();
+const prisma = createPrisma(db.url);
+const api = await createApiServer({ prisma, databaseUrl: db.url, port: 0 });
+const worker = spawnWorkerProcess(db.url, { stdio: 'pipe' });
+worker.stdout?.resume(); // drained, so its logging never blocks it
+worker.stderr?.resume();
+try {
+  async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+    if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+    return body.data!;
+  }
+  await prisma.sweep.createMany({ data: Array.from({ length: 100 }, (_, i) => ({ name: `older sweep ${i}`, spec: {}, status: 'succeeded' as const })) });
+  const { launchPreset } = await gql<{ launchPreset: { id: string } }>(`mutation { launchPreset(name: "toy2d-tradeoff", quick: true) { id } }`);
+  const sweepId = launchPreset.id;
+
+  process.stderr.write('waiting for the worker to start the sweep… ');
+  for (const until = Date.now() + 120_000; (await prisma.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status === 'queued'; ) {
+    if (Date.now() > until) throw new Error('the worker did not start the sweep within 2 minutes');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  process.stderr.write('running\n');
+
+  const queries = {
+    'sweeps list (dashboard query, first 20)': () => gql(SWEEPS, { first: 20 }),
+    'tradeoff(sweepId)': () => gql(TRADEOFF, { id: sweepId }),
+  };
+  const rows: string[][] = [];
+  for (const [label, send] of Object.entries(queries)) {
+    const times: number[] = [];
+    let errors = 0;
+    const deadline = Date.now() + seconds * 1000;
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (sent < requests && Date.now() < deadline) {
+          sent++;
+          const start = performance.now();
+          await send().then(
+            () => times.push(performance.now() - start),
+            () => errors++,
+          );
+        }
+      }),
+    );
+    times.sort((a, b) => a - b);
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]?.toFixed(1) ?? '-';
+    rows.push([label, String(clients), String(times.length), String(errors), at(0.5), at(0.95), at(0.99), times.at(-1)?.toFixed(1) ?? '-']);
+  }
+  const status = await prisma.run.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
+  const header = ['query', 'clients', 'requests', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  for (const r of rows) console.log(line(r));
+  console.log(`\nwhile the worker ran sweep ${sweepId} (runs: ${status.map((s) => `${s._count._all} ${s.status}`).join(', ')}); API on ${api.url}`);
+} finally {
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+  await api.stop();
+  await prisma.$disconnect();
+  await db.stop();
+}
