@@ -33,14 +33,12 @@ export function sampleValues(set: SampleSet): Float32Array {
   return set.x instanceof Uint8Array ? Float32Array.from(set.x, (b) => b / 127.5 - 1) : set.x;
 }
 
-export const sampleCount = (set: Pick<SampleSet, 'y'>) => set.y.length;
-
 /**
  * The .npz download: `x` (N, 2) float32 points, or (N, H, W) grey / (N, H, W, C) colour uint8
  * images; `y` (N,) int32 classes; `seed` (N, 2) int64 rows of (run seed, sample index).
  */
 export function samplesToNpz(set: SampleSet): Uint8Array {
-  const n = sampleCount(set);
+  const n = set.y.length;
   const xShape = set.shape.length === 3 && set.shape[2] === 1 ? [n, set.shape[0], set.shape[1]] : [n, ...set.shape];
   const seed = new BigInt64Array(2 * n);
   for (let i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
  * idempotent and safe under concurrency, and that every model round-trips through the client.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,26 +79,30 @@ afterAll(async () => {
 });
 
 describe('migrate()', () => {
+  // Every migration folder, in the order migrate() applies them.
+  const names = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+
   it('records each migration as Prisma does and is a no-op the second time', async () => {
     expect(await migrate(db.url)).toEqual([]);
-    const { rows } = await sql.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations"');
-    const file = readFileSync(join(MIGRATIONS_DIR, '0001_init', 'migration.sql'));
-    expect(rows).toHaveLength(1);
-    expect(rows[0].migration_name).toBe('0001_init');
-    expect(rows[0].checksum).toBe(createHash('sha256').update(file).digest('hex'));
-    expect(rows[0].finished_at).toBeInstanceOf(Date);
+    const { rows } = await sql.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name');
+    expect(rows.map((r) => r.migration_name)).toEqual(names);
+    for (const [i, name] of names.entries()) {
+      const file = readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'));
+      expect(rows[i].checksum).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(rows[i].finished_at).toBeInstanceOf(Date);
+    }
   });
 
   it('applies each migration exactly once when called concurrently', async () => {
     await sql.query('CREATE DATABASE concurrent');
     const url = db.url.replace(/\/guidance_lab$/, '/concurrent');
     const results = await Promise.all([1, 2, 3, 4].map(() => migrate(url)));
-    expect(results.flat()).toEqual(['0001_init']);
+    expect(results.flat()).toEqual(names);
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     const { rows } = await other.query('SELECT count(*)::int AS n FROM "_prisma_migrations"');
     await other.end();
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(names.length);
   });
 });
 
