@@ -5,3 +5,5 @@ export * from './presets';
 export * from './results';
 export * from './dataRoot';
 export * from './budget';
+export * from './npy';
+export * from './samples';

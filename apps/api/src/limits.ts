@@ -10,6 +10,8 @@ export interface Limits {
   maxCompute: number;
   /** GUIDANCE_MAX_RESPONSE_BYTES: largest GraphQL response. */
   maxResponseBytes: number;
+  /** GUIDANCE_MAX_SAMPLE_BYTES: bytes of stored samples per sweep, uncompressed (experiments' sampleStoreEstimate). */
+  maxSampleBytes: number;
 }
 
 function positiveInt(name: string, fallback: number): number {
@@ -26,5 +28,6 @@ export function limitsFromEnv(): Limits {
     maxSamples: positiveInt('GUIDANCE_MAX_SAMPLES', 2_000_000),
     maxCompute: maxComputeFromEnv(),
     maxResponseBytes: positiveInt('GUIDANCE_MAX_RESPONSE_BYTES', 8 * 1024 * 1024),
+    maxSampleBytes: positiveInt('GUIDANCE_MAX_SAMPLE_BYTES', 2 ** 30),
   };
 }

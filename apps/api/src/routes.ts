@@ -1,4 +1,4 @@
-/** Plain HTTP beside /graphql: sample grid PNGs and results exports. Errors are JSON (httpGuards.ts). */
+/** Plain HTTP beside /graphql: sample grid PNGs, results exports and a run's samples (sampleRoutes.ts). Errors are JSON (httpGuards.ts). */
 import { resultsToCsv } from '@guidance-lab/experiments';
 import type { PrismaClient } from '@guidance-lab/db';
 import { Router, type Request } from 'express';
@@ -7,15 +7,17 @@ import { permissions, presentedToken } from './auth';
 import { isUuid } from './errors';
 import { sendError } from './httpGuards';
 import { sweepResults } from './results';
+import { sampleRoutes } from './sampleRoutes';
 
 export const originOf = (req: Pick<Request, 'protocol' | 'get'>) => `${req.protocol}://${req.get('host')}`;
 
 export function fileRoutes(prisma: PrismaClient, policy: AccessPolicy, publicUrl?: string): Router {
   const router = Router();
   const baseUrl = (req: Request) => publicUrl ?? originOf(req);
+  const cache = (seconds: number) => `${policy.tokenReads ? 'private' : 'public'}, max-age=${seconds}`;
 
   // With GUIDANCE_TOKEN_READS=1 the files are reads like any other.
-  router.use(['/grids', '/sweeps'], (req, res, next) => {
+  router.use(['/grids', '/sweeps', '/runs'], (req, res, next) => {
     if (permissions(policy, presentedToken(req.get('authorization'), req.query.access_token)).mayRead) return next();
     sendError(res, 401, 'UNAUTHENTICATED', 'reads need (GUIDANCE_TOKEN_READS=1) the header Authorization: Bearer <GUIDANCE_API_TOKEN> or ?access_token=');
   });
@@ -24,7 +26,7 @@ export function fileRoutes(prisma: PrismaClient, policy: AccessPolicy, publicUrl
     const runId = /^(.+)\.png$/.exec(req.params.file)?.[1];
     const grid = runId && isUuid(runId) ? await prisma.sampleGrid.findUnique({ where: { runId }, select: { png: true } }) : null;
     if (!grid) return sendError(res, 404, 'NOT_FOUND', 'no sample grid at this URL; grids are /grids/<run id>.png');
-    res.type('image/png').set('Cache-Control', policy.tokenReads ? 'private, max-age=300' : 'public, max-age=300').send(Buffer.from(grid.png));
+    res.type('image/png').set('Cache-Control', cache(300)).send(Buffer.from(grid.png));
   });
 
   router.get('/sweeps/:id/results.:format', async (req, res) => {
@@ -36,5 +38,6 @@ export function fileRoutes(prisma: PrismaClient, policy: AccessPolicy, publicUrl
     if (format === 'csv') res.type('text/csv').send(resultsToCsv(results));
     else res.json(results);
   });
+  router.use(sampleRoutes(prisma, cache(3600)));
   return router;
 }

@@ -1,17 +1,18 @@
 /**
  * The worker process: graphile-worker job slots on the shared PostgreSQL running `train_model` and
- * `sample_and_score`, a heartbeat on our Worker row and a look for dead workers' jobs, each of
+ * `sample_and_score` and `rescore_run`, a heartbeat on our Worker row and a look for dead workers' jobs, each of
  * those two on a thread of its own.
  */
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { createPrisma, TASK_SAMPLE, TASK_TRAIN } from '@guidance-lab/db';
+import { createPrisma, TASK_RESCORE, TASK_SAMPLE, TASK_TRAIN } from '@guidance-lab/db';
 import { makeWorkerUtils, run, type WorkerEvents } from 'graphile-worker';
 import { initBackend, type BackendPreference } from '../engine/backend/index';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
 import { releaseLeftoverJobs } from './lockedJobs';
 import { quietGraphileLogger } from './quietLogger';
 import { startReclaimer, type Reclaimer } from './reclaimer';
+import { rescoreTask } from './rescore';
 import { sampleAndScoreTask } from './sampleAndScore';
 import { readSettings } from './settings';
 import { trainModelTask } from './trainModel';
@@ -77,7 +78,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     noHandleSignals: true,
     events,
     logger,
-    taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx) },
+    taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx), [TASK_RESCORE]: rescoreTask(ctx) },
   });
   runner.promise.catch((error) => ctx.log(`the job runner failed: ${String(error)}`));
   const id = ctx.workerId;
