@@ -42,7 +42,7 @@ const dataDir = join(root, 'postgres');
 let db: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, port: await freePort() });
 await migrate(db.url);
 const prisma = createPrisma(db.url);
-const api = await createApiServer({ prisma, databaseUrl: db.url, port: 0, host: '127.0.0.1' });
+const api = await createApiServer({ prisma, databaseUrl: db.url, port: 0 });
 const graphql = api.url.replace('localhost', '127.0.0.1');
 
 async function gql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
