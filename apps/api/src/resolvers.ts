@@ -3,7 +3,7 @@
  * travel through GraphQL (grids are served as PNG URLs).
  */
 import type { JobStatus, Model, Run, Sweep, Worker } from '@guidance-lab/db';
-import { getPreset, listPresets, mergeOverrides } from '@guidance-lab/experiments';
+import { getPreset, isReliable, listPresets, mergeOverrides } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
@@ -157,6 +157,8 @@ export const resolvers = {
     sweep: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.sweep.findUniqueOrThrow({ where: { id: r.sweepId } }),
     metrics: async (r: Run, _: unknown, ctx: ApiContext) => scoresOf(await ctx.prisma.metric.findMany({ where: { runId: r.id } })),
     metricRows: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.metric.findMany({ where: { runId: r.id }, orderBy: { name: 'asc' } }),
+    evaluatorReliable: (r: Run) => (r.evaluatorAccuracy === null ? null : isReliable(r.evaluatorAccuracy, r.evaluatorAttainable ?? 1)),
+    floor: (r: Run) => (r.floor as { metrics: Record<string, number> } | null)?.metrics ?? null,
     grid: async (r: Run, _: unknown, ctx: ApiContext) => {
       const grid = await ctx.prisma.sampleGrid.findUnique({ where: { runId: r.id }, omit: { png: true } });
       return grid && { ...grid, url: ctx.baseUrl + gridPath(r.id) };

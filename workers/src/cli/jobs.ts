@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelJob, ResultRun, RunPoint, SweepSpec } from '@guidance-lab/experiments';
-import { sampleAndScore, trainModel } from '../engine/pipeline';
+import { sampleAndScore, trainModel, type RunResult as SampleResult } from '../engine/pipeline';
 import type { ProgressFn } from '../engine/types';
 
 export interface TrainRequest {
@@ -31,6 +31,7 @@ export interface SampleReply {
   evaluatorHash: string;
   referenceN: number;
   backend: string;
+  evaluation: SampleResult['evaluation'];
 }
 
 export const modelFile = (modelsDir: string, key: string) => join(modelsDir, `${key}.ckpt`);
@@ -71,5 +72,6 @@ export async function sampleJob({ point, spec, out }: SampleRequest, onProgress:
     evaluatorHash: result.evaluatorHash,
     referenceN: Number(result.referenceSet.split(':').pop()),
     backend: result.backend,
+    evaluation: result.evaluation,
   };
 }

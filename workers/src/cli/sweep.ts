@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
+import { aggregateRuns, expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
 import { modelFile, modelsDirOf, writeAtomic, type SampleReply } from './jobs';
@@ -82,11 +82,13 @@ async function main(): Promise<void> {
     bars.stop();
 
     const runs = replies.map((r) => r.run);
-    const evaluator = { hash: replies[0]?.evaluatorHash ?? '', referenceN: replies[0]?.referenceN ?? 0 };
-    const engine = replies[0]?.backend ?? backend;
-    const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, runs };
+    // One evaluator and one N per sweep, so every reply carries the same verdict and floor.
+    const { accuracy, attainable, reliable, floor, floorN } = replies[0].evaluation;
+    const evaluator = { hash: replies[0].evaluatorHash, referenceN: replies[0].referenceN, accuracy, attainable, reliable, floorN };
+    const engine = replies[0].backend;
+    const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, floor, runs, aggregates: aggregateRuns(runs) };
     writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
-    console.log(formatResultsTable(runs));
+    console.log(formatResultsTable(results));
     console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
   } finally {
     pool.close();

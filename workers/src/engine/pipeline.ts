@@ -4,7 +4,6 @@
  * worker call these; neither knows about tensors.
  */
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetSpec, ModelConfig, RunPoint, SweepSpec } from '@guidance-lab/experiments';
 import { canonicalJson } from '@guidance-lab/experiments';
 import { activeBackend } from './backend/index';
@@ -12,10 +11,10 @@ import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from 
 import { loadDataset } from './data/index';
 import { makeGuidance } from './guidance/index';
 import { openInference, type Inference } from './inference';
-import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadii, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
 import { imageGrid, scatterGrid } from './render/index';
 import { getSampler } from './samplers/index';
 import { makeSchedule } from './schedules/index';
+import { evaluate, evaluatorVerdict, floorFor, referenceFor, scoreOutputs } from './scoring';
 import { trainClassifier, trainEpsNet } from './training/index';
 import type { DatasetSplit, Metrics, ProgressFn } from './types';
 
@@ -104,74 +103,13 @@ export interface RunResult {
   n: number;
   evaluatorHash: string;
   referenceSet: string;
+  /** The evaluator's held-out accuracy, and held-out real data scored like this run (scoring.ts). */
+  evaluation: { accuracy: number; attainable: number; reliable: boolean; floor: Metrics; floorN: number };
   grid: SampleGridImage;
   backend: string;
 }
 
 export type RunSettings = Pick<RunPoint, 'guidance' | 'pUncond' | 'scale' | 'seed' | 'sampler' | 'samplesPerClass'>;
-
-/** Evaluator outputs on a batch of samples, read back to float arrays. */
-async function evaluate(run: Inference['evaluate'], x: Float32Array, shape: number[], batch = 500) {
-  const n = x.length / shape.reduce((a, b) => a * b, 1);
-  const dim = x.length / n;
-  let features: Float32Array | null = null;
-  let probs: Float32Array | null = null;
-  let featureDim = 0;
-  let classes = 0;
-  for (let i = 0; i < n; i += batch) {
-    const m = Math.min(batch, n - i);
-    const input = tf.tensor(x.subarray(i * dim, (i + m) * dim), [m, ...shape]);
-    let out;
-    try {
-      out = await run(input);
-    } finally {
-      input.dispose();
-    }
-    const { features: f, probs: p } = out;
-    featureDim = f.shape[1];
-    classes = p.shape[1];
-    features ??= new Float32Array(n * featureDim);
-    probs ??= new Float32Array(n * classes);
-    features.set(f.dataSync(), i * featureDim);
-    probs.set(p.dataSync(), i * classes);
-    f.dispose();
-    p.dispose();
-  }
-  return { features: { data: features!, rows: n, cols: featureDim } as RowMatrix, probs: { data: probs!, rows: n, cols: classes } as RowMatrix };
-}
-
-/** k of the k-NN balls in precision/recall (Kynkäänniemi et al.'s default). */
-const PR_K = 3;
-
-/**
- * The reference set's evaluator features and everything the metrics derive from them alone (FID's
- * statistics, the k-NN radii, KID's kernel when it fits in memory), once per evaluator and dataset.
- */
-const references = new Map<string, { features: RowMatrix; stats: GaussianStats; radii: Float64Array; kernel?: Float64Array }>();
-async function referenceFor(evaluatorHash: string, run: Inference['evaluate'], dataset: DatasetSpec, test: DatasetSplit['test']) {
-  const key = `${evaluatorHash}:${canonicalJson(dataset)}`;
-  let ref = references.get(key);
-  if (!ref) {
-    const { features } = await evaluate(run, test.x, test.shape);
-    // 4000 reference points make a 128 MB kernel; larger sets are sampled per KID subset instead.
-    ref = { features, stats: gaussianStats(features), radii: manifoldRadii(features, PR_K), kernel: features.rows <= 4000 ? polynomialKernel(features) : undefined };
-    if (references.size >= 4) references.delete(references.keys().next().value!);
-    references.set(key, ref);
-  }
-  return ref;
-}
-
-/**
- * Rows reordered so that classes interleave (sample j of every class, then j + 1, …). Samples are
- * drawn class by class, and IS's 10 splits must each see every class or p(y) collapses per split.
- */
-function interleaveClasses(m: RowMatrix, classes: number, perClass: number): RowMatrix {
-  const data = new Float32Array(m.data.length);
-  for (let c = 0; c < classes; c++) {
-    for (let j = 0; j < perClass; j++) data.set(m.data.subarray((c * perClass + j) * m.cols, (c * perClass + j + 1) * m.cols), (j * classes + c) * m.cols);
-  }
-  return { data, rows: m.rows, cols: m.cols };
-}
 
 /** The first GRID_COLUMNS samples of every class, class by class. */
 function gridRows(x: Float32Array, dim: number, classes: number, perClass: number, cols: number): Float32Array {
@@ -240,26 +178,17 @@ export async function sampleAndScore(
     sampled.dispose();
 
     opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
-    const ref = await referenceFor(evaluator.hash, inference.evaluate, setup.dataset, data.test);
+    const ref = await referenceFor(evaluator.hash, inference.evaluate, setup.dataset, data);
     const gen = await evaluate(inference.evaluate, x, shape);
-    const is = inceptionScore(interleaveClasses(gen.probs, classes, point.samplesPerClass), 10);
-    const kid = kernelInceptionDistance(ref.features, gen.features, { seed: point.seed, realKernel: ref.kernel });
-    const pr = precisionRecall(ref.features, gen.features, PR_K, ref.radii);
-    const metrics: Metrics = {
-      fid: frechetFromStats(ref.stats, gaussianStats(gen.features)),
-      is: is.mean,
-      isStd: is.std,
-      kid: kid.mean,
-      precision: pr.precision,
-      recall: pr.recall,
-      adherence: adherence(gen.probs, labels),
-    };
+    const metrics = scoreOutputs(ref, gen, labels, classes, point.samplesPerClass, point.seed);
+    const floor = floorFor(ref, classes, point.samplesPerClass);
     opts.onProgress?.({ phase: 'scoring', done: 1, total: 1 });
     return {
       metrics,
       n: labels.length,
       evaluatorHash: evaluator.hash,
-      referenceSet: `${data.name}:test:${data.test.y.length}`,
+      referenceSet: ref.label,
+      evaluation: { ...evaluatorVerdict(ref), floor: floor.metrics, floorN: floor.n },
       grid: renderGrid(x, labels, data, point.samplesPerClass),
       backend: backendLabel(inference.engine === 'onnxruntime'),
     };

@@ -85,13 +85,15 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
           onProgress: (p) => progress.push({ phase: p.phase, fraction: p.total > 0 ? p.done / p.total : 0 }),
         }).finally(() => progress.close());
 
-        const { metrics: m, n, evaluatorHash, referenceSet, grid } = result;
+        const { metrics: m, n, evaluatorHash, referenceSet, grid, evaluation } = result;
         const scores: { name: string; value: number; std: number | null }[] = [
           { name: 'fid', value: m.fid, std: null },
           { name: 'is', value: m.is, std: m.isStd },
           { name: 'kid', value: m.kid, std: null },
           { name: 'precision', value: m.precision, std: null },
           { name: 'recall', value: m.recall, std: null },
+          { name: 'density', value: m.density, std: null },
+          { name: 'coverage', value: m.coverage, std: null },
           { name: 'adherence', value: m.adherence, std: null },
         ];
         const gridRow = { png: bytes(grid.png), rows: grid.rows, cols: grid.cols, cellSize: grid.cellSize, classNames: grid.classNames };
@@ -104,7 +106,10 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
           prisma.sampleGrid.upsert({ where: { runId }, create: { runId, ...gridRow }, update: gridRow }),
           prisma.run.update({
             where: { id: runId },
-            data: { status: 'succeeded', phase: 'done', progress: 1, n, backend: result.backend, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: null },
+            data: {
+              status: 'succeeded', phase: 'done', progress: 1, n, backend: result.backend, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: null,
+              evaluatorAccuracy: evaluation.accuracy, evaluatorAttainable: evaluation.attainable, floor: { n: evaluation.floorN, metrics: { ...evaluation.floor } },
+            },
           }),
         ]);
         ctx.log(`${label}: ${run.guidance} s=${run.scale} p=${run.pUncond} → fid ${m.fid.toFixed(4)} is ${m.is.toFixed(3)} (n=${n}, ${result.backend})`);
