@@ -32,6 +32,16 @@ export interface SampleReply {
   referenceN: number;
   backend: string;
   evaluation: SampleResult['evaluation'];
+  /** The samples its grid shows, class by class, for the sample strips (figures/). */
+  shown: ShownSamples;
+}
+
+export interface ShownSamples {
+  x: number[];
+  perClass: number;
+  /** One sample's shape: [2] for toy2d, [H, W, C] for images. */
+  shape: number[];
+  classNames: string[];
 }
 
 export const modelFile = (modelsDir: string, key: string) => join(modelsDir, `${key}.ckpt`);
@@ -73,5 +83,7 @@ export async function sampleJob({ point, spec, out }: SampleRequest, onProgress:
     referenceN: Number(result.referenceSet.split(':').pop()),
     backend: result.backend,
     evaluation: result.evaluation,
+    // Plain numbers: a typed array does not survive the IPC channel's JSON.
+    shown: { x: Array.from(result.gridSamples.x), perClass: result.gridSamples.perClass, shape: result.gridSamples.shape, classNames: result.grid.classNames },
   };
 }

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { aggregateRuns, expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
+import { writeFigures } from '../figures/index';
 import { modelFile, modelsDirOf, writeAtomic, type SampleReply } from './jobs';
 import { startPool } from './pool';
 import { createBars } from './progress';
@@ -88,8 +89,10 @@ async function main(): Promise<void> {
     const engine = replies[0].backend;
     const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, floor, runs, aggregates: aggregateRuns(runs) };
     writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
+    const strips = replies.map(({ run, shown }) => ({ run, ...shown }));
+    const figures = await writeFigures(out, results, strips, replies[0].shown.classNames, writeAtomic);
     console.log(formatResultsTable(results));
-    console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
+    console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}; figures: ${figures.join(', ')}`);
   } finally {
     pool.close();
   }

@@ -106,6 +106,8 @@ export interface RunResult {
   /** The evaluator's held-out accuracy, and held-out real data scored like this run (scoring.ts). */
   evaluation: { accuracy: number; attainable: number; reliable: boolean; floor: Metrics; floorN: number };
   grid: SampleGridImage;
+  /** The samples the grid shows, class by class (`perClass` each), for figures that redraw them. */
+  gridSamples: { x: Float32Array; perClass: number; shape: number[] };
   backend: string;
 }
 
@@ -120,17 +122,23 @@ function gridRows(x: Float32Array, dim: number, classes: number, perClass: numbe
   return out;
 }
 
-function renderGrid(x: Float32Array, labels: Int32Array, data: DatasetSplit, perClass: number): SampleGridImage {
+/** Image grids show the first GRID_COLUMNS samples of each class; 2-D scatter grids show every point. */
+function shownSamples(x: Float32Array, data: DatasetSplit, perClass: number): RunResult['gridSamples'] {
+  const { shape, classes } = data.test;
+  if (shape.length === 1) return { x, perClass, shape };
+  const cols = Math.min(GRID_COLUMNS, perClass);
+  return { x: gridRows(x, shape.reduce((a, b) => a * b, 1), classes, perClass, cols), perClass: cols, shape };
+}
+
+function renderGrid(shown: RunResult['gridSamples'], labels: Int32Array, data: DatasetSplit): SampleGridImage {
   const { shape, classes, classNames } = data.test;
   if (shape.length === 1) {
-    const png = scatterGrid(x, labels, classes, { reference: data.test.x });
+    const png = scatterGrid(shown.x, labels, classes, { reference: data.test.x });
     return { png, rows: classes, cols: 1, cellSize: 160, classNames };
   }
-  const cols = Math.min(GRID_COLUMNS, perClass);
-  const dim = shape.reduce((a, b) => a * b, 1);
   const scale = 2;
-  const png = imageGrid(gridRows(x, dim, classes, perClass, cols), shape as [number, number, number], classes, cols, { scale });
-  return { png, rows: classes, cols, cellSize: shape[0] * scale, classNames };
+  const png = imageGrid(shown.x, shape as [number, number, number], classes, shown.perClass, { scale });
+  return { png, rows: classes, cols: shown.perClass, cellSize: shape[0] * scale, classNames };
 }
 
 /** Sample one grid point with its guidance rule, then score the samples against the held-out set. */
@@ -182,6 +190,7 @@ export async function sampleAndScore(
     const gen = await evaluate(inference.evaluate, x, shape);
     const metrics = scoreOutputs(ref, gen, labels, classes, point.samplesPerClass, point.seed);
     const floor = floorFor(ref, classes, point.samplesPerClass);
+    const shown = shownSamples(x, data, point.samplesPerClass);
     opts.onProgress?.({ phase: 'scoring', done: 1, total: 1 });
     return {
       metrics,
@@ -189,7 +198,8 @@ export async function sampleAndScore(
       evaluatorHash: evaluator.hash,
       referenceSet: ref.label,
       evaluation: { ...evaluatorVerdict(ref), floor: floor.metrics, floorN: floor.n },
-      grid: renderGrid(x, labels, data, point.samplesPerClass),
+      grid: renderGrid(shown, labels, data),
+      gridSamples: shown,
       backend: backendLabel(inference.engine === 'onnxruntime'),
     };
   } finally {
