@@ -158,7 +158,7 @@ export function floorFor(ref: Reference, classes: number, perClass: number): { m
     const counts = new Int32Array(classes);
     for (const c of ref.pool.labels) counts[c]++;
     const m = Math.min(perClass, ...counts);
-    if (m < 2) throw new Error(`the held-out split has too few points of some class for a real-data floor (${m}); raise its size`);
+    if (m < 2) throw new Error(`the held-out split's second half has ${m} point(s) of some class, too few for the real-data floor: enlarge the held-out split (dataset.testSize, testPerClass or testFraction)`);
     const rows = Int32Array.from({ length: classes * m }, (_, i) => counts.slice(0, Math.floor(i / m)).reduce((a, b) => a + b, 0) + (i % m));
     const labels = Int32Array.from(rows, (row) => ref.pool.labels[row]);
     floor = { metrics: scoreOutputs(ref, { features: pickRows(ref.pool.features, rows), probs: pickRows(ref.pool.probs, rows) }, labels, classes, m, 0), n: rows.length };
