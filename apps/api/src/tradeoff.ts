@@ -3,7 +3,7 @@
  * guidance type × p_uncond, one point per scale with its metrics averaged over scored seeds and
  * their standard deviation over seeds.
  */
-import { sampleStd } from '@guidance-lab/experiments';
+import { METRIC_KEYS, sampleStd } from '@guidance-lab/experiments';
 import { scoresOf, SCORE_NAMES, type MetricRow, type Scores } from './metrics';
 
 export interface TradeoffRun {
@@ -37,13 +37,12 @@ export interface TradeoffSeries {
 const GUIDANCE_ORDER = ['none', 'classifier', 'classifier-free'];
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-const POINT_SCORES = ['fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'density', 'coverage', 'adherence'] as const satisfies readonly (keyof Scores)[];
 
 function point(scale: number, runs: TradeoffRun[]): TradeoffPoint {
   const bySeed = [...runs].sort((a, b) => a.seed - b.seed);
   const scored = bySeed.map((r) => scoresOf(r.metrics)).filter((s) => SCORE_NAMES.some((k) => s[k] !== null));
   const values = (k: keyof Scores) => scored.map((s) => s[k]).filter((v): v is number => v !== null);
-  const each = (f: (xs: number[]) => number | null) => Object.fromEntries(POINT_SCORES.map((k) => [k, f(values(k))])) as Omit<Scores, 'kidStd'>;
+  const each = (f: (xs: number[]) => number | null) => Object.fromEntries(METRIC_KEYS.map((k) => [k, f(values(k))])) as Omit<Scores, 'kidStd'>;
   return {
     scale,
     w: scale - 1,

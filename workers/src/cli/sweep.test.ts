@@ -68,7 +68,7 @@ describe('npm run sweep', () => {
     // Models are kept by content hash (4: ε-nets at 0.2 and 1, classifier, evaluator), partial checkpoints removed.
     expect(readdirSync(join(two.out, 'models')).sort()).toEqual(readdirSync(join(one.out, 'models')).sort());
     expect(readdirSync(join(two.out, 'models')).filter((f) => f.endsWith('.ckpt') && !f.includes('partial'))).toHaveLength(4);
-  });
+  }, 600_000); // two whole sweeps; on a busy shared machine they take minutes
 
   it('names a bad --jobs with the allowed range', async () => {
     await expect(run('npx', ['tsx', 'workers/src/cli/sweep.ts', specFile, '--jobs', '0'], { cwd: root })).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--jobs.*must be a whole number from 1 to \d+/) });
