@@ -11,8 +11,14 @@ export interface RunMetrics {
   kid: number;
   precision: number;
   recall: number;
+  /** Density and coverage (Naeem et al. 2020, k = 5) over the reference set's k-NN balls. */
+  density: number;
+  coverage: number;
   adherence: number;
 }
+
+/** The metrics' names, in table order. */
+export const METRIC_KEYS = ['fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'density', 'coverage', 'adherence'] as const satisfies readonly (keyof RunMetrics)[];
 
 export interface ResultRun {
   guidance: GuidanceType;
@@ -31,15 +37,46 @@ export interface ResultRun {
   samples?: string;
 }
 
+/** How far the scores can be trusted: the evaluator's held-out accuracy and the reference it scores against. */
+export interface EvaluatorInfo {
+  hash: string;
+  /** Size of the reference set (one half of the held-out split; the floor draws from the other). */
+  referenceN: number;
+  /** The evaluator's accuracy on the whole held-out split, 0–1. */
+  accuracy: number;
+  /** The best accuracy any classifier can reach on it: 1 for real data, the Bayes classifier's on toy2d. */
+  attainable: number;
+  /** accuracy ≥ RELIABLE_ACCURACY × attainable; false means the scores are unreliable. */
+  reliable: boolean;
+  /** Real points the floor scored (the runs' N, or fewer when the held-out half has fewer of a class). */
+  floorN: number;
+}
+
+/** The evaluator must classify held-out real data at least this well (relative to what is attainable). */
+export const RELIABLE_ACCURACY = 0.98;
+
+export const isReliable = (accuracy: number, attainable: number) => accuracy >= RELIABLE_ACCURACY * attainable;
+
+/** One grid point over its seeds: its settings, the seed count, and each metric's mean and sample std. */
+export type ResultAggregate = Omit<ResultRun, 'seed' | 'metrics' | 'grid'> & {
+  seeds: number;
+  mean: RunMetrics;
+  /** null with fewer than 2 seeds. */
+  std: { [K in keyof RunMetrics]: number | null };
+};
+
 export interface ResultsFile {
   spec: SweepSpec;
   backend: string;
   engineVersion: string;
-  evaluator: { hash: string; referenceN: number };
+  evaluator: EvaluatorInfo;
+  /** Held-out real data scored like a run, at the runs' N: the best any model can score here. */
+  floor: RunMetrics;
   runs: ResultRun[];
+  aggregates: ResultAggregate[];
 }
 
-export const RESULT_COLUMNS = ['guidance', 'pUncond', 'scale', 'w', 'seed', 'sampler', 'steps', 'eta', 'n', 'fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'adherence', 'grid'] as const;
+export const RESULT_COLUMNS = ['guidance', 'pUncond', 'scale', 'w', 'seed', 'sampler', 'steps', 'eta', 'n', 'fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'density', 'coverage', 'adherence', 'grid'] as const;
 
 /** Rows in a stable order: guidance type, p_uncond, seed, then scale. */
 export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'seed' | 'scale'>>(runs: T[]): T[] {
@@ -51,11 +88,53 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** CSV with one row per run and w = s − 1 alongside s. */
+/** A grid point's identity: every setting of a run but its seed (so fields added to runs later count too). */
+function pointKey(run: ResultRun): string {
+  const { seed: _seed, metrics: _metrics, grid: _grid, ...settings } = run;
+  return JSON.stringify(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Sample standard deviation (n − 1); null for fewer than 2 values. */
+export function sampleStd(xs: number[]): number | null {
+  if (xs.length < 2) return null;
+  const m = meanOf(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+function aggregate(group: ResultRun[]): ResultAggregate {
+  const { seed: _seed, metrics: _metrics, grid: _grid, ...settings } = group[0];
+  const values = (k: keyof RunMetrics) => group.map((r) => r.metrics[k]);
+  const mean = Object.fromEntries(METRIC_KEYS.map((k) => [k, meanOf(values(k))])) as unknown as RunMetrics;
+  const std = Object.fromEntries(METRIC_KEYS.map((k) => [k, sampleStd(values(k))])) as unknown as ResultAggregate['std'];
+  return { ...settings, seeds: group.length, mean, std };
+}
+
+/** Runs grouped by grid point, each group's aggregate keyed by the point. */
+function aggregatesByPoint(runs: ResultRun[]): Map<string, ResultAggregate> {
+  const groups = new Map<string, ResultRun[]>();
+  for (const r of sortRuns(runs)) groups.set(pointKey(r), [...(groups.get(pointKey(r)) ?? []), r]);
+  return new Map([...groups].map(([key, group]) => [key, aggregate(group)]));
+}
+
+/** One entry per grid point without its seed: guidance type, p_uncond, then scale. */
+export function aggregateRuns(runs: ResultRun[]): ResultAggregate[] {
+  return [...aggregatesByPoint(runs).values()].sort((a, b) => a.guidance.localeCompare(b.guidance) || a.pUncond - b.pUncond || a.scale - b.scale);
+}
+
+/** Per-run columns after RESULT_COLUMNS: the grid point's seed count and each metric's mean and std over seeds. */
+const SEED_COLUMNS = ['seeds', ...METRIC_KEYS.flatMap((k) => [`${k}Mean`, `${k}SeedStd`])];
+
+/** CSV with one row per run and w = s − 1 alongside s; each row also carries its grid point's mean and std over seeds. */
 export function resultsToCsv(results: Pick<ResultsFile, 'runs'>): string {
+  const points = aggregatesByPoint(results.runs);
+  const columns = [...RESULT_COLUMNS, ...SEED_COLUMNS];
   const rows = sortRuns(results.runs).map((r) => {
-    const flat: Record<string, unknown> = { ...r, ...r.metrics, w: r.scale - 1 };
-    return RESULT_COLUMNS.map((c) => csvCell(flat[c])).join(',');
+    const agg = points.get(pointKey(r))!;
+    const seedStats = Object.fromEntries(METRIC_KEYS.flatMap((k) => [[`${k}Mean`, agg.mean[k]], [`${k}SeedStd`, agg.std[k]]]));
+    const flat: Record<string, unknown> = { ...r, ...r.metrics, w: r.scale - 1, seeds: agg.seeds, ...seedStats };
+    return columns.map((c) => csvCell(flat[c])).join(',');
   });
-  return [RESULT_COLUMNS.join(','), ...rows].join('\n') + '\n';
+  return [columns.join(','), ...rows].join('\n') + '\n';
 }

@@ -78,18 +78,18 @@ afterAll(async () => {
   await db?.stop();
 });
 
-describe('migrate()', () => {
-  // Every migration folder, in the order migrate() applies them.
-  const names = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+/** Every migration folder, in the order migrate() applies them. */
+const MIGRATIONS = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 
+describe('migrate()', () => {
   it('records each migration as Prisma does and is a no-op the second time', async () => {
     expect(await migrate(db.url)).toEqual([]);
     const { rows } = await sql.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name');
-    expect(rows.map((r) => r.migration_name)).toEqual(names);
-    for (const [i, name] of names.entries()) {
-      const file = readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'));
-      expect(rows[i].checksum).toBe(createHash('sha256').update(file).digest('hex'));
-      expect(rows[i].finished_at).toBeInstanceOf(Date);
+    expect(rows.map((r) => r.migration_name)).toEqual(MIGRATIONS);
+    for (const row of rows) {
+      const file = readFileSync(join(MIGRATIONS_DIR, row.migration_name, 'migration.sql'));
+      expect(row.checksum).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(row.finished_at).toBeInstanceOf(Date);
     }
   });
 
@@ -97,12 +97,12 @@ describe('migrate()', () => {
     await sql.query('CREATE DATABASE concurrent');
     const url = db.url.replace(/\/guidance_lab$/, '/concurrent');
     const results = await Promise.all([1, 2, 3, 4].map(() => migrate(url)));
-    expect(results.flat()).toEqual(names);
+    expect(results.flat().sort()).toEqual(MIGRATIONS);
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     const { rows } = await other.query('SELECT count(*)::int AS n FROM "_prisma_migrations"');
     await other.end();
-    expect(rows[0].n).toBe(names.length);
+    expect(rows[0].n).toBe(MIGRATIONS.length);
   });
 });
 
@@ -214,7 +214,7 @@ describe('every model round-trips through the client with every field set', () =
       id: 'r1', sweepId: 's1', key: 'rk', guidance: 'classifier', pUncond: 0.25, scale: 1.5, seed: 7, sampler: 'ddim', steps: 50, eta: 0.5,
       samplesPerClass: 10, epsModelId: 'm1', classifierModelId: 'm1', evaluatorModelId: 'm1', status: 'failed' as const, attempts: 1,
       error: 'boom', phase: 'scoring', progress: 0.75, n: 40, backend: 'cpu', workerId: 'wk', createdAt: t('07'), startedAt: t('08'),
-      finishedAt: t('09'), durationMs: 1234,
+      finishedAt: t('09'), durationMs: 1234, evaluatorAccuracy: 0.985, evaluatorAttainable: 1, floor: { n: 40, metrics: { fid: 0.5 } },
     };
     const metric = { id: 'x1', runId: 'r1', name: 'is', value: 3.5, std: 0.25, n: 40, evaluatorHash: 'h', referenceSet: 'toy2d:test:2000' };
     const grid = { id: 'g1', runId: 'r1', png: new Uint8Array([137, 80, 78, 71]), rows: 4, cols: 8, cellSize: 28, classNames: ['a', 'b'] };

@@ -10,7 +10,7 @@ import { initBackend } from '../../workers/src/engine/backend/index';
 import { sampleAndScore } from '../../workers/src/engine/pipeline';
 import { launch, startStack, sweepStatus, startWorkerChild, tinySpec, waitFor, waitForSweep, type Stack, type WorkerChild } from './stack';
 
-const METRICS = ['fid', 'is', 'kid', 'precision', 'recall', 'adherence'] as const;
+const METRICS = ['fid', 'is', 'kid', 'precision', 'recall', 'density', 'coverage', 'adherence'] as const;
 
 interface ServedRun {
   id: string;
@@ -27,7 +27,7 @@ interface ServedRun {
 const SWEEP_QUERY = `query($id: ID!) { sweep(id: $id) {
   status
   runs { id guidance pUncond scale status attempts error
-    metrics { fid is isStd kid precision recall adherence }
+    metrics { fid is isStd kid precision recall density coverage adherence }
     grid { url rows cols cellSize } }
   models { id key kind status attempts }
 } }`;
@@ -90,6 +90,9 @@ describe('a sweep through the platform', () => {
       for (const name of METRICS) expect(run.metrics[name]).toBe(expected.metrics[name]);
       expect(run.metrics.isStd).toBe(expected.metrics.isStd);
       expect(row.n).toBe(expected.n);
+      // The evaluator's verdict and the real-data floor are stored with the run, as computed.
+      expect(row.evaluatorAccuracy).toBe(expected.evaluation.accuracy);
+      expect(row.floor).toEqual({ n: expected.evaluation.floorN, metrics: expected.evaluation.floor });
 
       const response = await fetch(`${stack.origin}/grids/${run.id}.png`);
       expect(response.status).toBe(200);

@@ -47,7 +47,7 @@ describe('worker processes', () => {
     expect(models).toHaveLength(3);
     expect(models.every((m) => m.status === 'succeeded' && m.attempts === 1)).toBe(true);
     expect(runs).toHaveLength(6);
-    expect(runs.every((r) => r.status === 'succeeded' && r.attempts === 1 && r._count.metrics === 6 && r.grid)).toBe(true);
+    expect(runs.every((r) => r.status === 'succeeded' && r.attempts === 1 && r._count.metrics === 8 && r.grid)).toBe(true);
     expect(await queuedJobCount()).toBe(0);
     // Who did what, for the log (which worker wins a job is not deterministic).
     const ids = [await a.id(), await b.id()];
@@ -92,7 +92,7 @@ describe('worker processes', () => {
     expect(steps.at(-1)).toBe(300);
     expect(steps.every((s, i) => i === 0 || s > steps[i - 1])).toBe(true);
     const runs = await stack.prisma.run.findMany({ where: { sweepId: id }, include: { _count: { select: { metrics: true } } } });
-    expect(runs.map((r) => [r.status, r.attempts, r._count.metrics])).toEqual([['succeeded', 1, 6]]);
+    expect(runs.map((r) => [r.status, r.attempts, r._count.metrics])).toEqual([['succeeded', 1, 8]]);
     expect(await queuedJobCount()).toBe(0);
 
     // Nothing lost: the interrupted-and-resumed training ends with the very weights and loss curve

@@ -207,6 +207,7 @@ describe('cancel, retry, delete', () => {
 
 describe('results', () => {
   let sweepId: string;
+  const floor = { fid: 0.5, is: 9.5, isStd: 0.1, kid: 0.01, precision: 0.7, recall: 0.71, density: 1.02, coverage: 0.97, adherence: 0.96 };
   const scales = [4, 0.5, 2];
   beforeAll(async () => {
     sweepId = await launch(tiny({ guidance: ['classifier-free', 'none'], scales, pUncond: [0.2, 0.1], seeds: [0, 1] }), 'results');
@@ -215,9 +216,10 @@ describe('results', () => {
     await prisma.model.update({ where: { id: runs[0].evaluatorModelId }, data: { weightsHash: 'evalhash' } });
     for (const r of runs) {
       const v = r.scale * 10 + r.seed + r.pUncond; // known values: the mean over seeds 0 and 1 adds 0.5
-      await prisma.run.update({ where: { id: r.id }, data: { status: 'succeeded', n: 40, backend: 'wasm' } });
+      // An evaluator just below the 0.98 bar, and a floor, as the worker stores them.
+      await prisma.run.update({ where: { id: r.id }, data: { status: 'succeeded', n: 40, backend: 'wasm', evaluatorAccuracy: 0.97, evaluatorAttainable: 1, floor: { n: 40, metrics: floor } } });
       await prisma.metric.createMany({
-        data: ['fid', 'is', 'kid', 'precision', 'recall', 'adherence'].map((name, i) => ({
+        data: ['fid', 'is', 'kid', 'precision', 'recall', 'adherence', 'density', 'coverage'].map((name, i) => ({
           runId: r.id, name, value: v + i, std: name === 'is' ? 0.5 : null, n: 40, evaluatorHash: 'evalhash', referenceSet: 'toy2d:test:2000',
         })),
       });
@@ -226,7 +228,7 @@ describe('results', () => {
   });
 
   it('tradeoff gives one series per guidance × p_uncond, points ordered by scale, metrics averaged over seeds', async () => {
-    const { data } = await gql(`query($id: ID!) { tradeoff(sweepId: $id) { guidance pUncond label points { scale w seeds fid is isStd adherence gridUrl runIds } } }`, { id: sweepId });
+    const { data } = await gql(`query($id: ID!) { tradeoff(sweepId: $id) { guidance pUncond label points { scale w seeds fid is isStd adherence density coverage std { fid is adherence coverage } gridUrl runIds } } }`, { id: sweepId });
     const series = data.tradeoff;
     expect(series.map((s: any) => [s.guidance, s.pUncond])).toEqual([['none', 0.1], ['none', 0.2], ['classifier-free', 0.1], ['classifier-free', 0.2]]);
     const cfg = series[2];
@@ -236,15 +238,21 @@ describe('results', () => {
     expect(cfg.points[2].is).toBeCloseTo(40 + 0.5 + 0.1 + 1, 10);
     expect(cfg.points[2].adherence).toBeCloseTo(40 + 0.5 + 0.1 + 5, 10);
     expect(cfg.points[2].isStd).toBe(0.5);
+    expect(cfg.points[2].density).toBeCloseTo(40 + 0.5 + 0.1 + 6, 10);
+    expect(cfg.points[2].coverage).toBeCloseTo(40 + 0.5 + 0.1 + 7, 10);
+    // Seeds 0 and 1 differ by 1 in every metric: sample std √(2 · 0.5² / 1) = √0.5.
+    expect(cfg.points[2].std.fid).toBeCloseTo(Math.SQRT1_2, 10);
+    expect(cfg.points[2].std.coverage).toBeCloseTo(Math.SQRT1_2, 10);
     expect(cfg.points[2].runIds).toHaveLength(2);
     expect(cfg.points[2].gridUrl).toMatch(/\/grids\/.+\.png$/);
     expect(series[0].points.map((p: any) => p.scale)).toEqual([0]);
   });
 
   it('serves sample grids as image/png, 404 for unknown runs', async () => {
-    const run = await prisma.run.findFirstOrThrow({ where: { sweepId, seed: 1, scale: 4 } });
-    const { data } = await gql(`query($id: ID!) { run(id: $id) { gridUrl grid { rows cols cellSize classNames } } }`, { id: run.id });
+    const run = await prisma.run.findFirstOrThrow({ where: { sweepId, seed: 1, scale: 4, pUncond: 0.2 } });
+    const { data } = await gql(`query($id: ID!) { run(id: $id) { gridUrl grid { rows cols cellSize classNames } evaluatorAccuracy evaluatorReliable floor { fid density coverage } metrics { density coverage } } }`, { id: run.id });
     expect(data.run.grid).toEqual({ rows: 4, cols: 8, cellSize: 16, classNames: ['0', '1', '2', '3'] });
+    expect(data.run).toMatchObject({ evaluatorAccuracy: 0.97, evaluatorReliable: false, floor: { fid: 0.5, density: 1.02, coverage: 0.97 }, metrics: { density: 47.2, coverage: 48.2 } });
     const res = await fetch(data.run.gridUrl);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([137, 80, 78, 71, 4]);
@@ -253,16 +261,28 @@ describe('results', () => {
 
   it('exports results.json in the engine shape and results.csv with w beside s', async () => {
     const json: any = await (await fetch(new URL(`/sweeps/${sweepId}/results.json`, api.url))).json();
-    expect(json).toMatchObject({ backend: 'wasm', engineVersion: '0.1.0', evaluator: { hash: 'evalhash', referenceN: 2000 }, spec: { name: 'results', seeds: [0, 1] } });
+    expect(json).toMatchObject({
+      backend: 'wasm', engineVersion: '0.1.0', spec: { name: 'results', seeds: [0, 1] },
+      evaluator: { hash: 'evalhash', referenceN: 2000, accuracy: 0.97, attainable: 1, reliable: false, floorN: 40 },
+      floor,
+    });
+    expect(json.aggregates).toHaveLength(8);
+    const agg = json.aggregates.find((a: any) => a.guidance === 'classifier-free' && a.pUncond === 0.1 && a.scale === 4);
+    expect(agg).toMatchObject({ seeds: 2, sampler: 'ddim', n: 40 });
+    expect(agg.mean.fid).toBeCloseTo(40.6, 10);
+    expect(agg.std.fid).toBeCloseTo(Math.SQRT1_2, 10);
     expect(json.runs).toHaveLength(16); // cfg 2 p × 3 s × 2 seeds + none 2 p × 2 seeds
     const row = json.runs.find((r: any) => r.guidance === 'classifier-free' && r.pUncond === 0.2 && r.scale === 2 && r.seed === 1);
-    expect(row).toMatchObject({ sampler: 'ddim', steps: 50, eta: 0, n: 40, metrics: { fid: 21.2, is: 22.2, isStd: 0.5, kid: 23.2, precision: 24.2, recall: 25.2, adherence: 26.2 } });
+    expect(row).toMatchObject({ sampler: 'ddim', steps: 50, eta: 0, n: 40, metrics: { fid: 21.2, is: 22.2, isStd: 0.5, kid: 23.2, precision: 24.2, recall: 25.2, adherence: 26.2, density: 27.2, coverage: 28.2 } });
     expect(row.grid).toMatch(/\/grids\/.+\.png$/);
     const csv = await (await fetch(new URL(`/sweeps/${sweepId}/results.csv`, api.url))).text();
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toBe('guidance,pUncond,scale,w,seed,sampler,steps,eta,n,fid,is,isStd,kid,precision,recall,adherence,grid');
+    expect(lines[0].startsWith('guidance,pUncond,scale,w,seed,sampler,steps,eta,n,fid,is,isStd,kid,precision,recall,density,coverage,adherence,grid,seeds,fidMean,fidSeedStd,')).toBe(true);
     expect(lines).toHaveLength(17);
     expect(lines[1].startsWith('classifier-free,0.1,0.5,-0.5,0,ddim,50,0,40,5.1,6.1,0.5,')).toBe(true);
+    const header = lines[0].split(',');
+    expect(lines[1].split(',')[header.indexOf('seeds')]).toBe('2');
+    expect(Number(lines[1].split(',')[header.indexOf('fidMean')])).toBeCloseTo(5.6, 10);
     expect((await fetch(new URL('/sweeps/nope/results.csv', api.url))).status).toBe(404);
   });
 });

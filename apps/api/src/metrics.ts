@@ -13,10 +13,12 @@ export interface Scores {
   kidStd: number | null;
   precision: number | null;
   recall: number | null;
+  density: number | null;
+  coverage: number | null;
   adherence: number | null;
 }
 
-export const SCORE_NAMES = ['fid', 'is', 'isStd', 'kid', 'kidStd', 'precision', 'recall', 'adherence'] as const satisfies readonly (keyof Scores)[];
+export const SCORE_NAMES = ['fid', 'is', 'isStd', 'kid', 'kidStd', 'precision', 'recall', 'density', 'coverage', 'adherence'] as const satisfies readonly (keyof Scores)[];
 
 export function scoresOf(rows: MetricRow[]): Scores {
   const row = (name: string) => rows.find((m) => m.name === name);
@@ -28,6 +30,8 @@ export function scoresOf(rows: MetricRow[]): Scores {
     kidStd: row('kid')?.std ?? null,
     precision: row('precision')?.value ?? null,
     recall: row('recall')?.value ?? null,
+    density: row('density')?.value ?? null,
+    coverage: row('coverage')?.value ?? null,
     adherence: row('adherence')?.value ?? null,
   };
 }

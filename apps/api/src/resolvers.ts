@@ -3,7 +3,7 @@
  * travel through GraphQL (grids are served as PNG URLs).
  */
 import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type Sweep, type Worker } from '@guidance-lab/db';
-import { getPreset, listPresets, mergeOverrides } from '@guidance-lab/experiments';
+import { getPreset, isReliable, listPresets, mergeOverrides } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
@@ -199,6 +199,8 @@ export const resolvers = {
     samplesNpzUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
     samplesZipUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
     metricRows: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.metric.findMany({ where: { runId: r.id }, orderBy: { name: 'asc' } }),
+    evaluatorReliable: (r: Run) => (r.evaluatorAccuracy === null ? null : isReliable(r.evaluatorAccuracy, r.evaluatorAttainable ?? 1)),
+    floor: (r: Run) => (r.floor as { metrics: Record<string, number> } | null)?.metrics ?? null,
     grid: async (r: Run, _: unknown, ctx: ApiContext) => {
       const grid = await ctx.prisma.sampleGrid.findUnique({ where: { runId: r.id }, omit: { png: true } });
       return grid && { ...grid, url: ctx.baseUrl + gridPath(r.id) };

@@ -4,14 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PrismaClient } from '@guidance-lab/db';
-import { sortRuns, type GuidanceType, type ResultRun, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
+import { aggregateRuns, isReliable, METRIC_KEYS, sortRuns, type GuidanceType, type ResultRun, type ResultsFile, type RunMetrics, type SweepSpec } from '@guidance-lab/experiments';
 import { scoresOf, underEvaluator } from './metrics';
 import { gridPath } from './urls';
 
 /** The engine is the workers package; its version labels every export. */
 const ENGINE_VERSION: string = JSON.parse(readFileSync(new URL('../../../workers/package.json', import.meta.url), 'utf8')).version;
 
-/** Size of the reference set, from its label, e.g. "mnist:test:2000" → 2000. */
+/** Size of the reference set, from its label, e.g. "mnist:test-half:1000" → 1000. */
 const referenceN = (referenceSet: string) => Number(/(\d+)$/.exec(referenceSet)?.[1] ?? 0);
 
 /** null when the sweep does not exist. Runs not yet fully scored are left out; scores are each run's own evaluator's. */
@@ -25,7 +25,7 @@ export async function sweepResults(prisma: PrismaClient, sweepId: string, baseUr
   const runs: ResultRun[] = [];
   for (const r of scored) {
     const s = scoresOf(r.metrics);
-    if (s.fid === null || s.is === null || s.isStd === null || s.kid === null || s.precision === null || s.recall === null || s.adherence === null) continue;
+    if (METRIC_KEYS.some((k) => s[k] === null)) continue;
     runs.push({
       guidance: r.guidance as GuidanceType,
       pUncond: r.pUncond,
@@ -35,16 +35,30 @@ export async function sweepResults(prisma: PrismaClient, sweepId: string, baseUr
       steps: r.steps,
       eta: r.eta,
       n: r.n ?? r.metrics[0].n,
-      metrics: { fid: s.fid, is: s.is, isStd: s.isStd, kid: s.kid, precision: s.precision, recall: s.recall, adherence: s.adherence },
+      metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, s[k]])) as unknown as RunMetrics,
       grid: r.grid ? baseUrl + gridPath(r.id) : '',
     });
   }
   const metric = scored.flatMap((r) => r.metrics)[0];
+  // One evaluator and one N per sweep: any scored run carries the sweep's verdict and floor.
+  const judged = sweep.runs.find((r) => r.evaluatorAccuracy !== null && r.floor !== null);
+  const floor = (judged?.floor ?? null) as { n: number; metrics: RunMetrics } | null;
+  const accuracy = judged?.evaluatorAccuracy ?? 0;
+  const attainable = judged?.evaluatorAttainable ?? 1;
   return {
     spec: sweep.spec as SweepSpec,
     backend: [...new Set(sweep.runs.map((r) => r.backend).filter(Boolean))].join(',') || 'unknown',
     engineVersion: ENGINE_VERSION,
-    evaluator: { hash: metric?.evaluatorHash ?? '', referenceN: metric ? referenceN(metric.referenceSet) : 0 },
+    evaluator: {
+      hash: metric?.evaluatorHash ?? '',
+      referenceN: metric ? referenceN(metric.referenceSet) : 0,
+      accuracy,
+      attainable,
+      reliable: judged !== undefined && isReliable(accuracy, attainable),
+      floorN: floor?.n ?? 0,
+    },
+    floor: floor?.metrics ?? (Object.fromEntries(METRIC_KEYS.map((k) => [k, null])) as unknown as RunMetrics),
     runs: sortRuns(runs),
+    aggregates: aggregateRuns(runs),
   };
 }

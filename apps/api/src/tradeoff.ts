@@ -1,7 +1,9 @@
 /**
  * Plot-ready trade-off curves (GLIDE's FID-vs-IS plots, Ho & Salimans' Table 1): one series per
- * guidance type × p_uncond, one point per scale with its metrics averaged over scored seeds.
+ * guidance type × p_uncond, one point per scale with its metrics averaged over scored seeds and
+ * their standard deviation over seeds.
  */
+import { METRIC_KEYS, sampleStd } from '@guidance-lab/experiments';
 import { scoresOf, SCORE_NAMES, type MetricRow, type Scores } from './metrics';
 
 export interface TradeoffRun {
@@ -19,6 +21,8 @@ export interface TradeoffPoint extends Omit<Scores, 'kidStd'> {
   /** Ho & Salimans' w = s − 1. */
   w: number;
   seeds: number;
+  /** Sample standard deviation of each metric over the scored seeds; null with fewer than 2. */
+  std: Omit<Scores, 'kidStd'>;
   runIds: string[];
   gridUrl: string | null;
 }
@@ -37,19 +41,15 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 function point(scale: number, runs: TradeoffRun[]): TradeoffPoint {
   const bySeed = [...runs].sort((a, b) => a.seed - b.seed);
   const scored = bySeed.map((r) => scoresOf(r.metrics)).filter((s) => SCORE_NAMES.some((k) => s[k] !== null));
-  const avg = (k: keyof Scores) => mean(scored.map((s) => s[k]).filter((v): v is number => v !== null));
+  const values = (k: keyof Scores) => scored.map((s) => s[k]).filter((v): v is number => v !== null);
+  const each = (f: (xs: number[]) => number | null) => Object.fromEntries(METRIC_KEYS.map((k) => [k, f(values(k))])) as Omit<Scores, 'kidStd'>;
   return {
     scale,
     w: scale - 1,
     seeds: scored.length,
     runIds: bySeed.map((r) => r.id),
-    fid: avg('fid'),
-    is: avg('is'),
-    isStd: avg('isStd'),
-    kid: avg('kid'),
-    precision: avg('precision'),
-    recall: avg('recall'),
-    adherence: avg('adherence'),
+    ...each(mean),
+    std: each(sampleStd),
     gridUrl: bySeed.find((r) => r.gridUrl)?.gridUrl ?? null,
   };
 }

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataRootFromEnv, samplesFromNpz, samplesToNpz, type ModelJob, type ResultRun, type RunPoint, type SweepSpec } from '@guidance-lab/experiments';
-import { rescoreSamples, sampleAndScore, trainModel } from '../engine/pipeline';
+import { rescoreSamples, sampleAndScore, trainModel, type RunResult as SampleResult } from '../engine/pipeline';
 import type { ProgressFn } from '../engine/types';
 
 export interface TrainRequest {
@@ -39,6 +39,17 @@ export interface SampleReply {
   evaluatorHash: string;
   referenceN: number;
   backend: string;
+  evaluation: SampleResult['evaluation'];
+  /** The samples its grid shows, class by class, for the sample strips (figures/); a re-scoring draws none. */
+  shown?: ShownSamples;
+}
+
+export interface ShownSamples {
+  x: number[];
+  perClass: number;
+  /** One sample's shape: [2] for toy2d, [H, W, C] for images. */
+  shape: number[];
+  classNames: string[];
 }
 
 export const modelFile = (modelsDir: string, key: string) => join(modelsDir, `${key}.ckpt`);
@@ -83,6 +94,9 @@ export async function sampleJob({ point, spec, out }: SampleRequest, onProgress:
     evaluatorHash: result.evaluatorHash,
     referenceN: Number(result.referenceSet.split(':').pop()),
     backend: result.backend,
+    evaluation: result.evaluation,
+    // Plain numbers: a typed array does not survive the IPC channel's JSON.
+    shown: { x: Array.from(result.gridSamples.x), perClass: result.gridSamples.perClass, shape: result.gridSamples.shape, classNames: result.grid.classNames },
   };
 }
 
@@ -91,5 +105,5 @@ export async function rescoreJob({ run, spec, out, evaluatorKey }: RescoreReques
   if (!run.samples) throw new Error(`the run ${run.guidance} p_uncond=${run.pUncond} s=${run.scale} seed=${run.seed} has no samples.npz in results.json (sampled before samples were kept)`);
   const samples = samplesFromNpz(new Uint8Array(readFileSync(join(out, run.samples))));
   const result = await rescoreSamples(samples, spec.dataset, new Uint8Array(readFileSync(modelFile(modelsDirOf(out), evaluatorKey))), { onProgress, dataRoot: dataRootFromEnv() });
-  return { run: { ...run, n: result.n, metrics: result.metrics }, evaluatorHash: result.evaluatorHash, referenceN: Number(result.referenceSet.split(':').pop()), backend: result.backend };
+  return { run: { ...run, n: result.n, metrics: result.metrics }, evaluatorHash: result.evaluatorHash, referenceN: Number(result.referenceSet.split(':').pop()), backend: result.backend, evaluation: result.evaluation };
 }

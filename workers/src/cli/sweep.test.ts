@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
 import { samplesFromNpz, type ResultsFile } from '@guidance-lab/experiments';
 
 const run = promisify(execFile);
@@ -54,10 +55,23 @@ describe('npm run sweep', () => {
       expect([samples.shape, samples.x.length, samples.y.length, samples.seed]).toEqual([[2], 200, 100, r.seed]);
       for (const [name, value] of Object.entries(r.metrics)) expect(value, `${r.guidance} s=${r.scale} ${name}`).toBeCloseTo(one.results.runs[i].metrics[name as keyof typeof r.metrics], 6);
     }
+    // The honest-evaluation contract: evaluator accuracy, a floor with the metrics' keys, one aggregate per point.
+    const { evaluator, floor, aggregates } = two.results;
+    expect(evaluator.accuracy).toBeGreaterThan(0.25);
+    expect(evaluator.accuracy).toBeLessThanOrEqual(1);
+    expect(evaluator.reliable).toBe(evaluator.accuracy >= 0.98 * evaluator.attainable);
+    expect(Object.keys(floor).sort()).toEqual(Object.keys(two.results.runs[0].metrics).sort());
+    expect(Object.keys(two.results.runs[0].metrics)).toEqual(expect.arrayContaining(['density', 'coverage']));
+    expect(aggregates.map((a) => [a.guidance, a.scale, a.seeds])).toEqual([['classifier', 0, 1], ['classifier', 2, 1], ['classifier-free', 0, 1], ['classifier-free', 2, 1]]);
+    expect(two.stdout).toMatch(/\| real data \(floor\) \|/);
+    expect(two.stdout).toMatch(/evaluator accuracy on held-out real data: \d\.\d{3}/);
+    // Figures beside results.json, one sample strip per class (toy2d: 4 classes).
+    for (const file of ['tradeoff.svg', 'tradeoff.png', 'metrics.svg', ...[0, 1, 2, 3].map((k) => `samples-class-${k}.png`)]) expect(existsSync(join(two.out, file)), file).toBe(true);
+    expect(PNG.sync.read(readFileSync(join(two.out, 'tradeoff.png'))).width).toBeGreaterThan(500);
     // Models are kept by content hash (4: ε-nets at 0.2 and 1, classifier, evaluator), partial checkpoints removed.
     expect(readdirSync(join(two.out, 'models')).sort()).toEqual(readdirSync(join(one.out, 'models')).sort());
     expect(readdirSync(join(two.out, 'models')).filter((f) => f.endsWith('.ckpt') && !f.includes('partial'))).toHaveLength(4);
-  });
+  }, 600_000); // two whole sweeps; on a busy shared machine they take minutes
 
   it('--rescore scores the samples.npz files again with the same evaluator and reproduces every metric exactly', async () => {
     const out = join(dir, 'jobs-2');

@@ -10,9 +10,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { admitSpec, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, parseSpec, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
+import { admitSpec, aggregateRuns, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, parseSpec, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
+import { writeFigures } from '../figures/index';
 import { modelFile, modelsDirOf, writeAtomic, type SampleReply } from './jobs';
 import { startPool, type Pool } from './pool';
 import { createBars } from './progress';
@@ -45,15 +46,22 @@ async function trainMissing(pool: Pool, bars: ReturnType<typeof createBars>, toT
   );
 }
 
-/** Writes <out>/results.json from the scored grid points and prints the table. */
-function writeResults(out: string, spec: SweepSpec, replies: SampleReply[], fallbackBackend: string, summary: (runs: number, engine: string) => string): void {
+/**
+ * Writes <out>/results.json and the figures from the scored grid points and prints the table. One
+ * evaluator and one N per sweep, so every reply carries the same verdict and floor.
+ */
+async function writeResults(out: string, spec: SweepSpec, replies: SampleReply[], summary: (runs: number, engine: string) => string): Promise<void> {
   const runs = replies.map((r) => r.run);
-  const evaluator = { hash: replies[0]?.evaluatorHash ?? '', referenceN: replies[0]?.referenceN ?? 0 };
-  const engine = replies[0]?.backend ?? fallbackBackend;
-  const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, runs };
+  const { accuracy, attainable, reliable, floor, floorN } = replies[0].evaluation;
+  const evaluator = { hash: replies[0].evaluatorHash, referenceN: replies[0].referenceN, accuracy, attainable, reliable, floorN };
+  const engine = replies[0].backend;
+  const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, floor, runs, aggregates: aggregateRuns(runs) };
   writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
-  console.log(formatResultsTable(runs));
-  console.log(`\n${summary(runs.length, engine)}; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
+  // A re-scoring has the same samples, so its strips stay as they were drawn.
+  const strips = replies.flatMap(({ run, shown }) => (shown ? [{ run, ...shown }] : []));
+  const figures = await writeFigures(out, results, strips, strips.length ? replies[0].shown!.classNames : [], writeAtomic);
+  console.log(formatResultsTable(results));
+  console.log(`\n${summary(runs.length, engine)}; results in ${relative(process.cwd(), join(out, 'results.json'))}; figures: ${figures.join(', ')}`);
 }
 
 /** --rescore <out>: every grid point's samples.npz scored again with the spec's evaluator (trained first if missing). */
@@ -82,7 +90,7 @@ async function rescore(out: string, jobs: number, cores: number, preference: Bac
       }),
     );
     bars.stop();
-    writeResults(out, spec, replies, backend, (n, engine) => `${n} runs re-scored in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}`);
+    await writeResults(out, spec, replies, (n, engine) => `${n} runs re-scored in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}`);
   } finally {
     pool.close();
   }
@@ -141,7 +149,7 @@ async function main(): Promise<void> {
     );
     bars.stop();
 
-    writeResults(out, spec, replies, backend, (n, engine) => `${n} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time`);
+    await writeResults(out, spec, replies, (n, engine) => `${n} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time`);
   } finally {
     pool.close();
   }

@@ -97,10 +97,32 @@ describe('toy2d: train, guide, sample and score', () => {
     const r = results.get(1)!;
     expect(r.n).toBe(400);
     expect(r.evaluatorHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(r.referenceSet).toMatch(/^toy2d.*:test:800$/);
+    // The reference is one half of the 800 held-out points (⌈count/2⌉ per class); the floor draws from the other.
+    expect(r.referenceSet).toMatch(/^toy2d.*:test-half:40[0-2]$/);
     for (const value of Object.values(r.metrics)) expect(Number.isFinite(value)).toBe(true);
     const png = PNG.sync.read(Buffer.from(r.grid.png));
     expect(r.grid.rows).toBe(4);
     expect(png.height).toBe(r.grid.rows * (r.grid.cellSize + 1) + 1);
+  });
+
+  it('scores held-out real data as the floor: better than any guided run, density near 1, and the same at every scale', () => {
+    const { evaluation } = results.get(1)!;
+    expect(results.get(3)!.evaluation).toEqual(evaluation);
+    // toy2d's classes overlap: the Bayes classifier itself stays well below 1 (~0.85), and the evaluator near it.
+    expect(evaluation.attainable).toBeGreaterThan(0.75);
+    expect(evaluation.attainable).toBeLessThan(0.95);
+    expect(evaluation.accuracy).toBeLessThanOrEqual(evaluation.attainable + 0.05);
+    expect(evaluation.reliable).toBe(evaluation.accuracy >= 0.98 * evaluation.attainable);
+    // About 100 pool points per class: the floor takes the same number from each, up to the runs' 100.
+    expect(evaluation.floorN % 4).toBe(0);
+    expect(evaluation.floorN).toBeGreaterThan(300);
+    expect(evaluation.floorN).toBeLessThanOrEqual(400);
+    const { floor } = evaluation;
+    for (const scale of spec.scales) expect(floor.fid).toBeLessThan(results.get(scale)!.metrics.fid);
+    expect(floor.density).toBeGreaterThan(0.7);
+    expect(floor.density).toBeLessThan(1.3);
+    expect(floor.coverage).toBeGreaterThan(results.get(3)!.metrics.coverage);
+    // Real data adheres to its labels about as often as the evaluator is right.
+    expect(Math.abs(floor.adherence - evaluation.accuracy)).toBeLessThan(0.1);
   });
 });

@@ -4,19 +4,19 @@
  * worker call these; neither knows about tensors.
  */
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetSpec, ModelConfig, RunPoint, SampleSet, SweepSpec } from '@guidance-lab/experiments';
-import { canonicalJson, IS_SPLITS, sampleValues, storedSamples } from '@guidance-lab/experiments';
+import { canonicalJson, sampleValues, storedSamples } from '@guidance-lab/experiments';
 import type { DataRoot } from '@guidance-lab/experiments/dataRoot';
 import { activeBackend } from './backend/index';
 import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from './checkpoint';
 import { loadDataset } from './data/index';
 import { makeGuidance } from './guidance/index';
 import { openEvaluator, openInference, type Inference } from './inference';
-import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadii, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
+import type { RowMatrix } from './metrics/index';
 import { imageGrid, scatterGrid } from './render/index';
 import { getSampler } from './samplers/index';
 import { makeSchedule } from './schedules/index';
+import { evaluate, evaluatorVerdict, floorFor, referenceFor, scoreOutputs } from './scoring';
 import { trainClassifier, trainEpsNet } from './training/index';
 import type { DatasetSplit, Metrics, ProgressFn } from './types';
 
@@ -115,79 +115,20 @@ export interface Scores {
   evaluatorHash: string;
   referenceSet: string;
   predictions: SamplePredictions;
+  /** The evaluator's held-out accuracy, and held-out real data scored like this run (scoring.ts). */
+  evaluation: { accuracy: number; attainable: number; reliable: boolean; floor: Metrics; floorN: number };
   backend: string;
 }
 
 export interface RunResult extends Scores {
   grid: SampleGridImage;
+  /** The samples the grid shows, class by class (`perClass` each), for figures that redraw them. */
+  gridSamples: { x: Float32Array; perClass: number; shape: number[] };
   /** Every sample as stored (images 8-bit): the metrics are computed from exactly these values. */
   samples: SampleSet;
 }
 
 export type RunSettings = Pick<RunPoint, 'guidance' | 'pUncond' | 'scale' | 'seed' | 'sampler' | 'samplesPerClass'>;
-
-/** Evaluator outputs on a batch of samples, read back to float arrays. */
-async function evaluate(run: Inference['evaluate'], x: Float32Array, shape: number[], batch = 500) {
-  const n = x.length / shape.reduce((a, b) => a * b, 1);
-  const dim = x.length / n;
-  let features: Float32Array | null = null;
-  let probs: Float32Array | null = null;
-  let featureDim = 0;
-  let classes = 0;
-  for (let i = 0; i < n; i += batch) {
-    const m = Math.min(batch, n - i);
-    const input = tf.tensor(x.subarray(i * dim, (i + m) * dim), [m, ...shape]);
-    let out;
-    try {
-      out = await run(input);
-    } finally {
-      input.dispose();
-    }
-    const { features: f, probs: p } = out;
-    featureDim = f.shape[1];
-    classes = p.shape[1];
-    features ??= new Float32Array(n * featureDim);
-    probs ??= new Float32Array(n * classes);
-    features.set(f.dataSync(), i * featureDim);
-    probs.set(p.dataSync(), i * classes);
-    f.dispose();
-    p.dispose();
-  }
-  return { features: { data: features!, rows: n, cols: featureDim } as RowMatrix, probs: { data: probs!, rows: n, cols: classes } as RowMatrix };
-}
-
-/** k of the k-NN balls in precision/recall (Kynkäänniemi et al.'s default). */
-const PR_K = 3;
-
-/**
- * The reference set's evaluator features and everything the metrics derive from them alone (FID's
- * statistics, the k-NN radii, KID's kernel when it fits in memory), once per evaluator and dataset.
- */
-const references = new Map<string, { features: RowMatrix; stats: GaussianStats; radii: Float64Array; kernel?: Float64Array }>();
-async function referenceFor(evaluatorHash: string, run: Inference['evaluate'], dataset: DatasetSpec, test: DatasetSplit['test']) {
-  const key = `${evaluatorHash}:${canonicalJson(dataset)}`;
-  let ref = references.get(key);
-  if (!ref) {
-    const { features } = await evaluate(run, test.x, test.shape);
-    // 4000 reference points make a 128 MB kernel; larger sets are sampled per KID subset instead.
-    ref = { features, stats: gaussianStats(features), radii: manifoldRadii(features, PR_K), kernel: features.rows <= 4000 ? polynomialKernel(features) : undefined };
-    if (references.size >= 4) references.delete(references.keys().next().value!);
-    references.set(key, ref);
-  }
-  return ref;
-}
-
-/**
- * Rows reordered so that classes interleave (sample j of every class, then j + 1, …). Samples are
- * drawn class by class, and IS's 10 splits must each see every class or p(y) collapses per split.
- */
-function interleaveClasses(m: RowMatrix, classes: number, perClass: number): RowMatrix {
-  const data = new Float32Array(m.data.length);
-  for (let c = 0; c < classes; c++) {
-    for (let j = 0; j < perClass; j++) data.set(m.data.subarray((c * perClass + j) * m.cols, (c * perClass + j + 1) * m.cols), (j * classes + c) * m.cols);
-  }
-  return { data, rows: m.rows, cols: m.cols };
-}
 
 /** The first GRID_COLUMNS samples of every class, class by class. */
 function gridRows(x: Float32Array, dim: number, classes: number, perClass: number, cols: number): Float32Array {
@@ -198,17 +139,23 @@ function gridRows(x: Float32Array, dim: number, classes: number, perClass: numbe
   return out;
 }
 
-function renderGrid(x: Float32Array, labels: Int32Array, data: DatasetSplit, perClass: number): SampleGridImage {
+/** Image grids show the first GRID_COLUMNS samples of each class; 2-D scatter grids show every point. */
+function shownSamples(x: Float32Array, data: DatasetSplit, perClass: number): RunResult['gridSamples'] {
+  const { shape, classes } = data.test;
+  if (shape.length === 1) return { x, perClass, shape };
+  const cols = Math.min(GRID_COLUMNS, perClass);
+  return { x: gridRows(x, shape.reduce((a, b) => a * b, 1), classes, perClass, cols), perClass: cols, shape };
+}
+
+function renderGrid(shown: RunResult['gridSamples'], labels: Int32Array, data: DatasetSplit): SampleGridImage {
   const { shape, classes, classNames } = data.test;
   if (shape.length === 1) {
-    const png = scatterGrid(x, labels, classes, { reference: data.test.x });
+    const png = scatterGrid(shown.x, labels, classes, { reference: data.test.x });
     return { png, rows: classes, cols: 1, cellSize: 160, classNames };
   }
-  const cols = Math.min(GRID_COLUMNS, perClass);
-  const dim = shape.reduce((a, b) => a * b, 1);
   const scale = 2;
-  const png = imageGrid(gridRows(x, dim, classes, perClass, cols), shape as [number, number, number], classes, cols, { scale });
-  return { png, rows: classes, cols, cellSize: shape[0] * scale, classNames };
+  const png = imageGrid(shown.x, shape as [number, number, number], classes, shown.perClass, { scale });
+  return { png, rows: classes, cols: shown.perClass, cellSize: shape[0] * scale, classNames };
 }
 
 /** Sample one grid point with its guidance rule, then score the samples against the held-out set. */
@@ -258,8 +205,9 @@ export async function sampleAndScore(
 
     opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
     const scores = await scoreSamples(samples, setup.dataset, data, inference.evaluate, evaluator.hash);
+    const shown = shownSamples(x, data, point.samplesPerClass);
     opts.onProgress?.({ phase: 'scoring', done: 1, total: 1 });
-    return { ...scores, backend: backendLabel(inference.engine === 'onnxruntime'), grid: renderGrid(x, labels, data, point.samplesPerClass), samples };
+    return { ...scores, backend: backendLabel(inference.engine === 'onnxruntime'), grid: renderGrid(shown, labels, data), gridSamples: shown, samples };
   } finally {
     await inference?.release();
     epsNet.dispose();
@@ -287,21 +235,18 @@ function predictionsOf(probs: RowMatrix): SamplePredictions {
 async function scoreSamples(samples: SampleSet, dataset: DatasetSpec, data: DatasetSplit, run: Inference['evaluate'], evaluatorHash: string): Promise<Omit<Scores, 'backend'>> {
   const { classes } = data.test;
   const n = samples.y.length;
-  const ref = await referenceFor(evaluatorHash, run, dataset, data.test);
+  const ref = await referenceFor(evaluatorHash, run, dataset, data);
   const gen = await evaluate(run, sampleValues(samples), samples.shape);
-  const is = inceptionScore(interleaveClasses(gen.probs, classes, n / classes), IS_SPLITS);
-  const kid = kernelInceptionDistance(ref.features, gen.features, { seed: samples.seed, realKernel: ref.kernel });
-  const pr = precisionRecall(ref.features, gen.features, PR_K, ref.radii);
-  const metrics: Metrics = {
-    fid: frechetFromStats(ref.stats, gaussianStats(gen.features)),
-    is: is.mean,
-    isStd: is.std,
-    kid: kid.mean,
-    precision: pr.precision,
-    recall: pr.recall,
-    adherence: adherence(gen.probs, samples.y),
+  const metrics = scoreOutputs(ref, gen, samples.y, classes, n / classes, samples.seed);
+  const floor = floorFor(ref, classes, n / classes);
+  return {
+    metrics,
+    n,
+    evaluatorHash,
+    referenceSet: ref.label,
+    evaluation: { ...evaluatorVerdict(ref), floor: floor.metrics, floorN: floor.n },
+    predictions: predictionsOf(gen.probs),
   };
-  return { metrics, n, evaluatorHash, referenceSet: `${data.name}:test:${data.test.y.length}`, predictions: predictionsOf(gen.probs) };
 }
 
 /** Scores a run's stored samples again with an evaluator (the one that scored them, or another), without sampling. */

@@ -14,6 +14,8 @@ export function scoreWrites(prisma: PrismaClient, runId: string, scores: Omit<Sc
     { name: 'kid', value: m.kid, std: null },
     { name: 'precision', value: m.precision, std: null },
     { name: 'recall', value: m.recall, std: null },
+    { name: 'density', value: m.density, std: null },
+    { name: 'coverage', value: m.coverage, std: null },
     { name: 'adherence', value: m.adherence, std: null },
   ];
   const predictions = packPredictions(scores.predictions);

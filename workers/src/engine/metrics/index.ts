@@ -3,4 +3,5 @@ export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } 
 export { inceptionScore } from './inceptionScore';
 export { kernelInceptionDistance, polynomialKernel, type KidOptions } from './kid';
 export { fromArrays, type RowMatrix, type Rows } from './linalg';
+export { densityCoverage } from './densityCoverage';
 export { manifoldRadii, precisionRecall } from './precisionRecall';

@@ -28,7 +28,7 @@ export function manifoldRadii(points: Rows, k: number): Float64Array {
   return kthNeighbourDistances(m, k);
 }
 
-function squaredDistance(a: RowMatrix, i: number, b: RowMatrix, j: number): number {
+export function squaredDistance(a: RowMatrix, i: number, b: RowMatrix, j: number): number {
   let sum = 0;
   for (let c = 0; c < a.cols; c++) {
     const diff = a.data[i * a.cols + c] - b.data[j * b.cols + c];
