@@ -3,3 +3,4 @@ export * from './grid';
 export * from './merge';
 export * from './presets';
 export * from './results';
+export * from './methods';

@@ -3,6 +3,8 @@
  * dashboard share. Every bound is stated once here and every error names the field and the range.
  */
 import { z } from 'zod';
+import { canonicalJson } from './grid';
+import { MethodSpec, NEEDS_UNCONDITIONAL, type MethodSpecInput } from './methods';
 
 const int = (min: number, max: number) =>
   z
@@ -109,6 +111,17 @@ export const SamplerSpec = z.strictObject({
   steps: int(1, 4000).default(50),
   /** DDIM η: 0 deterministic, 1 ancestral-like. Ignored by ddpm. */
   eta: real(0, 1).default(0),
+  /** Image data: Imagen's dynamic thresholding of x̂₀ instead of the static clip to [−1, 1]. */
+  threshold: z
+    .strictObject({
+      kind: z.literal('dynamic', { error: 'must be dynamic' }),
+      percentile: z
+        .number({ error: 'must be a number greater than 0.5, at most 1' })
+        .gt(0.5, { error: 'must be a number greater than 0.5, at most 1' })
+        .max(1, { error: 'must be a number greater than 0.5, at most 1' })
+        .default(0.995),
+    })
+    .optional(),
 });
 
 export const SweepSpec = z
@@ -123,7 +136,10 @@ export const SweepSpec = z
     classifier: ClassifierSpec.default({ hidden: 128, depth: 3, channels: [32, 64], steps: 3000, batchSize: 256, learningRate: 1e-3 }),
     /** The separate clean classifier whose features and softmax score every sample. */
     evaluator: ClassifierSpec.default({ hidden: 128, depth: 3, channels: [32, 64], steps: 3000, batchSize: 256, learningRate: 1e-3 }),
-    guidance: list(z.enum(GUIDANCE_TYPES, { error: `must be one of: ${GUIDANCE_TYPES.join(', ')}` }), 3),
+    /** The original guidance types; each becomes a method with default parameters. */
+    guidance: list(z.enum(GUIDANCE_TYPES, { error: `must be one of: ${GUIDANCE_TYPES.join(', ')}` }), 3).optional(),
+    /** Guidance methods with their parameters (a list-valued parameter is a grid axis). */
+    methods: z.array(MethodSpec).max(32, { error: 'must list at most 32 methods' }).optional(),
     /** Guidance scale s (GLIDE form): CFG s = 1 + w; classifier guidance multiplies ∇log f by s. */
     scales: list(real(0, 100), 64),
     /** Condition-dropout probabilities for the classifier-free (and unguided) ε-nets. */
@@ -146,14 +162,33 @@ export const SweepSpec = z
     if (dupes(spec.scales)) ctx.addIssue({ code: 'custom', path: ['scales'], message: 'must not repeat a value' });
     if (dupes(spec.pUncond)) ctx.addIssue({ code: 'custom', path: ['pUncond'], message: 'must not repeat a value' });
     if (dupes(spec.seeds)) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'must not repeat a value' });
-    if (spec.guidance.includes('classifier-free') && spec.pUncond.every((p) => p === 0 || p === 1)) {
+    const methods = allMethods(spec);
+    if (!methods.length) ctx.addIssue({ code: 'custom', path: ['methods'], message: 'must list at least one method (or give guidance)' });
+    const needsBoth = methods.filter((m) => NEEDS_UNCONDITIONAL.includes(m.method));
+    if (needsBoth.length && spec.pUncond.every((p) => p === 0 || p === 1)) {
       ctx.addIssue({
         code: 'custom',
         path: ['pUncond'],
-        message: 'classifier-free guidance needs a model trained with both branches: list a value strictly between 0 and 1',
+        message: `${needsBoth[0].method} guidance needs a model trained with both branches: list a value strictly between 0 and 1`,
       });
     }
+    (spec.methods ?? []).forEach((m, i) => {
+      if (m.method === 'cfg-pp' && !m.scales && !spec.scales.some((s) => s <= 1)) {
+        ctx.addIssue({ code: 'custom', path: ['methods', i, 'scales'], message: 'cfg-pp scales λ must be numbers from 0 to 1: list them here, as the sweep scales are all above 1' });
+      }
+    });
+  })
+  .transform(({ methods: _methods, ...spec }) => ({ ...spec, guidance: spec.guidance ?? [], methods: allMethods({ ...spec, methods: _methods }) }));
+
+/** The spec's methods: `guidance` strings as methods with default parameters, then `methods`, without repeats. */
+function allMethods(spec: { guidance?: (typeof GUIDANCE_TYPES)[number][]; methods?: MethodSpec[] }): MethodSpec[] {
+  const seen = new Set<string>();
+  return [...(spec.guidance ?? []).map((method) => ({ method }) as MethodSpec), ...(spec.methods ?? [])].filter((m) => {
+    const key = canonicalJson(m);
+    return !seen.has(key) && Boolean(seen.add(key));
   });
+}
+export type { MethodSpecInput };
 
 /** A spec as a user writes it (defaults may be left out). */
 export type SweepSpecInput = z.input<typeof SweepSpec>;
