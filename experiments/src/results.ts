@@ -2,6 +2,7 @@
  * The results.json contract: what the sweep CLI writes and the API exports, read by the dashboard
  * and external scripts. One row per grid point.
  */
+import { methodLabel, type MethodId, type MethodParams } from './methods';
 import type { GuidanceType, SweepSpec } from './spec';
 
 export interface RunMetrics {
@@ -15,7 +16,11 @@ export interface RunMetrics {
 }
 
 export interface ResultRun {
+  /** The original guidance type the method belongs to (every method without a classifier is classifier-free). */
   guidance: GuidanceType;
+  method: MethodId;
+  /** The method's parameters after defaults (the scale is `scale`). */
+  methodParams: MethodParams;
   pUncond: number;
   /** Guidance scale s (GLIDE form); Ho & Salimans' w = s − 1. */
   scale: number;
@@ -37,11 +42,17 @@ export interface ResultsFile {
   runs: ResultRun[];
 }
 
-export const RESULT_COLUMNS = ['guidance', 'pUncond', 'scale', 'w', 'seed', 'sampler', 'steps', 'eta', 'n', 'fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'adherence', 'grid'] as const;
+export const RESULT_COLUMNS = ['guidance', 'method', 'methodParams', 'pUncond', 'scale', 'w', 'seed', 'sampler', 'steps', 'eta', 'n', 'fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'adherence', 'grid'] as const;
 
-/** Rows in a stable order: guidance type, p_uncond, seed, then scale. */
-export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'seed' | 'scale'>>(runs: T[]): T[] {
-  return [...runs].sort((a, b) => a.guidance.localeCompare(b.guidance) || a.pUncond - b.pUncond || a.seed - b.seed || a.scale - b.scale);
+/** A run's method and parameters as one label ("classifier-free interval=[0.3,1.6]"); runs from before methods read as their guidance type. */
+export const runMethodLabel = (r: Partial<Pick<ResultRun, 'method' | 'methodParams'>> & Pick<ResultRun, 'guidance'>): string =>
+  methodLabel(r.method ?? r.guidance, r.methodParams ?? {});
+
+/** Rows in a stable order: guidance type, method and parameters, p_uncond, seed, then scale. */
+export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'seed' | 'scale'> & Partial<Pick<ResultRun, 'method' | 'methodParams'>>>(runs: T[]): T[] {
+  return [...runs].sort(
+    (a, b) => a.guidance.localeCompare(b.guidance) || runMethodLabel(a).localeCompare(runMethodLabel(b)) || a.pUncond - b.pUncond || a.seed - b.seed || a.scale - b.scale,
+  );
 }
 
 function csvCell(value: unknown): string {
@@ -52,7 +63,7 @@ function csvCell(value: unknown): string {
 /** CSV with one row per run and w = s − 1 alongside s. */
 export function resultsToCsv(results: Pick<ResultsFile, 'runs'>): string {
   const rows = sortRuns(results.runs).map((r) => {
-    const flat: Record<string, unknown> = { ...r, ...r.metrics, w: r.scale - 1 };
+    const flat: Record<string, unknown> = { ...r, ...r.metrics, w: r.scale - 1, methodParams: JSON.stringify(r.methodParams ?? {}) };
     return RESULT_COLUMNS.map((c) => csvCell(flat[c])).join(',');
   });
   return [RESULT_COLUMNS.join(','), ...rows].join('\n') + '\n';

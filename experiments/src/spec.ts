@@ -178,7 +178,7 @@ export const SweepSpec = z
       }
     });
   })
-  .transform(({ methods: _methods, ...spec }) => ({ ...spec, guidance: spec.guidance ?? [], methods: allMethods({ ...spec, methods: _methods }) }));
+  .transform((spec) => ({ ...spec, methods: allMethods(spec) }));
 
 /** The spec's methods: `guidance` strings as methods with default parameters, then `methods`, without repeats. */
 function allMethods(spec: { guidance?: (typeof GUIDANCE_TYPES)[number][]; methods?: MethodSpec[] }): MethodSpec[] {
@@ -208,12 +208,23 @@ export class SpecError extends Error {
   }
 }
 
+/**
+ * A value-or-list parameter that is neither reports "invalid_union"; the branch whose issues go
+ * deepest (the list's bad element, or the single value's bad field) says what is wrong.
+ */
+function specific(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors.length) return [issue];
+  const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length));
+  const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+  return best.flatMap((i) => specific({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+}
+
 /** Validates and fills defaults; throws SpecError naming every bad field. */
 export function parseSpec(input: unknown): SweepSpec {
   const result = SweepSpec.safeParse(input);
   if (result.success) return result.data;
   throw new SpecError(
-    result.error.issues.map((issue) => ({
+    result.error.issues.flatMap(specific).map((issue) => ({
       field: issue.path.length ? issue.path.join('.') : '(spec)',
       message: issue.code === 'unrecognized_keys' ? `has unknown field(s): ${issue.keys.join(', ')}` : issue.message,
     })),

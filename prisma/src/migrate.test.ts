@@ -207,8 +207,8 @@ describe('every model round-trips through the client with every field set', () =
       backend: 'wasm', workerId: 'wk', createdAt: t('04'), startedAt: t('05'), finishedAt: t('06'),
     };
     const run = {
-      id: 'r1', sweepId: 's1', key: 'rk', guidance: 'classifier', pUncond: 0.25, scale: 1.5, seed: 7, sampler: 'ddim', steps: 50, eta: 0.5,
-      samplesPerClass: 10, epsModelId: 'm1', classifierModelId: 'm1', evaluatorModelId: 'm1', status: 'failed' as const, attempts: 1,
+      id: 'r1', sweepId: 's1', key: 'rk', guidance: 'classifier', method: 'classifier', methodParams: { interval: [0.28, 1.61], schedule: 'linear' }, pUncond: 0.25, scale: 1.5, seed: 7, sampler: 'ddim', steps: 50, eta: 0.5,
+      samplesPerClass: 10, epsModelId: 'm1', classifierModelId: 'm1', guideModelId: 'm1', evaluatorModelId: 'm1', status: 'failed' as const, attempts: 1,
       error: 'boom', phase: 'scoring', progress: 0.75, n: 40, backend: 'cpu', workerId: 'wk', createdAt: t('07'), startedAt: t('08'),
       finishedAt: t('09'), durationMs: 1234,
     };

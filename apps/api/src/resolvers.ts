@@ -3,7 +3,7 @@
  * travel through GraphQL (grids are served as PNG URLs).
  */
 import type { JobStatus, Model, Run, Sweep, Worker } from '@guidance-lab/db';
-import { getPreset, listPresets, mergeOverrides } from '@guidance-lab/experiments';
+import { getPreset, listPresets, mergeOverrides, runMethodLabel, type GuidanceType, type MethodId, type MethodParams } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
@@ -40,7 +40,7 @@ async function gridUrls(ctx: ApiContext, runIds: string[]): Promise<Map<string, 
 async function tradeoffOf(ctx: ApiContext, sweepId: string) {
   const runs = await ctx.prisma.run.findMany({
     where: { sweepId },
-    select: { id: true, guidance: true, pUncond: true, scale: true, seed: true, metrics: { select: { name: true, value: true, std: true } } },
+    select: { id: true, guidance: true, method: true, methodParams: true, pUncond: true, scale: true, seed: true, metrics: { select: { name: true, value: true, std: true } } },
   });
   const urls = await gridUrls(ctx, runs.map((r) => r.id));
   return buildTradeoff(runs.map((r) => ({ ...r, gridUrl: urls.get(r.id) ?? null })));
@@ -143,8 +143,8 @@ export const resolvers = {
       return { total: groups.reduce((a, g) => a + g._count._all, 0), ...counts };
     },
     runs: (s: Sweep, _: unknown, ctx: ApiContext) =>
-      // The order of experiments' sortRuns: guidance, p_uncond, seed, scale.
-      ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }] }),
+      // Near experiments' sortRuns: guidance, method, p_uncond, seed, scale.
+      ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { method: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }] }),
     models: (s: Sweep, _: unknown, ctx: ApiContext) =>
       ctx.prisma.model.findMany({ where: { sweeps: { some: { sweepId: s.id } } }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }], omit: { checkpoint: true } }),
     tradeoff: (s: Sweep, _: unknown, ctx: ApiContext) => tradeoffOf(ctx, s.id),
@@ -164,6 +164,8 @@ export const resolvers = {
     gridUrl: async (r: Run, _: unknown, ctx: ApiContext) => (await gridUrls(ctx, [r.id])).get(r.id) ?? null,
     epsModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.epsModelId),
     classifierModel: (r: Run, _: unknown, ctx: ApiContext) => (r.classifierModelId ? modelById(ctx, r.classifierModelId) : null),
+    guideModel: (r: Run, _: unknown, ctx: ApiContext) => (r.guideModelId ? modelById(ctx, r.guideModelId) : null),
+    methodLabel: (r: Run) => runMethodLabel(r as Run & { method: MethodId; methodParams: MethodParams; guidance: GuidanceType }),
     evaluatorModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.evaluatorModelId),
   },
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PrismaClient } from '@guidance-lab/db';
-import { sortRuns, type GuidanceType, type ResultRun, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
+import { sortRuns, type GuidanceType, type MethodId, type MethodParams, type ResultRun, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
 import { scoresOf } from './metrics';
 import { gridPath } from './urls';
 
@@ -27,6 +27,8 @@ export async function sweepResults(prisma: PrismaClient, sweepId: string, baseUr
     if (s.fid === null || s.is === null || s.isStd === null || s.kid === null || s.precision === null || s.recall === null || s.adherence === null) continue;
     runs.push({
       guidance: r.guidance as GuidanceType,
+      method: r.method as MethodId,
+      methodParams: r.methodParams as MethodParams,
       pUncond: r.pUncond,
       scale: r.scale,
       seed: r.seed,

@@ -58,13 +58,15 @@ export async function sampleJob({ point, spec, out }: SampleRequest, onProgress:
   const result = await sampleAndScore(point, spec, {
     eps: read(point.epsModel),
     classifier: point.classifierModel ? read(point.classifierModel) : null,
+    guide: point.guideModel ? read(point.guideModel) : null,
     evaluator: read(point.evaluatorModel),
   }, { onProgress });
-  const grid = join('grids', `${point.guidance}-p${point.pUncond}-s${point.scale}-seed${point.seed}.png`);
+  // The run key tells apart two parameter settings of one method.
+  const grid = join('grids', `${point.method}-p${point.pUncond}-s${point.scale}-seed${point.seed}-${point.key.slice(0, 8)}.png`);
   writeAtomic(join(out, grid), result.grid.png);
   return {
     run: {
-      guidance: point.guidance, pUncond: point.pUncond, scale: point.scale, seed: point.seed,
+      guidance: point.guidance, method: point.method, methodParams: point.methodParams, pUncond: point.pUncond, scale: point.scale, seed: point.seed,
       sampler: point.sampler.kind, steps: point.sampler.steps, eta: point.sampler.eta,
       n: result.n, metrics: result.metrics, grid,
     },

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
+import { expandSweep, loadSpecFile, methodLabel, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
 import { modelFile, modelsDirOf, writeAtomic, type SampleReply } from './jobs';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 
     const replies = await Promise.all(
       plan.runs.map(async (point) => {
-        const bar = bars.start(`sample ${point.guidance} p_uncond=${point.pUncond} s=${point.scale} seed=${point.seed}`);
+        const bar = bars.start(`sample ${methodLabel(point.method, point.methodParams)} p_uncond=${point.pUncond} s=${point.scale} seed=${point.seed}`);
         const reply = await pool.run<SampleReply>({ kind: 'sample', point, spec, out }, (p) => bar.update(p));
         bar.stop();
         return reply;

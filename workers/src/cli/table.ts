@@ -1,8 +1,8 @@
 /** The sweep's results table, one row per grid point, as a researcher reads it in a terminal. */
-import { sortRuns, type ResultRun } from '@guidance-lab/experiments';
+import { runMethodLabel, sortRuns, type ResultRun } from '@guidance-lab/experiments';
 
 const COLUMNS: { title: string; cell: (r: ResultRun) => string }[] = [
-  { title: 'guidance', cell: (r) => r.guidance },
+  { title: 'method', cell: (r) => runMethodLabel(r) },
   { title: 'p_uncond', cell: (r) => String(r.pUncond) },
   { title: 's', cell: (r) => String(r.scale) },
   { title: 'w', cell: (r) => String(Number((r.scale - 1).toFixed(6))) },

@@ -26,7 +26,7 @@ describe('toy2d: train, guide, sample and score', () => {
   const results = new Map<number, RunResult>();
   const checkpoints: number[] = [];
   let models: { eps: Uint8Array; classifier: null; evaluator: Uint8Array };
-  const point = (scale: number) => ({ guidance: 'classifier-free' as const, pUncond: 0.2, scale, seed: 0, sampler: { kind: 'ddim' as const, steps: 20, eta: 0 }, samplesPerClass: 100 });
+  const point = (scale: number) => ({ method: 'classifier-free' as const, methodParams: {}, pUncond: 0.2, scale, seed: 0, sampler: { kind: 'ddim' as const, steps: 20, eta: 0 }, samplesPerClass: 100 });
 
   beforeAll(async () => {
     await initBackend('wasm');

@@ -49,7 +49,7 @@ async function fixture() {
   const evaluator = await model('evaluator', 'succeeded');
   const run = (status: 'queued' | 'running', seed: number) =>
     prisma.run.create({
-      data: { sweepId: sweep.id, key: `run-${seed}`, guidance: 'none', pUncond: 0.1, scale: 0, seed, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: evaluator.id, status, workerId: status === 'running' ? DEAD : null },
+      data: { sweepId: sweep.id, key: `run-${seed}`, guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: evaluator.id, status, workerId: status === 'running' ? DEAD : null },
     });
   return { sweep, eps, waiting: await run('queued', 1) };
 }
@@ -91,7 +91,7 @@ test('a dead worker on a run with attempts left: the run goes back to waiting', 
   const { sweep, eps } = await fixture();
   await prisma.model.update({ where: { id: eps.id }, data: { status: 'succeeded', workerId: null } });
   const running = await prisma.run.create({
-    data: { sweepId: sweep.id, key: 'run-9', guidance: 'none', pUncond: 0.1, scale: 0, seed: 9, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'running', workerId: DEAD, phase: 'sampling', progress: 0.5 },
+    data: { sweepId: sweep.id, key: 'run-9', guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: 9, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'running', workerId: DEAD, phase: 'sampling', progress: 0.5 },
   });
   await jobHeldByDeadWorker(TASK_SAMPLE, runJobKey(running.id), 1, 3);
 
