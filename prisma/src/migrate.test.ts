@@ -4,7 +4,7 @@
  * idempotent and safe under concurrency, and that every model round-trips through the client.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,8 @@ function clientMetadata(prisma: PrismaClient) {
   const enums: Record<string, string[]> = {};
   for (const [, name, body] of text.matchAll(/enum\s+(\w+)\s*\{([^}]*)\}/g)) enums[name] = body.split(/\s+/).filter(Boolean);
   const models: Record<string, ModelMeta> = {};
-  for (const [, name, body] of text.matchAll(/model\s+(\w+)\s*\{([^}]*)\}/g)) {
+  // A model's body ends at the `}` that closes a line of its own (a default such as "{}" holds braces).
+  for (const [, name, body] of text.matchAll(/model\s+(\w+)\s*\{([\s\S]*?)\n\s*\}/g)) {
     const runtime = internals._runtimeDataModel.models[name].fields;
     const lines = body.split('\n').map((l) => l.trim()).filter(Boolean);
     const fields = lines
@@ -62,6 +63,9 @@ const PG_TYPE: Record<string, string> = {
 };
 const cols = (list: string) => list.split(',').map((c) => c.trim()).join(',');
 
+/** Every migration folder, in the order migrate() applies them. */
+const MIGRATIONS = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
 let db: TestDatabase;
 let prisma: PrismaClient;
 let sql: pg.Client;
@@ -81,24 +85,25 @@ afterAll(async () => {
 describe('migrate()', () => {
   it('records each migration as Prisma does and is a no-op the second time', async () => {
     expect(await migrate(db.url)).toEqual([]);
-    const { rows } = await sql.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations"');
-    const file = readFileSync(join(MIGRATIONS_DIR, '0001_init', 'migration.sql'));
-    expect(rows).toHaveLength(1);
-    expect(rows[0].migration_name).toBe('0001_init');
-    expect(rows[0].checksum).toBe(createHash('sha256').update(file).digest('hex'));
-    expect(rows[0].finished_at).toBeInstanceOf(Date);
+    const { rows } = await sql.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name');
+    expect(rows.map((r) => r.migration_name)).toEqual(MIGRATIONS);
+    for (const [i, name] of MIGRATIONS.entries()) {
+      const file = readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'));
+      expect(rows[i].checksum).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(rows[i].finished_at).toBeInstanceOf(Date);
+    }
   });
 
   it('applies each migration exactly once when called concurrently', async () => {
     await sql.query('CREATE DATABASE concurrent');
     const url = db.url.replace(/\/guidance_lab$/, '/concurrent');
     const results = await Promise.all([1, 2, 3, 4].map(() => migrate(url)));
-    expect(results.flat()).toEqual(['0001_init']);
+    expect(results.flat()).toEqual(MIGRATIONS);
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     const { rows } = await other.query('SELECT count(*)::int AS n FROM "_prisma_migrations"');
     await other.end();
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(MIGRATIONS.length);
   });
 });
 
