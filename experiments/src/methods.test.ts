@@ -113,7 +113,7 @@ describe('methods in results', () => {
     };
     const [header, row] = resultsToCsv({ runs: [run] }).trim().split('\n');
     expect(header.startsWith('guidance,method,methodParams,pUncond')).toBe(true);
-    expect(row.startsWith('classifier-free,apg,"{""eta"":0,""normThreshold"":2.5,""momentum"":-0.75}",0.2')).toBe(true);
+    expect(row.startsWith('classifier-free,apg,"{""eta"":0,""momentum"":-0.75,""normThreshold"":2.5}",0.2')).toBe(true);
   });
 
   it('the three presets parse, and their quick variants are smaller', () => {

@@ -2,6 +2,7 @@
  * The results.json contract: what the sweep CLI writes and the API exports, read by the dashboard
  * and external scripts. One row per grid point.
  */
+import { canonicalJson } from './grid';
 import { methodLabel, type MethodId, type MethodParams } from './methods';
 import type { GuidanceType, SweepSpec } from './spec';
 
@@ -60,10 +61,10 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** CSV with one row per run and w = s − 1 alongside s. */
+/** CSV with one row per run, w = s − 1 alongside s, and the method's parameters as JSON with sorted keys. */
 export function resultsToCsv(results: Pick<ResultsFile, 'runs'>): string {
   const rows = sortRuns(results.runs).map((r) => {
-    const flat: Record<string, unknown> = { ...r, ...r.metrics, w: r.scale - 1, methodParams: JSON.stringify(r.methodParams ?? {}) };
+    const flat: Record<string, unknown> = { ...r, ...r.metrics, w: r.scale - 1, methodParams: canonicalJson(r.methodParams ?? {}) };
     return RESULT_COLUMNS.map((c) => csvCell(flat[c])).join(',');
   });
   return [RESULT_COLUMNS.join(','), ...rows].join('\n') + '\n';
