@@ -3,6 +3,7 @@
  * content hash) and one sample-and-score point per method × parameters × p_uncond × scale × seed.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical';
 import { expandMethod, methodFamily, NEEDS_UNCONDITIONAL, type GuideSize, type MethodId, type MethodParams } from './methods';
 import type { GuidanceType, SweepSpec } from './spec';
 
@@ -50,21 +51,11 @@ export interface RunPoint {
   evaluatorModel: string;
 }
 
+export { canonicalJson };
+
 export interface SweepPlan {
   models: ModelJob[];
   runs: RunPoint[];
-}
-
-/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export function contentHash(value: unknown): string {

@@ -2,7 +2,7 @@
  * The results.json contract: what the sweep CLI writes and the API exports, read by the dashboard
  * and external scripts. One row per grid point.
  */
-import { canonicalJson } from './grid';
+import { canonicalJson } from './canonical';
 import { methodLabel, type MethodId, type MethodParams } from './methods';
 import type { GuidanceType, SweepSpec } from './spec';
 

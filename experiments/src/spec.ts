@@ -3,7 +3,7 @@
  * dashboard share. Every bound is stated once here and every error names the field and the range.
  */
 import { z } from 'zod';
-import { canonicalJson } from './grid';
+import { canonicalJson } from './canonical';
 import { MethodSpec, NEEDS_UNCONDITIONAL, type MethodSpecInput } from './methods';
 
 const int = (min: number, max: number) =>

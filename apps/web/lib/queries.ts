@@ -17,13 +17,13 @@ export const SWEEP = `query Sweep($id: ID!) {
     ${SWEEP_SUMMARY}
     spec resultsCsvUrl resultsJsonUrl
     runs {
-      id guidance pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
+      id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
       metrics { fid is isStd kid kidStd precision recall adherence }
       grid { url rows cols cellSize classNames }
     }
     models { id key kind config status attempts error step totalSteps progress curve backend }
     tradeoff {
-      guidance pUncond label
+      guidance method methodParams pUncond label
       points { scale w seeds runIds fid is isStd kid precision recall adherence gridUrl }
     }
   }
