@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { canonicalJson } from './canonical';
-import { MethodSpec, NEEDS_UNCONDITIONAL, type MethodSpecInput } from './methods';
+import { MethodSpec, NEEDS_UNCONDITIONAL } from './methods';
 
 const int = (min: number, max: number) =>
   z
@@ -188,7 +188,6 @@ function allMethods(spec: { guidance?: (typeof GUIDANCE_TYPES)[number][]; method
     return !seen.has(key) && Boolean(seen.add(key));
   });
 }
-export type { MethodSpecInput };
 
 /** A spec as a user writes it (defaults may be left out). */
 export type SweepSpecInput = z.input<typeof SweepSpec>;
