@@ -1,8 +1,10 @@
 /**
  * Grid expansion: a validated spec becomes the models it needs (each trained once, keyed by a
- * content hash) and one sample-and-score point per guidance type × p_uncond × scale × seed.
+ * content hash) and one sample-and-score point per method × parameters × p_uncond × scale × seed.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical';
+import { expandMethod, methodFamily, NEEDS_UNCONDITIONAL, type GuideSize, type MethodId, type MethodParams } from './methods';
 import type { GuidanceType, SweepSpec } from './spec';
 
 export type ModelKind = 'eps' | 'noisy-classifier' | 'evaluator';
@@ -30,7 +32,11 @@ export interface ModelJob {
 /** One grid point: what to sample, with which models, and how. */
 export interface RunPoint {
   key: string;
+  /** The original guidance type the method belongs to (every method without a classifier is classifier-free). */
   guidance: GuidanceType;
+  method: MethodId;
+  /** The method's parameters after defaults (no scale). */
+  methodParams: MethodParams;
   /** p_uncond of the ε-net that is sampled. */
   pUncond: number;
   /** Guidance scale s; 0 for guidance "none". */
@@ -40,24 +46,16 @@ export interface RunPoint {
   samplesPerClass: number;
   epsModel: string;
   classifierModel: string | null;
+  /** Autoguidance: the guide ε-net. */
+  guideModel: string | null;
   evaluatorModel: string;
 }
+
+export { canonicalJson };
 
 export interface SweepPlan {
   models: ModelJob[];
   runs: RunPoint[];
-}
-
-/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export function contentHash(value: unknown): string {
@@ -70,6 +68,16 @@ const EVALUATOR_SEED = 0;
 /** The evaluator model a dataset is scored with (a sweep's, or another one to re-score it with). */
 export const evaluatorConfig = (dataset: SweepSpec['dataset'], evaluator: SweepSpec['evaluator']): ModelConfig => ({ kind: 'evaluator', dataset, classifier: evaluator, seed: EVALUATOR_SEED });
 
+/** The autoguidance guide's size when the spec leaves it out: half the main model's width, 1/8 of its training. */
+function defaultGuide(spec: SweepSpec): GuideSize {
+  return {
+    hidden: Math.max(16, Math.round(spec.model.hidden / 2)),
+    depth: spec.model.depth,
+    channels: spec.model.channels.map((c) => Math.max(4, Math.round(c / 2))),
+    steps: Math.max(1, Math.round(spec.training.steps / 8)),
+  };
+}
+
 export function expandSweep(spec: SweepSpec): SweepPlan {
   const models = new Map<string, ModelJob>();
   const add = (config: ModelConfig): string => {
@@ -79,29 +87,60 @@ export function expandSweep(spec: SweepSpec): SweepPlan {
   };
   const epsNet = (pUncond: number, seed: number) =>
     add({ kind: 'eps', dataset: spec.dataset, schedule: spec.schedule, model: spec.model, training: spec.training, pUncond, seed });
+  // The guide sees the same data, condition dropout and schedule; only its size and training length differ.
+  const guideNet = (guide: GuideSize, pUncond: number, seed: number) =>
+    add({
+      kind: 'eps',
+      dataset: spec.dataset,
+      schedule: spec.schedule,
+      model: { ...spec.model, hidden: guide.hidden, depth: guide.depth, channels: guide.channels },
+      training: { ...spec.training, steps: guide.steps, checkpointEvery: Math.min(spec.training.checkpointEvery, guide.steps) },
+      pUncond,
+      seed,
+    });
 
   const evaluatorModel = add(evaluatorConfig(spec.dataset, spec.evaluator));
-  const runs: RunPoint[] = [];
-  const point = (guidance: GuidanceType, pUncond: number, scale: number, seed: number, epsModel: string, classifierModel: string | null) => {
-    const identity = { guidance, pUncond, scale, seed, sampler: spec.sampler, samplesPerClass: spec.samplesPerClass, epsModel, classifierModel, evaluatorModel };
-    runs.push({ key: contentHash(identity), ...identity });
-  };
+  const runs = new Map<string, RunPoint>();
+  const guideDefaults = defaultGuide(spec);
 
   for (const seed of spec.seeds) {
-    for (const guidance of spec.guidance) {
-      if (guidance === 'none') {
-        for (const p of spec.pUncond) point('none', p, 0, seed, epsNet(p, seed), null);
-      } else if (guidance === 'classifier-free') {
-        for (const p of spec.pUncond) {
-          if (p === 0 || p === 1) continue; // one branch only: nothing to extrapolate between
-          for (const s of spec.scales) point('classifier-free', p, s, seed, epsNet(p, seed), null);
+    for (const entry of spec.methods) {
+      const scales = ('scales' in entry && entry.scales) || (entry.method === 'cfg-pp' ? spec.scales.filter((s) => s <= 1) : spec.scales);
+      for (const { method, ...methodParams } of expandMethod(entry, guideDefaults)) {
+        const point = (pUncond: number, scale: number, epsModel: string, classifierModel: string | null, guideModel: string | null) => {
+          const identity = {
+            guidance: methodFamily(method),
+            method,
+            methodParams,
+            pUncond,
+            scale,
+            seed,
+            sampler: spec.sampler,
+            samplesPerClass: spec.samplesPerClass,
+            epsModel,
+            classifierModel,
+            guideModel,
+            evaluatorModel,
+          };
+          const key = contentHash(identity);
+          runs.set(key, { key, ...identity });
+        };
+        if (method === 'none') {
+          for (const p of spec.pUncond) point(p, 0, epsNet(p, seed), null, null);
+        } else if (method === 'classifier') {
+          const p = spec.classifierGuidedPUncond;
+          const classifier = add({ kind: 'noisy-classifier', dataset: spec.dataset, schedule: spec.schedule, classifier: spec.classifier, seed });
+          for (const s of scales) point(p, s, epsNet(p, seed), classifier, null);
+        } else {
+          for (const p of spec.pUncond) {
+            // ε(x, ∅) needs both branches; the conditional-only methods (autoguidance, ICG) need y: p_uncond = 0 is their baseline.
+            if (p === 1 || (p === 0 && NEEDS_UNCONDITIONAL.includes(method))) continue;
+            const guide = method === 'autoguidance' ? guideNet(methodParams.guide!, p, seed) : null;
+            for (const s of scales) point(p, s, epsNet(p, seed), null, guide);
+          }
         }
-      } else {
-        const p = spec.classifierGuidedPUncond;
-        const classifier = add({ kind: 'noisy-classifier', dataset: spec.dataset, schedule: spec.schedule, classifier: spec.classifier, seed });
-        for (const s of spec.scales) point('classifier', p, s, seed, epsNet(p, seed), classifier);
       }
     }
   }
-  return { models: [...models.values()], runs };
+  return { models: [...models.values()], runs: [...runs.values()] };
 }

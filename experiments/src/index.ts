@@ -7,3 +7,4 @@ export * from './dataRoot';
 export * from './budget';
 export * from './npy';
 export * from './samples';
+export * from './methods';

@@ -8,9 +8,9 @@ import { getPreset, listPresets, loadSpecFile } from './presets';
 import { parseSpec, SpecError } from './spec';
 
 describe('presets', () => {
-  it('ships the four papers’ experiments, each with a description and a quick variant', () => {
+  it('ships the papers’ experiments, each with a description and a quick variant', () => {
     const names = [...new Set(listPresets().map((p) => p.name))];
-    expect(names).toEqual(['mnist-cfg-puncond', 'mnist-classifier-guidance', 'mnist-comparison', 'toy2d-tradeoff']);
+    expect(names).toEqual(['mnist-cfg-puncond', 'mnist-classifier-guidance', 'mnist-comparison', 'mnist-guidance-zoo', 'mnist-interval', 'toy2d-autoguidance', 'toy2d-tradeoff']);
     for (const name of names) {
       const full = getPreset(name)!;
       const quick = getPreset(name, true)!;

@@ -3,17 +3,17 @@ import { aggregateRuns, isReliable, resultsToCsv, sampleStd, type ResultRun, typ
 
 const metrics: RunMetrics = { fid: 1.5, is: 3.2, isStd: 0.1, kid: 0.01, precision: 0.9, recall: 0.4, density: 1.1, coverage: 0.8, adherence: 0.95 };
 const run = (guidance: ResultRun['guidance'], scale: number, seed = 0, m: Partial<RunMetrics> = {}): ResultRun => ({
-  guidance, pUncond: 0.1, scale, seed, sampler: 'ddim', steps: 50, eta: 0, n: 400, metrics: { ...metrics, ...m }, grid: `grids/${guidance}-${scale}-${seed}.png`,
+  guidance, method: guidance, methodParams: {}, pUncond: 0.1, scale, seed, sampler: 'ddim', steps: 50, eta: 0, n: 400, metrics: { ...metrics, ...m }, grid: `grids/${guidance}-${scale}-${seed}.png`,
 });
 
 describe('results export', () => {
   it('writes one CSV row per run, ordered by guidance then scale, with w = s − 1 and density/coverage beside precision/recall', () => {
     const csv = resultsToCsv({ runs: [run('classifier-free', 3), run('classifier', 1), run('classifier-free', 0.5)] }).trim().split('\n');
-    expect(csv[0].startsWith('guidance,pUncond,scale,w,seed,sampler,steps,eta,n,fid,is,isStd,kid,precision,recall,density,coverage,adherence,grid,seeds,fidMean,fidSeedStd,')).toBe(true);
-    expect(csv.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
-      'classifier,0.1,1,0',
-      'classifier-free,0.1,0.5,-0.5',
-      'classifier-free,0.1,3,2',
+    expect(csv[0].startsWith('guidance,method,methodParams,pUncond,scale,w,seed,sampler,steps,eta,n,fid,is,isStd,kid,precision,recall,density,coverage,adherence,grid,seeds,fidMean,fidSeedStd,')).toBe(true);
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 6).join(','))).toEqual([
+      'classifier,classifier,{},0.1,1,0',
+      'classifier-free,classifier-free,{},0.1,0.5,-0.5',
+      'classifier-free,classifier-free,{},0.1,3,2',
     ]);
     // One seed: the seed count is 1, the mean is the value and the spread over seeds is empty.
     const header = csv[0].split(',');

@@ -2,6 +2,8 @@
  * The results.json contract: what the sweep CLI writes and the API exports, read by the dashboard
  * and external scripts. One row per grid point.
  */
+import { canonicalJson } from './canonical';
+import { methodLabel, type MethodId, type MethodParams } from './methods';
 import type { GuidanceType, SweepSpec } from './spec';
 
 export interface RunMetrics {
@@ -21,7 +23,11 @@ export interface RunMetrics {
 export const METRIC_KEYS = ['fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'density', 'coverage', 'adherence'] as const satisfies readonly (keyof RunMetrics)[];
 
 export interface ResultRun {
+  /** The original guidance type the method belongs to (every method without a classifier is classifier-free). */
   guidance: GuidanceType;
+  method: MethodId;
+  /** The method's parameters after defaults (the scale is `scale`). */
+  methodParams: MethodParams;
   pUncond: number;
   /** Guidance scale s (GLIDE form); Ho & Salimans' w = s − 1. */
   scale: number;
@@ -76,11 +82,17 @@ export interface ResultsFile {
   aggregates: ResultAggregate[];
 }
 
-export const RESULT_COLUMNS = ['guidance', 'pUncond', 'scale', 'w', 'seed', 'sampler', 'steps', 'eta', 'n', 'fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'density', 'coverage', 'adherence', 'grid'] as const;
+export const RESULT_COLUMNS = ['guidance', 'method', 'methodParams', 'pUncond', 'scale', 'w', 'seed', 'sampler', 'steps', 'eta', 'n', 'fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'density', 'coverage', 'adherence', 'grid'] as const;
 
-/** Rows in a stable order: guidance type, p_uncond, seed, then scale. */
-export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'seed' | 'scale'>>(runs: T[]): T[] {
-  return [...runs].sort((a, b) => a.guidance.localeCompare(b.guidance) || a.pUncond - b.pUncond || a.seed - b.seed || a.scale - b.scale);
+/** A run's method and parameters as one label ("classifier-free interval=[0.3,1.6]"); runs from before methods read as their guidance type. */
+export const runMethodLabel = (r: Partial<Pick<ResultRun, 'method' | 'methodParams'>> & Pick<ResultRun, 'guidance'>): string =>
+  methodLabel(r.method ?? r.guidance, r.methodParams ?? {});
+
+/** Rows in a stable order: guidance type, method and parameters, p_uncond, seed, then scale. */
+export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'seed' | 'scale'> & Partial<Pick<ResultRun, 'method' | 'methodParams'>>>(runs: T[]): T[] {
+  return [...runs].sort(
+    (a, b) => a.guidance.localeCompare(b.guidance) || runMethodLabel(a).localeCompare(runMethodLabel(b)) || a.pUncond - b.pUncond || a.seed - b.seed || a.scale - b.scale,
+  );
 }
 
 function csvCell(value: unknown): string {
@@ -90,7 +102,7 @@ function csvCell(value: unknown): string {
 
 /** A grid point's identity: every setting of a run but its seed (so fields added to runs later count too). */
 function pointKey(run: ResultRun): string {
-  const { seed: _seed, metrics: _metrics, grid: _grid, ...settings } = run;
+  const { seed: _seed, metrics: _metrics, grid: _grid, samples: _samples, ...settings } = run;
   return JSON.stringify(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -104,7 +116,7 @@ export function sampleStd(xs: number[]): number | null {
 }
 
 function aggregate(group: ResultRun[]): ResultAggregate {
-  const { seed: _seed, metrics: _metrics, grid: _grid, ...settings } = group[0];
+  const { seed: _seed, metrics: _metrics, grid: _grid, samples: _samples, ...settings } = group[0];
   const values = (k: keyof RunMetrics) => group.map((r) => r.metrics[k]);
   const mean = Object.fromEntries(METRIC_KEYS.map((k) => [k, meanOf(values(k))])) as unknown as RunMetrics;
   const std = Object.fromEntries(METRIC_KEYS.map((k) => [k, sampleStd(values(k))])) as unknown as ResultAggregate['std'];
@@ -118,22 +130,27 @@ function aggregatesByPoint(runs: ResultRun[]): Map<string, ResultAggregate> {
   return new Map([...groups].map(([key, group]) => [key, aggregate(group)]));
 }
 
-/** One entry per grid point without its seed: guidance type, p_uncond, then scale. */
+/** One entry per grid point without its seed: guidance type, method and parameters, p_uncond, then scale. */
 export function aggregateRuns(runs: ResultRun[]): ResultAggregate[] {
-  return [...aggregatesByPoint(runs).values()].sort((a, b) => a.guidance.localeCompare(b.guidance) || a.pUncond - b.pUncond || a.scale - b.scale);
+  return [...aggregatesByPoint(runs).values()].sort(
+    (a, b) => a.guidance.localeCompare(b.guidance) || runMethodLabel(a).localeCompare(runMethodLabel(b)) || a.pUncond - b.pUncond || a.scale - b.scale,
+  );
 }
 
 /** Per-run columns after RESULT_COLUMNS: the grid point's seed count and each metric's mean and std over seeds. */
 const SEED_COLUMNS = ['seeds', ...METRIC_KEYS.flatMap((k) => [`${k}Mean`, `${k}SeedStd`])];
 
-/** CSV with one row per run and w = s − 1 alongside s; each row also carries its grid point's mean and std over seeds. */
+/**
+ * CSV with one row per run, w = s − 1 alongside s, and the method's parameters as JSON with sorted
+ * keys; each row also carries its grid point's mean and std over seeds.
+ */
 export function resultsToCsv(results: Pick<ResultsFile, 'runs'>): string {
   const points = aggregatesByPoint(results.runs);
   const columns = [...RESULT_COLUMNS, ...SEED_COLUMNS];
   const rows = sortRuns(results.runs).map((r) => {
     const agg = points.get(pointKey(r))!;
     const seedStats = Object.fromEntries(METRIC_KEYS.flatMap((k) => [[`${k}Mean`, agg.mean[k]], [`${k}SeedStd`, agg.std[k]]]));
-    const flat: Record<string, unknown> = { ...r, ...r.metrics, w: r.scale - 1, seeds: agg.seeds, ...seedStats };
+    const flat: Record<string, unknown> = { ...r, ...r.metrics, w: r.scale - 1, methodParams: canonicalJson(r.methodParams ?? {}), seeds: agg.seeds, ...seedStats };
     return columns.map((c) => csvCell(flat[c])).join(',');
   });
   return [columns.join(','), ...rows].join('\n') + '\n';

@@ -3,6 +3,8 @@
  * dashboard share. Every bound is stated once here and every error names the field and the range.
  */
 import { z } from 'zod';
+import { canonicalJson } from './canonical';
+import { MethodSpec, NEEDS_UNCONDITIONAL } from './methods';
 
 const int = (min: number, max: number) =>
   z
@@ -120,6 +122,17 @@ export const SamplerSpec = z.strictObject({
   steps: int(1, 4000).default(50),
   /** DDIM η: 0 deterministic, 1 ancestral-like. Ignored by ddpm. */
   eta: real(0, 1).default(0),
+  /** Image data: Imagen's dynamic thresholding of x̂₀ instead of the static clip to [−1, 1]. */
+  threshold: z
+    .strictObject({
+      kind: z.literal('dynamic', { error: 'must be dynamic' }),
+      percentile: z
+        .number({ error: 'must be a number greater than 0.5, at most 1' })
+        .gt(0.5, { error: 'must be a number greater than 0.5, at most 1' })
+        .max(1, { error: 'must be a number greater than 0.5, at most 1' })
+        .default(0.995),
+    })
+    .optional(),
 });
 
 export const SweepSpec = z
@@ -138,7 +151,10 @@ export const SweepSpec = z
     classifier: ClassifierSpec.default({ hidden: 128, depth: 3, channels: [32, 64], steps: 3000, batchSize: 256, learningRate: 1e-3 }),
     /** The separate clean classifier whose features and softmax score every sample. */
     evaluator: ClassifierSpec.default({ hidden: 128, depth: 3, channels: [32, 64], steps: 3000, batchSize: 256, learningRate: 1e-3 }),
-    guidance: list(z.enum(GUIDANCE_TYPES, { error: `must be one of: ${GUIDANCE_TYPES.join(', ')}` }), 3),
+    /** The original guidance types; each becomes a method with default parameters. */
+    guidance: list(z.enum(GUIDANCE_TYPES, { error: `must be one of: ${GUIDANCE_TYPES.join(', ')}` }), 3).optional(),
+    /** Guidance methods with their parameters (a list-valued parameter is a grid axis). */
+    methods: z.array(MethodSpec).max(32, { error: 'must list at most 32 methods' }).optional(),
     /** Guidance scale s (GLIDE form): CFG s = 1 + w; classifier guidance multiplies ∇log f by s. */
     scales: list(real(0, 100), 64),
     /** Condition-dropout probabilities for the classifier-free (and unguided) ε-nets. */
@@ -171,14 +187,32 @@ export const SweepSpec = z
     if (dupes(spec.scales)) ctx.addIssue({ code: 'custom', path: ['scales'], message: 'must not repeat a value' });
     if (dupes(spec.pUncond)) ctx.addIssue({ code: 'custom', path: ['pUncond'], message: 'must not repeat a value' });
     if (dupes(spec.seeds)) ctx.addIssue({ code: 'custom', path: ['seeds'], message: 'must not repeat a value' });
-    if (spec.guidance.includes('classifier-free') && spec.pUncond.every((p) => p === 0 || p === 1)) {
+    const methods = allMethods(spec);
+    if (!methods.length) ctx.addIssue({ code: 'custom', path: ['methods'], message: 'must list at least one method (or give guidance)' });
+    const needsBoth = methods.filter((m) => NEEDS_UNCONDITIONAL.includes(m.method));
+    if (needsBoth.length && spec.pUncond.every((p) => p === 0 || p === 1)) {
       ctx.addIssue({
         code: 'custom',
         path: ['pUncond'],
-        message: 'classifier-free guidance needs a model trained with both branches: list a value strictly between 0 and 1',
+        message: `${needsBoth[0].method} guidance needs a model trained with both branches: list a value strictly between 0 and 1`,
       });
     }
+    (spec.methods ?? []).forEach((m, i) => {
+      if (m.method === 'cfg-pp' && !m.scales && !spec.scales.some((s) => s <= 1)) {
+        ctx.addIssue({ code: 'custom', path: ['methods', i, 'scales'], message: 'cfg-pp scales λ must be numbers from 0 to 1: list them here, as the sweep scales are all above 1' });
+      }
+    });
+  })
+  .transform((spec) => ({ ...spec, methods: allMethods(spec) }));
+
+/** The spec's methods: `guidance` strings as methods with default parameters, then `methods`, without repeats. */
+function allMethods(spec: { guidance?: (typeof GUIDANCE_TYPES)[number][]; methods?: MethodSpec[] }): MethodSpec[] {
+  const seen = new Set<string>();
+  return [...(spec.guidance ?? []).map((method) => ({ method }) as MethodSpec), ...(spec.methods ?? [])].filter((m) => {
+    const key = canonicalJson(m);
+    return !seen.has(key) && Boolean(seen.add(key));
   });
+}
 
 /** A spec as a user writes it (defaults may be left out). */
 export type SweepSpecInput = z.input<typeof SweepSpec>;
@@ -198,12 +232,23 @@ export class SpecError extends Error {
   }
 }
 
+/**
+ * A value-or-list parameter that is neither reports "invalid_union"; the branch whose issues go
+ * deepest (the list's bad element, or the single value's bad field) says what is wrong.
+ */
+function specific(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors.length) return [issue];
+  const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length));
+  const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+  return best.flatMap((i) => specific({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+}
+
 /** Validates and fills defaults; throws SpecError naming every bad field. */
 export function parseSpec(input: unknown): SweepSpec {
   const result = SweepSpec.safeParse(input);
   if (result.success) return result.data;
   throw new SpecError(
-    result.error.issues.map((issue) => ({
+    result.error.issues.flatMap(specific).map((issue) => ({
       field: issue.path.length ? issue.path.join('.') : '(spec)',
       message: issue.code === 'unrecognized_keys' ? `has unknown field(s): ${issue.keys.join(', ')}` : issue.message,
     })),

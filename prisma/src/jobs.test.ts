@@ -19,7 +19,7 @@ async function sweepWithRuns(id: string, statuses: JobStatus[]) {
   await prisma.sweep.create({ data: { id, name: id, spec: {} } });
   await prisma.run.createMany({
     data: statuses.map((status, i) => ({
-      sweepId: id, key: `${i}`, status, guidance: 'none', pUncond: 0.1, scale: 0, seed: i, sampler: 'ddim', steps: 10, eta: 0,
+      sweepId: id, key: `${i}`, status, guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: i, sampler: 'ddim', steps: 10, eta: 0,
       samplesPerClass: 1, epsModelId: 'm', evaluatorModelId: 'm',
     })),
   });

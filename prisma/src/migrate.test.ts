@@ -33,7 +33,8 @@ function clientMetadata(prisma: PrismaClient) {
   const enums: Record<string, string[]> = {};
   for (const [, name, body] of text.matchAll(/enum\s+(\w+)\s*\{([^}]*)\}/g)) enums[name] = body.split(/\s+/).filter(Boolean);
   const models: Record<string, ModelMeta> = {};
-  for (const [, name, body] of text.matchAll(/model\s+(\w+)\s*\{([^}]*)\}/g)) {
+  // A model's body ends at the `}` that closes a line of its own (a default such as "{}" holds braces).
+  for (const [, name, body] of text.matchAll(/model\s+(\w+)\s*\{([\s\S]*?)\n\s*\}/g)) {
     const runtime = internals._runtimeDataModel.models[name].fields;
     const lines = body.split('\n').map((l) => l.trim()).filter(Boolean);
     const fields = lines
@@ -62,6 +63,9 @@ const PG_TYPE: Record<string, string> = {
 };
 const cols = (list: string) => list.split(',').map((c) => c.trim()).join(',');
 
+/** Every migration folder, in the order migrate() applies them. */
+const MIGRATIONS = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
 let db: TestDatabase;
 let prisma: PrismaClient;
 let sql: pg.Client;
@@ -77,9 +81,6 @@ afterAll(async () => {
   await prisma?.$disconnect();
   await db?.stop();
 });
-
-/** Every migration folder, in the order migrate() applies them. */
-const MIGRATIONS = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 
 describe('migrate()', () => {
   it('records each migration as Prisma does and is a no-op the second time', async () => {
@@ -211,8 +212,8 @@ describe('every model round-trips through the client with every field set', () =
       backend: 'wasm', workerId: 'wk', createdAt: t('04'), startedAt: t('05'), finishedAt: t('06'),
     };
     const run = {
-      id: 'r1', sweepId: 's1', key: 'rk', guidance: 'classifier', pUncond: 0.25, scale: 1.5, seed: 7, sampler: 'ddim', steps: 50, eta: 0.5,
-      samplesPerClass: 10, epsModelId: 'm1', classifierModelId: 'm1', evaluatorModelId: 'm1', status: 'failed' as const, attempts: 1,
+      id: 'r1', sweepId: 's1', key: 'rk', guidance: 'classifier', method: 'classifier', methodParams: { interval: [0.28, 1.61], schedule: 'linear' }, pUncond: 0.25, scale: 1.5, seed: 7, sampler: 'ddim', steps: 50, eta: 0.5,
+      samplesPerClass: 10, epsModelId: 'm1', classifierModelId: 'm1', guideModelId: 'm1', evaluatorModelId: 'm1', status: 'failed' as const, attempts: 1,
       error: 'boom', phase: 'scoring', progress: 0.75, n: 40, backend: 'cpu', workerId: 'wk', createdAt: t('07'), startedAt: t('08'),
       finishedAt: t('09'), durationMs: 1234, evaluatorAccuracy: 0.985, evaluatorAttainable: 1, floor: { n: 40, metrics: { fid: 0.5 } },
     };

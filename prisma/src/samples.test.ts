@@ -13,7 +13,7 @@ beforeAll(async () => {
   await prisma.sweep.create({ data: { id: 's', name: 's', spec: {} } });
   await prisma.run.createMany({
     data: ['img', 'pts'].map((id) => ({
-      id, sweepId: 's', key: id, guidance: 'none', pUncond: 0.1, scale: 0, seed: 5, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 3, epsModelId: 'm', evaluatorModelId: 'm',
+      id, sweepId: 's', key: id, guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: 5, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 3, epsModelId: 'm', evaluatorModelId: 'm',
     })),
   });
 });

@@ -83,7 +83,7 @@ describe('a sweep through the platform', () => {
       const run = sweep.runs.find((r) => r.guidance === guidance && r.scale === 3 && r.pUncond !== 0.5)!;
       const row = await stack.prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { epsModel: true, classifierModel: true, evaluatorModel: true } });
       const expected = await sampleAndScore(
-        { guidance: guidance as 'classifier-free' | 'classifier', pUncond: row.pUncond, scale: 3, seed: 0, sampler: spec.sampler, samplesPerClass: spec.samplesPerClass },
+        { method: guidance as 'classifier-free' | 'classifier', methodParams: {}, pUncond: row.pUncond, scale: 3, seed: 0, sampler: spec.sampler, samplesPerClass: spec.samplesPerClass },
         { dataset: spec.dataset, schedule: spec.schedule },
         { eps: row.epsModel.checkpoint!, classifier: row.classifierModel?.checkpoint ?? null, evaluator: row.evaluatorModel.checkpoint! },
       );

@@ -277,9 +277,9 @@ describe('results', () => {
     expect(row.grid).toMatch(/\/grids\/.+\.png$/);
     const csv = await (await fetch(new URL(`/sweeps/${sweepId}/results.csv`, api.url))).text();
     const lines = csv.trim().split('\n');
-    expect(lines[0].startsWith('guidance,pUncond,scale,w,seed,sampler,steps,eta,n,fid,is,isStd,kid,precision,recall,density,coverage,adherence,grid,seeds,fidMean,fidSeedStd,')).toBe(true);
+    expect(lines[0].startsWith('guidance,method,methodParams,pUncond,scale,w,seed,sampler,steps,eta,n,fid,is,isStd,kid,precision,recall,density,coverage,adherence,grid,seeds,fidMean,fidSeedStd,')).toBe(true);
     expect(lines).toHaveLength(17);
-    expect(lines[1].startsWith('classifier-free,0.1,0.5,-0.5,0,ddim,50,0,40,5.1,6.1,0.5,')).toBe(true);
+    expect(lines[1].startsWith('classifier-free,classifier-free,"{""interval"":null,""rescale"":0,""schedule"":""constant""}",0.1,0.5,-0.5,0,ddim,50,0,40,5.1,6.1,0.5,')).toBe(true);
     const header = lines[0].split(',');
     expect(lines[1].split(',')[header.indexOf('seeds')]).toBe('2');
     expect(Number(lines[1].split(',')[header.indexOf('fidMean')])).toBeCloseTo(5.6, 10);
@@ -415,5 +415,36 @@ describe('sweepProgress subscription', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('guidance methods', () => {
+  const errorField = (e: GqlError) => [e.extensions.code, e.extensions.field];
+  it('takes methods: runs carry method and parameters, autoguidance its guide model, the trade-off one curve per setting', async () => {
+    const methods = [{ method: 'classifier-free', interval: [[0.3, 1.6], [0.5, 5]] }, { method: 'autoguidance', guide: { hidden: 32, steps: 100 } }];
+    const id = await launch(tiny({ guidance: undefined, methods, scales: [2, 3] }), 'methods');
+    const { data } = await gql(
+      `query($id: ID!) { sweep(id: $id) { runs { guidance method methodParams methodLabel scale guideModel { kind totalSteps } } } tradeoff(sweepId: $id) { guidance method methodParams label points { scale } } }`,
+      { id },
+    );
+    const labels = data.sweep.runs.map((r: any) => `${r.methodLabel} s=${r.scale}`).sort();
+    expect(labels).toEqual([
+      'autoguidance guide=32w/16-32-32ch/100st s=2',
+      'autoguidance guide=32w/16-32-32ch/100st s=3',
+      'classifier-free interval=[0.3,1.6] s=2',
+      'classifier-free interval=[0.3,1.6] s=3',
+      'classifier-free interval=[0.5,5] s=2',
+      'classifier-free interval=[0.5,5] s=3',
+    ]);
+    const auto = data.sweep.runs.find((r: any) => r.method === 'autoguidance');
+    expect(auto).toMatchObject({ guidance: 'classifier-free', methodParams: { interval: null, schedule: 'constant', guide: { hidden: 32, depth: 3, steps: 100 } }, guideModel: { kind: 'eps', totalSteps: 100 } });
+    expect(data.sweep.runs.find((r: any) => r.method === 'classifier-free').guideModel).toBeNull();
+    expect(data.tradeoff.map((s: any) => s.label).sort()).toEqual([
+      'autoguidance guide=32w/16-32-32ch/100st, p_uncond 0.1',
+      'classifier-free interval=[0.3,1.6], p_uncond 0.1',
+      'classifier-free interval=[0.5,5], p_uncond 0.1',
+    ]);
+    expect(data.tradeoff.every((s: any) => s.points.length === 2)).toBe(true);
+    expect(errorField(await gqlError(LAUNCH, { spec: tiny({ methods: [{ method: 'apg', eta: 3 }] }) }))).toEqual(['BAD_USER_INPUT', 'methods.0.eta']);
   });
 });

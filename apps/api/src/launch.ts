@@ -11,7 +11,7 @@ import type { Limits } from './limits';
 function checkLimits(spec: SweepSpec, plan: SweepPlan, limits: Limits): void {
   const runs = plan.runs.length;
   if (runs > limits.maxRuns) {
-    throw badInput('(grid)', `expands to ${runs} runs (guidance × pUncond × scales × seeds), more than GUIDANCE_MAX_RUNS = ${limits.maxRuns}`, {
+    throw badInput('(grid)', `expands to ${runs} runs (methods × parameters × pUncond × scales × seeds), more than GUIDANCE_MAX_RUNS = ${limits.maxRuns}`, {
       limit: 'GUIDANCE_MAX_RUNS',
     });
   }
@@ -90,6 +90,8 @@ export async function launch(ctx: ApiContext, input: unknown, options: LaunchOpt
           sweepId: sweep.id,
           key: r.key,
           guidance: r.guidance,
+          method: r.method,
+          methodParams: r.methodParams as object,
           pUncond: r.pUncond,
           scale: r.scale,
           seed: r.seed,
@@ -99,6 +101,7 @@ export async function launch(ctx: ApiContext, input: unknown, options: LaunchOpt
           samplesPerClass: r.samplesPerClass,
           epsModelId: ids.get(r.epsModel)!,
           classifierModelId: r.classifierModel === null ? null : ids.get(r.classifierModel)!,
+          guideModelId: r.guideModel === null ? null : ids.get(r.guideModel)!,
           evaluatorModelId: ids.get(r.evaluatorModel)!,
         })),
       });

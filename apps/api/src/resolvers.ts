@@ -3,7 +3,7 @@
  * travel through GraphQL (grids are served as PNG URLs).
  */
 import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type Sweep, type Worker } from '@guidance-lab/db';
-import { getPreset, isReliable, listPresets, mergeOverrides } from '@guidance-lab/experiments';
+import { getPreset, isReliable, listPresets, mergeOverrides, runMethodLabel, type GuidanceType, type MethodId, type MethodParams } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
@@ -45,7 +45,7 @@ async function tradeoffOf(ctx: ApiContext, sweepId: string, evaluatorHash?: stri
   const runs = await ctx.prisma.run.findMany({
     where: { sweepId },
     select: {
-      id: true, guidance: true, pUncond: true, scale: true, seed: true,
+      id: true, guidance: true, method: true, methodParams: true, pUncond: true, scale: true, seed: true,
       metrics: { select: { name: true, value: true, std: true, evaluatorHash: true } },
       evaluatorModel: { select: { weightsHash: true } },
     },
@@ -179,8 +179,8 @@ export const resolvers = {
       return { total: groups.reduce((a, g) => a + g._count._all, 0), ...counts };
     },
     runs: (s: Sweep, _: unknown, ctx: ApiContext) =>
-      // The order of experiments' sortRuns: guidance, p_uncond, seed, scale.
-      ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }], include: RUN_FACTS }),
+      // Near experiments' sortRuns: guidance, method, p_uncond, seed, scale.
+      ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { method: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }], include: RUN_FACTS }),
     models: (s: Sweep, _: unknown, ctx: ApiContext) =>
       ctx.prisma.model.findMany({ where: { sweeps: { some: { sweepId: s.id } } }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }], omit: { checkpoint: true } }),
     tradeoff: (s: Sweep, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) => tradeoffOf(ctx, s.id, evaluatorHash),
@@ -208,6 +208,8 @@ export const resolvers = {
     gridUrl: async (r: Run, _: unknown, ctx: ApiContext) => (await gridUrls(ctx, [r.id])).get(r.id) ?? null,
     epsModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.epsModelId),
     classifierModel: (r: Run, _: unknown, ctx: ApiContext) => (r.classifierModelId ? modelById(ctx, r.classifierModelId) : null),
+    guideModel: (r: Run, _: unknown, ctx: ApiContext) => (r.guideModelId ? modelById(ctx, r.guideModelId) : null),
+    methodLabel: (r: Run) => runMethodLabel(r as Run & { method: MethodId; methodParams: MethodParams; guidance: GuidanceType }),
     evaluatorModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.evaluatorModelId),
   },
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PrismaClient } from '@guidance-lab/db';
-import { aggregateRuns, isReliable, METRIC_KEYS, sortRuns, type GuidanceType, type ResultRun, type ResultsFile, type RunMetrics, type SweepSpec } from '@guidance-lab/experiments';
+import { aggregateRuns, isReliable, METRIC_KEYS, sortRuns, type GuidanceType, type MethodId, type MethodParams, type ResultRun, type ResultsFile, type RunMetrics, type SweepSpec } from '@guidance-lab/experiments';
 import { scoresOf, underEvaluator } from './metrics';
 import { gridPath } from './urls';
 
@@ -28,6 +28,8 @@ export async function sweepResults(prisma: PrismaClient, sweepId: string, baseUr
     if (METRIC_KEYS.some((k) => s[k] === null)) continue;
     runs.push({
       guidance: r.guidance as GuidanceType,
+      method: r.method as MethodId,
+      methodParams: r.methodParams as MethodParams,
       pUncond: r.pUncond,
       scale: r.scale,
       seed: r.seed,

@@ -1,14 +1,16 @@
 /**
  * Plot-ready trade-off curves (GLIDE's FID-vs-IS plots, Ho & Salimans' Table 1): one series per
- * guidance type × p_uncond, one point per scale with its metrics averaged over scored seeds and
+ * method × parameters × p_uncond, one point per scale with its metrics averaged over scored seeds and
  * their standard deviation over seeds.
  */
-import { METRIC_KEYS, sampleStd } from '@guidance-lab/experiments';
+import { canonicalJson, methodLabel, METRIC_KEYS, sampleStd, type MethodId, type MethodParams } from '@guidance-lab/experiments';
 import { scoresOf, SCORE_NAMES, type MetricRow, type Scores } from './metrics';
 
 export interface TradeoffRun {
   id: string;
   guidance: string;
+  method: string;
+  methodParams: unknown;
   pUncond: number;
   scale: number;
   seed: number;
@@ -29,6 +31,8 @@ export interface TradeoffPoint extends Omit<Scores, 'kidStd'> {
 
 export interface TradeoffSeries {
   guidance: string;
+  method: string;
+  methodParams: MethodParams;
   pUncond: number;
   label: string;
   points: TradeoffPoint[];
@@ -57,20 +61,23 @@ function point(scale: number, runs: TradeoffRun[]): TradeoffPoint {
 export function buildTradeoff(runs: TradeoffRun[]): TradeoffSeries[] {
   const groups = new Map<string, TradeoffRun[]>();
   for (const r of runs) {
-    const key = JSON.stringify([r.guidance, r.pUncond]);
+    const key = canonicalJson([r.guidance, r.method, r.methodParams, r.pUncond]);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const rank = (g: string) => (GUIDANCE_ORDER.includes(g) ? GUIDANCE_ORDER.indexOf(g) : GUIDANCE_ORDER.length);
   return [...groups.values()]
     .map((group) => {
-      const { guidance, pUncond } = group[0];
+      const { guidance, method, pUncond } = group[0];
+      const methodParams = (group[0].methodParams ?? {}) as MethodParams;
       const scales = [...new Set(group.map((r) => r.scale))].sort((a, b) => a - b);
       return {
         guidance,
+        method,
+        methodParams,
+        label: `${methodLabel(method as MethodId, methodParams)}, p_uncond ${pUncond}`,
         pUncond,
-        label: `${guidance}, p_uncond ${pUncond}`,
         points: scales.map((s) => point(s, group.filter((r) => r.scale === s))),
       };
     })
-    .sort((a, b) => rank(a.guidance) - rank(b.guidance) || a.guidance.localeCompare(b.guidance) || a.pUncond - b.pUncond);
+    .sort((a, b) => rank(a.guidance) - rank(b.guidance) || a.guidance.localeCompare(b.guidance) || a.label.localeCompare(b.label) || a.pUncond - b.pUncond);
 }

@@ -3,6 +3,7 @@
  * Counts are exact (from the grid expansion); the time is an order of magnitude only.
  */
 import type { SweepPlan } from '@guidance-lab/experiments/grid';
+import type { MethodId } from '@guidance-lab/experiments/methods';
 import type { SweepSpec } from '@guidance-lab/experiments/spec';
 
 export interface SweepCost {
@@ -35,8 +36,20 @@ export function datasetClasses(dataset: SweepSpec['dataset']): number | null {
   return null;
 }
 
-/** Evaluations per sampler step: CFG batches both branches (2); classifier guidance adds a forward and a backward pass. */
-const EVALS_PER_STEP: Record<string, number> = { none: 1, 'classifier-free': 2, classifier: 1 + 2 / CLASSIFIER_SPEEDUP };
+/**
+ * Evaluations per sampler step: CFG and its variants batch two branches (2); autoguidance runs the
+ * main model and a smaller guide (≈ 2); classifier guidance adds a forward and a backward pass.
+ */
+const EVALS_PER_STEP: Record<MethodId, number> = {
+  none: 1,
+  'classifier-free': 2,
+  classifier: 1 + 2 / CLASSIFIER_SPEEDUP,
+  autoguidance: 2,
+  'cfg-pp': 2,
+  apg: 2,
+  'cfg-zero-star': 2,
+  icg: 2,
+};
 
 export function sweepCost(spec: SweepSpec, plan: SweepPlan): SweepCost {
   const speed = spec.dataset.kind === 'toy2d' ? THROUGHPUT.points : THROUGHPUT.images;
@@ -52,7 +65,7 @@ export function sweepCost(spec: SweepSpec, plan: SweepPlan): SweepCost {
   let samplingEvals = 0;
   for (const run of plan.runs) {
     const samples = (classes ?? ASSUMED_CLASSES) * run.samplesPerClass;
-    samplingEvals += samples * run.sampler.steps * EVALS_PER_STEP[run.guidance];
+    samplingEvals += samples * run.sampler.steps * EVALS_PER_STEP[run.method];
   }
   return {
     runs: plan.runs.length,

@@ -18,16 +18,14 @@ export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
     ${SWEEP_SUMMARY}
     spec resultsCsvUrl resultsJsonUrl
     runs {
-      id guidance pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
+      id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
       metrics(evaluatorHash: $evaluator) { fid is isStd kid kidStd precision recall adherence }
       grid { url rows cols cellSize classNames }
       samplesNpzUrl samplesZipUrl
     }
     models { id key kind config status attempts error step totalSteps progress curve backend }
-    evaluators { hash own runsScored }
-    rescores { status }
-    tradeoff(evaluatorHash: $evaluator) {
-      guidance pUncond label
+      id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
+      metrics(evaluatorHash: $evaluator) { fid is isStd kid kidStd precision recall adherence }
       points { scale w seeds runIds fid is isStd kid precision recall adherence gridUrl }
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleRows, seriesOptions } from './samples';
 import type { Run } from './types';
 
-const run = (id: string, guidance: string, pUncond: number, scale: number, seed = 0) => ({ id, guidance, pUncond, scale, seed }) as Run;
+const run = (id: string, guidance: string, pUncond: number, scale: number, seed = 0, methodLabel = guidance) => ({ id, guidance, method: methodLabel.split(' ')[0], methodLabel, pUncond, scale, seed }) as Run;
 
 describe('sampleRows', () => {
   const runs = [
@@ -16,6 +16,17 @@ describe('sampleRows', () => {
 
   it('lists series in page order', () => {
     expect(seriesOptions(runs).map((o) => o.key)).toEqual(['classifier-free:0.2', 'classifier:1', 'none:0.2']);
+  });
+
+  it('tells apart the parameter settings of one method', () => {
+    const more = [...runs, run('i3', 'classifier-free', 0.2, 3, 0, 'classifier-free interval=[0.28,1.61]'), run('a3', 'classifier-free', 0.2, 3, 0, 'autoguidance')];
+    expect(seriesOptions(more).map((o) => o.label)).toEqual([
+      'autoguidance, p_uncond 0.2',
+      'classifier-free, p_uncond 0.2',
+      'classifier-free interval=[0.28,1.61], p_uncond 0.2',
+      'classifier guidance, p_uncond 1',
+      'no guidance, p_uncond 0.2',
+    ]);
   });
 
   it('aligns two series one above the other on the union of their scales, for one seed', () => {

@@ -1,5 +1,5 @@
 /**
- * The rows of the side-by-side sample view: for one seed, each guidance type × p_uncond's runs
+ * The rows of the side-by-side sample view: for one seed, each method × parameters × p_uncond's runs
  * ordered by scale, aligned in columns on the union of scales (a series lacking a scale leaves a gap).
  */
 import { compareSeries, seriesKey, seriesLabel } from './tradeoff';
@@ -13,22 +13,22 @@ export interface SampleRow {
 }
 
 export function seriesOptions(runs: Run[]): { key: string; label: string }[] {
-  const seen = new Map<string, { key: string; label: string; guidance: string; pUncond: number }>();
+  const seen = new Map<string, { key: string; label: string; guidance: string; method: string; pUncond: number }>();
   for (const r of runs) {
-    const key = seriesKey(r.guidance, r.pUncond);
-    if (!seen.has(key)) seen.set(key, { key, label: seriesLabel(r.guidance, r.pUncond), guidance: r.guidance, pUncond: r.pUncond });
+    const key = seriesKey(r.methodLabel, r.pUncond);
+    if (!seen.has(key)) seen.set(key, { key, label: seriesLabel(r.methodLabel, r.pUncond), guidance: r.guidance, method: r.methodLabel, pUncond: r.pUncond });
   }
   return [...seen.values()].sort(compareSeries).map(({ key, label }) => ({ key, label }));
 }
 
 /** Rows for the chosen series keys (in the order given) at one seed, columns = sorted union of their scales. */
 export function sampleRows(runs: Run[], keys: string[], seed: number): { scales: number[]; rows: SampleRow[] } {
-  const chosen = runs.filter((r) => r.seed === seed && keys.includes(seriesKey(r.guidance, r.pUncond)));
+  const chosen = runs.filter((r) => r.seed === seed && keys.includes(seriesKey(r.methodLabel, r.pUncond)));
   const scales = [...new Set(chosen.map((r) => r.scale))].sort((a, b) => a - b);
   const rows = keys.flatMap((key) => {
-    const mine = chosen.filter((r) => seriesKey(r.guidance, r.pUncond) === key);
+    const mine = chosen.filter((r) => seriesKey(r.methodLabel, r.pUncond) === key);
     if (mine.length === 0) return [];
-    return [{ key, label: seriesLabel(mine[0].guidance, mine[0].pUncond), cells: scales.map((s) => mine.find((r) => r.scale === s) ?? null) }];
+    return [{ key, label: seriesLabel(mine[0].methodLabel, mine[0].pUncond), cells: scales.map((s) => mine.find((r) => r.scale === s) ?? null) }];
   });
   return { scales, rows };
 }

@@ -15,7 +15,17 @@ describe('specToForm / formToSpec', () => {
   it('round-trips a preset, keeping the fields the form does not show', () => {
     const { spec, issues } = formToSpec(specToForm(preset), preset);
     expect(issues).toEqual([]);
-    expect(parseSpec(spec)).toEqual(preset);
+    // The guidance strings come back as the methods they stand for.
+    const { guidance: _strings, ...rest } = preset;
+    expect(parseSpec(spec)).toEqual(rest);
+  });
+
+  it('keeps a starting spec’s method parameters and adds a ticked method with its defaults', () => {
+    const start = { ...preset, guidance: undefined, methods: [{ method: 'classifier-free' as const, interval: [0.28, 1.61] as [number, number] }] };
+    const form = specToForm(parseSpec(start));
+    expect(form.guidance).toEqual(['classifier-free']);
+    const { spec } = formToSpec({ ...form, guidance: ['classifier-free', 'apg'] }, start);
+    expect(parseSpec(spec).methods).toEqual([{ method: 'classifier-free', interval: [0.28, 1.61] }, { method: 'apg' }]);
   });
 
   it('applies edits, replaces the dataset when its kind changes, and merges the advanced JSON', () => {

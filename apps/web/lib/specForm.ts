@@ -4,14 +4,16 @@
  * API's extensions.field name it) to the input that shows its error.
  */
 import { mergeOverrides } from '@guidance-lab/experiments/merge';
-import { GUIDANCE_TYPES, type GuidanceType, type SpecIssue, type SweepSpec, type SweepSpecInput } from '@guidance-lab/experiments/spec';
+import { METHOD_IDS, type MethodId, type MethodSpecInput } from '@guidance-lab/experiments/methods';
+import type { SpecIssue, SweepSpec, SweepSpecInput } from '@guidance-lab/experiments/spec';
 
 export interface GridForm {
   name: string;
   datasetKind: 'toy2d' | 'mnist';
   classes: string;
   trainSize: string;
-  guidance: GuidanceType[];
+  /** The guidance methods ticked (each with its parameters as the starting spec gave them, else defaults). */
+  guidance: MethodId[];
   scales: string;
   pUncond: string;
   classifierGuidedPUncond: string;
@@ -39,6 +41,7 @@ const FIELD_OF_PATH: Record<string, FormField> = {
   'dataset.classes': 'classes',
   'dataset.trainSize': 'trainSize',
   guidance: 'guidance',
+  methods: 'guidance',
   scales: 'scales',
   pUncond: 'pUncond',
   classifierGuidedPUncond: 'classifierGuidedPUncond',
@@ -95,7 +98,7 @@ export function specToForm(spec: SweepSpec): GridForm {
     datasetKind: d.kind === 'toy2d' ? 'toy2d' : 'mnist',
     classes: d.kind === 'toy2d' ? String(d.classes) : '4',
     trainSize: d.kind === 'toy2d' ? String(d.trainSize) : '8000',
-    guidance: [...spec.guidance],
+    guidance: METHOD_IDS.filter((id) => spec.methods.some((m) => m.method === id)),
     scales: list(spec.scales),
     pUncond: list(spec.pUncond),
     classifierGuidedPUncond: String(spec.classifierGuidedPUncond),
@@ -140,7 +143,10 @@ export function formToSpec(form: GridForm, base: SweepSpecInput | null = null): 
     training: { steps: num('training.steps', form.trainingSteps) },
     classifier: { steps: num('classifier.steps', form.classifierSteps) },
     evaluator: { steps: num('evaluator.steps', form.evaluatorSteps) },
-    guidance: form.guidance,
+    methods: form.guidance.flatMap((id): MethodSpecInput[] => {
+      const kept = startingMethods(base).filter((m) => m.method === id);
+      return kept.length ? kept : [{ method: id }];
+    }),
     scales: nums('scales', form.scales),
     pUncond: nums('pUncond', form.pUncond),
     classifierGuidedPUncond: num('classifierGuidedPUncond', form.classifierGuidedPUncond),
@@ -148,13 +154,20 @@ export function formToSpec(form: GridForm, base: SweepSpecInput | null = null): 
     samplesPerClass: num('samplesPerClass', form.samplesPerClass),
     sampler: { kind: form.samplerKind, steps: num('sampler.steps', form.samplerSteps), eta: num('sampler.eta', form.eta) },
   };
-  if (form.guidance.length === 0) issues.push({ field: 'guidance', message: `must list at least one of: ${GUIDANCE_TYPES.join(', ')}` });
+  if (form.guidance.length === 0) issues.push({ field: 'guidance', message: `must list at least one of: ${METHOD_IDS.join(', ')}` });
 
-  let spec = { ...mergeOverrides({ ...(base ?? {}) }, fromForm), dataset } as SweepSpecInput;
+  // The ticked methods replace the starting spec's guidance list and methods alike.
+  const { guidance: _folded, ...rest } = base ?? {};
+  let spec = { ...mergeOverrides({ ...rest }, fromForm), dataset } as SweepSpecInput;
   const extra = parseOverrides(form.extra, '(advanced JSON)');
   if (extra.overrides) spec = mergeOverrides(spec, extra.overrides);
   if (extra.issue) issues.push(extra.issue);
   return { spec, issues };
+}
+
+/** The starting spec's methods, its `guidance` strings among them. */
+function startingMethods(base: SweepSpecInput | null): MethodSpecInput[] {
+  return [...(base?.guidance ?? []).map((method) => ({ method }) as MethodSpecInput), ...(base?.methods ?? [])];
 }
 
 /** Parses a box of JSON overrides: empty is no override; anything but a JSON object is an issue at `field`. */

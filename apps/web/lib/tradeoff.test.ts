@@ -16,7 +16,14 @@ const pt = (runId: string, scale: number, fid: number | null, is: number | null)
   adherence: null,
   gridUrl: `/grids/${runId}.png`,
 });
-const series = (guidance: string, pUncond: number, points: TradeoffPointApi[]): TradeoffSeriesApi => ({ guidance, pUncond, label: '', points });
+const series = (guidance: string, pUncond: number, points: TradeoffPointApi[], method = guidance, methodParams: TradeoffSeriesApi['methodParams'] = {}): TradeoffSeriesApi => ({
+  guidance,
+  method,
+  methodParams,
+  pUncond,
+  label: '',
+  points,
+});
 
 describe('curvesFromApi', () => {
   it('orders curves CFG → classifier → none, then p_uncond; points by scale with w = s − 1', () => {
@@ -35,6 +42,16 @@ describe('curvesFromApi', () => {
     expect(curves[2].label).toBe('classifier guidance, p_uncond 1');
     expect(curves[0].points[0].metrics).toMatchObject({ fid: 4, is: 5, recall: 0.5 });
     expect(new Set(curves.map((c) => c.color)).size).toBe(4);
+  });
+
+  it('draws one curve per method and parameter setting, labelled by the parameters that differ from the defaults', () => {
+    const curves = curvesFromApi([
+      series('classifier-free', 0.1, [pt('f1', 1, 4, 5)], 'classifier-free', { interval: null, rescale: 0, schedule: 'constant' }),
+      series('classifier-free', 0.1, [pt('i1', 1, 3, 5)], 'classifier-free', { interval: [0.28, 1.61], rescale: 0, schedule: 'constant' }),
+      series('classifier-free', 0.1, [pt('a1', 1, 2, 5)], 'apg', { eta: 0, normThreshold: 2.5, momentum: -0.75 }),
+    ]);
+    expect(curves.map((c) => c.label)).toEqual(['apg, p_uncond 0.1', 'classifier-free, p_uncond 0.1', 'classifier-free interval=[0.28,1.61], p_uncond 0.1']);
+    expect(new Set(curves.map((c) => c.key)).size).toBe(3);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
- * Shapes the API's trade-off series into GLIDE-style curves: one per guidance type × p_uncond in a
+ * Shapes the API's trade-off series into GLIDE-style curves: one per method × parameters × p_uncond in a
  * fixed order and colour, points ordered by the guidance scale s (Ho & Salimans' w = s − 1
  * alongside), and the Pareto-optimal points of the chosen pair of metrics marked.
  */
+import { methodLabel, type MethodId } from '@guidance-lab/experiments/methods';
 import { METRICS, metricDef, metricValue, type MetricKey, type MetricValues } from './metrics';
 import type { TradeoffSeriesApi } from './types';
 
@@ -40,12 +41,13 @@ const GUIDANCE_ORDER = ['classifier-free', 'classifier', 'none'];
 // Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 
-export function seriesKey(guidance: string, pUncond: number): string {
-  return `${guidance}:${pUncond}`;
+/** A series is one method label (method and non-default parameters) at one p_uncond. */
+export function seriesKey(method: string, pUncond: number): string {
+  return `${method}:${pUncond}`;
 }
 
-export function seriesLabel(guidance: string, pUncond: number): string {
-  const name = guidance === 'classifier-free' ? 'classifier-free' : guidance === 'classifier' ? 'classifier guidance' : 'no guidance';
+export function seriesLabel(method: string, pUncond: number): string {
+  const name = method === 'classifier' ? 'classifier guidance' : method === 'none' ? 'no guidance' : method;
   return `${name}, p_uncond ${pUncond}`;
 }
 
@@ -54,18 +56,19 @@ const guidanceRank = (g: string) => {
   return i < 0 ? GUIDANCE_ORDER.length : i;
 };
 
-/** Series order everywhere on a page: classifier-free, classifier, none; then p_uncond ascending. */
-export function compareSeries(a: { guidance: string; pUncond: number }, b: { guidance: string; pUncond: number }): number {
-  return guidanceRank(a.guidance) - guidanceRank(b.guidance) || a.guidance.localeCompare(b.guidance) || a.pUncond - b.pUncond;
+/** Series order everywhere on a page: classifier-free methods, classifier, none; then method label, then p_uncond ascending. */
+export function compareSeries(a: { guidance: string; method: string; pUncond: number }, b: { guidance: string; method: string; pUncond: number }): number {
+  return guidanceRank(a.guidance) - guidanceRank(b.guidance) || a.method.localeCompare(b.method) || a.pUncond - b.pUncond;
 }
 
 /** Curves from the API's series: ordered, coloured, points by increasing scale. */
 export function curvesFromApi(series: TradeoffSeriesApi[]): Curve[] {
-  return [...series].sort(compareSeries).map((s, i) => ({
-    key: seriesKey(s.guidance, s.pUncond),
+  const named = series.map((s) => ({ ...s, method: methodLabel(s.method as MethodId, s.methodParams ?? {}) }));
+  return named.sort(compareSeries).map((s, i) => ({
+    key: seriesKey(s.method, s.pUncond),
     guidance: s.guidance,
     pUncond: s.pUncond,
-    label: seriesLabel(s.guidance, s.pUncond),
+    label: seriesLabel(s.method, s.pUncond),
     color: PALETTE[i % PALETTE.length],
     points: s.points
       .filter((p) => p.runIds.length > 0)

@@ -1,4 +1,5 @@
 /** The API's shapes as the dashboard queries them (apps/api/src/schema.graphql). */
+import type { MethodParams } from '@guidance-lab/experiments/methods';
 import type { SweepSpec, SweepSpecInput } from '@guidance-lab/experiments/spec';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -54,6 +55,9 @@ export interface SampleGrid {
 export interface Run {
   id: string;
   guidance: string;
+  method: string;
+  /** The method and the parameters that differ from its defaults, e.g. "classifier-free interval=[0.28,1.61]". */
+  methodLabel: string;
   pUncond: number;
   scale: number;
   w: number;
@@ -102,6 +106,8 @@ export interface TradeoffPointApi extends Omit<Metrics, 'kidStd'> {
 
 export interface TradeoffSeriesApi {
   guidance: string;
+  method: string;
+  methodParams: MethodParams;
   pUncond: number;
   label: string;
   points: TradeoffPointApi[];

@@ -83,8 +83,9 @@ export type StepInputs = ReturnType<typeof stepInputs>;
 /** One DDIM step with `rule` as the sampler runs it, read back (so asynchronous backends finish it). */
 export async function ddimOnce(c: BenchCase, s: StepInputs, rule: GuidanceRule): Promise<void> {
   const image = c.net.inputShape.length === 3;
-  const context = { x: s.x, k: s.k, spaced: s.spaced, eta: c.spec.sampler.eta, clip: image ? 1 : null, noise: () => tf.randomNormal(s.x.shape) };
-  const next = await guidedStep(rule, ddimStep, context, s.t, s.y);
+  const context = { x: s.x, k: s.k, spaced: s.spaced, eta: c.spec.sampler.eta, bound: { clip: image ? 1 : null, threshold: null }, noise: () => tf.randomNormal(s.x.shape) };
+  const at = { k: s.k, steps: s.spaced.timesteps.length, timestep: s.spaced.timesteps[s.k], alphaBar: s.spaced.alphasCumprod[s.k], first: 0 };
+  const next = await guidedStep(rule, ddimStep, context, s.t, s.y, at);
   try {
     next.dataSync();
   } finally {

@@ -78,16 +78,18 @@ export async function sampleJob({ point, spec, out }: SampleRequest, onProgress:
   const result = await sampleAndScore(point, spec, {
     eps: read(point.epsModel),
     classifier: point.classifierModel ? read(point.classifierModel) : null,
+    guide: point.guideModel ? read(point.guideModel) : null,
     evaluator: read(point.evaluatorModel),
   }, { onProgress, dataRoot: dataRootFromEnv() });
-  const name = `${point.guidance}-p${point.pUncond}-s${point.scale}-seed${point.seed}`;
+  // The run key tells apart two parameter settings of one method.
+  const name = `${point.method}-p${point.pUncond}-s${point.scale}-seed${point.seed}-${point.key.slice(0, 8)}`;
   const grid = join('grids', `${name}.png`);
   const samples = join('samples', `${name}.npz`);
   writeAtomic(join(out, grid), result.grid.png);
   writeAtomic(join(out, samples), samplesToNpz(result.samples));
   return {
     run: {
-      guidance: point.guidance, pUncond: point.pUncond, scale: point.scale, seed: point.seed,
+      guidance: point.guidance, method: point.method, methodParams: point.methodParams, pUncond: point.pUncond, scale: point.scale, seed: point.seed,
       sampler: point.sampler.kind, steps: point.sampler.steps, eta: point.sampler.eta,
       n: result.n, metrics: result.metrics, grid, samples,
     },

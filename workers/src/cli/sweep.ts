@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { admitSpec, aggregateRuns, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, parseSpec, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
+import { admitSpec, aggregateRuns, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, methodLabel, parseSpec, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
 import { writeFigures } from '../figures/index';
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 
     const replies = await Promise.all(
       plan.runs.map(async (point) => {
-        const bar = bars.start(`sample ${point.guidance} p_uncond=${point.pUncond} s=${point.scale} seed=${point.seed}`);
+        const bar = bars.start(`sample ${methodLabel(point.method, point.methodParams)} p_uncond=${point.pUncond} s=${point.scale} seed=${point.seed}`);
         const reply = await pool.run<SampleReply>({ kind: 'sample', point, spec, out }, (p) => bar.update(p));
         bar.stop();
         return reply;

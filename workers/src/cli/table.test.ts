@@ -3,7 +3,7 @@ import { aggregateRuns, type ResultRun, type ResultsFile, type RunMetrics } from
 import { formatResultsTable } from './table';
 
 const m = (fid: number): RunMetrics => ({ fid, is: 3, isStd: 0.2, kid: 0.1, precision: 0.9, recall: 0.8, density: 1, coverage: 0.9, adherence: 0.95 });
-const run = (scale: number, seed: number, fid: number): ResultRun => ({ guidance: 'classifier-free', pUncond: 0.1, scale, seed, sampler: 'ddim', steps: 10, eta: 0, n: 40, metrics: m(fid), grid: '' });
+const run = (scale: number, seed: number, fid: number): ResultRun => ({ guidance: 'classifier-free', method: 'classifier-free', methodParams: {}, pUncond: 0.1, scale, seed, sampler: 'ddim', steps: 10, eta: 0, n: 40, metrics: m(fid), grid: '' });
 const table = (runs: ResultRun[], accuracy: number) => {
   const results: Pick<ResultsFile, 'runs' | 'aggregates' | 'floor' | 'evaluator'> = {
     runs, aggregates: aggregateRuns(runs), floor: m(0.5),

@@ -3,9 +3,9 @@
  * with one seed; mean ± std over seeds with two or more), the real-data floor beneath, and a warning
  * when the evaluator is too weak for its scores to mean anything.
  */
-import { RELIABLE_ACCURACY, sortRuns, type ResultAggregate, type ResultsFile, type RunMetrics } from '@guidance-lab/experiments';
+import { RELIABLE_ACCURACY, runMethodLabel, sortRuns, type ResultAggregate, type ResultsFile, type RunMetrics } from '@guidance-lab/experiments';
 
-type Row = Pick<ResultAggregate, 'pUncond' | 'scale' | 'n'> & { guidance: string; seed: string; mean: RunMetrics; std: Partial<Record<keyof RunMetrics, number | null>> };
+type Row = Pick<ResultAggregate, 'pUncond' | 'scale' | 'n'> & { method: string; seed: string; mean: RunMetrics; std: Partial<Record<keyof RunMetrics, number | null>> };
 
 const num = (digits: number) => (key: keyof RunMetrics) => (r: Row) => {
   const sd = key === 'isStd' ? null : r.std[key];
@@ -14,7 +14,7 @@ const num = (digits: number) => (key: keyof RunMetrics) => (r: Row) => {
 
 function columns(seeded: boolean): { title: string; cell: (r: Row) => string }[] {
   return [
-    { title: 'guidance', cell: (r) => r.guidance },
+    { title: 'method', cell: (r) => r.method },
     { title: 'p_uncond', cell: (r) => (Number.isNaN(r.pUncond) ? '' : String(r.pUncond)) },
     { title: 's', cell: (r) => (Number.isNaN(r.scale) ? '' : String(r.scale)) },
     { title: 'w', cell: (r) => (Number.isNaN(r.scale) ? '' : String(Number((r.scale - 1).toFixed(6)))) },
@@ -36,9 +36,9 @@ function columns(seeded: boolean): { title: string; cell: (r: Row) => string }[]
 export function formatResultsTable(results: Pick<ResultsFile, 'runs' | 'aggregates' | 'floor' | 'evaluator'>): string {
   const seeded = results.aggregates.some((a) => a.seeds >= 2);
   const rows: Row[] = seeded
-    ? results.aggregates.map((a) => ({ ...a, seed: String(a.seeds) }))
-    : sortRuns(results.runs).map((r) => ({ ...r, seed: String(r.seed), mean: r.metrics, std: {} }));
-  const floor: Row = { guidance: 'real data (floor)', pUncond: NaN, scale: NaN, n: results.evaluator.floorN, seed: '', mean: results.floor, std: {} };
+    ? results.aggregates.map((a) => ({ ...a, method: runMethodLabel(a), seed: String(a.seeds) }))
+    : sortRuns(results.runs).map((r) => ({ ...r, method: runMethodLabel(r), seed: String(r.seed), mean: r.metrics, std: {} }));
+  const floor: Row = { method: 'real data (floor)', pUncond: NaN, scale: NaN, n: results.evaluator.floorN, seed: '', mean: results.floor, std: {} };
   const cols = columns(seeded);
   const cells = [...rows, floor].map((r) => cols.map((c) => c.cell(r)));
   const widths = cols.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));

@@ -19,6 +19,8 @@ export interface Inference {
   evaluate(x: tf.Tensor): Promise<{ features: tf.Tensor2D; probs: tf.Tensor2D }>;
   /** ∇_x log f(y | x_t, t) of the noise-aware classifier, when one was given. */
   gradLogProb: GradLogProbFn | null;
+  /** The autoguidance guide's ε, when a guide was given. */
+  guideEps: EpsFn | null;
   /** Samples per sampler batch on this engine. */
   samplerBatch: number;
   /** Frees the onnxruntime sessions (the tfjs weights belong to the caller). */
@@ -39,14 +41,15 @@ export const inferenceChunks = (image: boolean) => ({ epsChunk: image ? 64 : 409
 const samplerBatch = (image: boolean, engine: InferenceEngine) => (!image ? inferenceChunks(false).epsChunk / 2 : engine === 'onnxruntime' ? 256 : 64);
 
 /**
- * Opens the ε-net, the evaluator and (for classifier guidance) the noise-aware classifier's gradient
- * on the chosen engine, batched for images or for toy vectors.
+ * Opens the ε-net, the evaluator, (for classifier guidance) the noise-aware classifier's gradient
+ * and (for autoguidance) the guide ε-net on the chosen engine, batched for images or for toy vectors.
  */
 export async function openInference(
   epsNet: ReturnType<typeof loadEpsNet>,
   evaluator: ReturnType<typeof loadEvaluator>,
   classifier: ReturnType<typeof loadNoisyClassifier> | null,
   image: boolean,
+  guide: ReturnType<typeof loadEpsNet> | null = null,
 ): Promise<Inference> {
   if (!(await ortIfWanted('GUIDANCE_INFERENCE'))) {
     return {
@@ -54,6 +57,7 @@ export async function openInference(
       eps: epsNet.eps,
       evaluate: async (x) => evaluator.evaluate(x),
       gradLogProb: classifier ? (x, t, y) => gradClassLogProb(classifier.config, classifier.params, x, t, y) : null,
+      guideEps: guide?.eps ?? null,
       samplerBatch: samplerBatch(image, 'tfjs'),
       release: async () => {},
     };
@@ -73,11 +77,13 @@ export async function openInference(
   const eps = await open(onnxEps(epsNet.config, epsNet.params, { chunk: opts.epsChunk }));
   const scorer = await open(onnxClassifier(evaluator.config, evaluator.params, { chunk: opts.evaluatorChunk }));
   const gradient = classifier ? await open(onnxGradLogProb(classifier.config, classifier.params, { chunk: opts.epsChunk })) : null;
+  const guideNet = guide ? await open(onnxEps(guide.config, guide.params, { chunk: opts.epsChunk })) : null;
   return {
     engine: 'onnxruntime',
     eps: eps.run,
     evaluate: onnxEvaluate(scorer),
     gradLogProb: gradient?.run ?? null,
+    guideEps: guideNet?.run ?? null,
     samplerBatch: samplerBatch(image, 'onnxruntime'),
     release: async () => {
       await Promise.all(opened.map((n) => n.release()));

@@ -90,6 +90,8 @@ const backendLabel = (onnxruntime: boolean) => `${activeBackend() ?? 'unknown'}$
 export interface RunModels {
   eps: Uint8Array;
   classifier: Uint8Array | null;
+  /** Autoguidance: the guide ε-net. */
+  guide?: Uint8Array | null;
   evaluator: Uint8Array;
 }
 
@@ -128,7 +130,7 @@ export interface RunResult extends Scores {
   samples: SampleSet;
 }
 
-export type RunSettings = Pick<RunPoint, 'guidance' | 'pUncond' | 'scale' | 'seed' | 'sampler' | 'samplesPerClass'>;
+export type RunSettings = Pick<RunPoint, 'method' | 'methodParams' | 'pUncond' | 'scale' | 'seed' | 'sampler' | 'samplesPerClass'>;
 
 /** The first GRID_COLUMNS samples of every class, class by class. */
 function gridRows(x: Float32Array, dim: number, classes: number, perClass: number, cols: number): Float32Array {
@@ -170,22 +172,29 @@ export async function sampleAndScore(
   const schedule = makeSchedule(setup.schedule);
   const epsNet = loadEpsNet(models.eps);
   const classifier = models.classifier ? loadNoisyClassifier(models.classifier) : null;
+  const guide = models.guide ? loadEpsNet(models.guide) : null;
   const evaluator = loadEvaluator(models.evaluator);
   const image = shape.length === 3;
   let inference: Inference | null = null;
   try {
-    if (point.guidance === 'classifier' && !classifier) throw new Error('classifier guidance needs a noise-aware classifier checkpoint');
-    inference = await openInference(epsNet, evaluator, point.guidance === 'classifier' ? classifier : null, image);
+    if (point.method === 'classifier' && !classifier) throw new Error('classifier guidance needs a noise-aware classifier checkpoint');
+    if (point.method === 'autoguidance' && !guide) throw new Error('autoguidance needs the guide ε-net checkpoint');
+    inference = await openInference(epsNet, evaluator, point.method === 'classifier' ? classifier : null, image, point.method === 'autoguidance' ? guide : null);
     // An unconditional ε-net (p_uncond = 1) only ever saw ∅, so it is asked with ∅.
     const unconditional = point.pUncond === 1;
     const labels = new Int32Array(classes * point.samplesPerClass).map((_, i) => Math.floor(i / point.samplesPerClass));
-    const rule = makeGuidance(point.guidance, {
-      eps: inference.eps,
-      scale: point.scale,
-      nullLabel: epsNet.nullLabel,
-      gradLogProb: inference.gradLogProb ?? undefined,
-      unconditionalEps: unconditional,
-    });
+    const rule = makeGuidance(
+      { method: point.method, ...point.methodParams },
+      {
+        eps: inference.eps,
+        scale: point.scale,
+        nullLabel: epsNet.nullLabel,
+        gradLogProb: inference.gradLogProb ?? undefined,
+        guideEps: inference.guideEps ?? undefined,
+        unconditionalEps: unconditional,
+        seed: point.seed,
+      },
+    );
     const sampled = await getSampler(point.sampler.kind)({
       schedule,
       rule,
@@ -195,6 +204,7 @@ export async function sampleAndScore(
       eta: point.sampler.eta,
       seed: point.seed,
       clip: image ? 1 : null,
+      threshold: image && point.sampler.threshold ? point.sampler.threshold.percentile : null,
       batchSize: inference.samplerBatch,
       onProgress: (p) => opts.onProgress?.({ ...p, phase: 'sampling' }),
       signal: opts.signal,
@@ -212,6 +222,7 @@ export async function sampleAndScore(
     await inference?.release();
     epsNet.dispose();
     classifier?.dispose();
+    guide?.dispose();
     evaluator.dispose();
   }
 }

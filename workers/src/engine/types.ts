@@ -7,6 +7,7 @@
  * Labels are int32 class indices 0..K−1; the value K is the null label ∅.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { MethodId } from '@guidance-lab/experiments/methods';
 
 /** A discrete noise schedule β_1..β_T with its cumulative products, in float64. */
 export interface NoiseSchedule {
@@ -37,16 +38,34 @@ export type LogProbFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Ten
  */
 export type GradLogProbFn = (x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D) => tf.Tensor | Promise<tf.Tensor>;
 
+/** Where in the sampling chain a rule is asked: what schedules, intervals and seeded draws depend on. */
+export interface StepAt {
+  /** Position in the respaced chain, 0 = noisiest, of `steps`. */
+  k: number;
+  steps: number;
+  /** Original-schedule timestep index and its ᾱ_t. */
+  timestep: number;
+  alphaBar: number;
+  /** Index of the batch's first sample in the whole draw (seeded per-sample randomness keys on it). */
+  first: number;
+}
+
 /**
- * A guidance rule, seen from a sampler. `eps` is the ε the sampler should use at x_t (asynchronous,
- * as the networks may be); `gradient`, when present, is s·∇_x log f(y | x_t, t), which the sampler
- * applies in its own form (DDIM: ε − √(1−ᾱ_t)·g; DDPM: μ + Σ_t·g). Both return new tensors.
+ * What a rule hands the sampler step (new tensors): `eps`, the ε to predict x̂₀ from; `gradient`,
+ * s·∇_x log f(y | x_t, t), applied in the sampler's own form (DDIM: ε − √(1−ᾱ_t)·g; DDPM:
+ * μ + Σ_t·g); `renoise`, the ε that re-noises x̂₀ to the next step when it differs from `eps` (CFG++).
  */
+export interface Guided {
+  eps: tf.Tensor;
+  gradient?: tf.Tensor | null;
+  renoise?: tf.Tensor | null;
+}
+
+/** A guidance rule, seen from a sampler: one asynchronous call per step (the networks may be). */
 export interface GuidanceRule {
-  readonly name: 'none' | 'classifier' | 'classifier-free';
+  readonly name: MethodId;
   readonly scale: number;
-  eps(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): Promise<tf.Tensor>;
-  gradient?(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D): Promise<tf.Tensor>;
+  guide(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D, at: StepAt): Promise<Guided>;
 }
 
 /** Reported by long work (training, sampling, scoring). */

@@ -20,7 +20,7 @@ const SCALES = [0, 1, 3];
 
 function results(seeds: number[]): ResultsFile {
   const runs: ResultRun[] = SERIES.flatMap(([guidance, pUncond]) =>
-    SCALES.flatMap((scale) => seeds.map((seed) => ({ guidance, pUncond, scale, seed, sampler: 'ddim' as const, steps: 10, eta: 0, n: 40, metrics: metrics(scale, seed), grid: '' }))),
+    SCALES.flatMap((scale) => seeds.map((seed) => ({ guidance, method: guidance, methodParams: {}, pUncond, scale, seed, sampler: 'ddim' as const, steps: 10, eta: 0, n: 40, metrics: metrics(scale, seed), grid: '' }))),
   );
   return {
     spec: { name: 'figure-test' } as ResultsFile['spec'], backend: 'wasm', engineVersion: '0', floor, runs, aggregates: aggregateRuns(runs),

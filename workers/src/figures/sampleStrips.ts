@@ -8,11 +8,11 @@ import type { ResultRun } from '@guidance-lab/experiments';
 import type { TopLevelSpec } from 'vega-lite';
 import { imageGrid } from '../engine/render/index';
 import { svgToPng, vegaLiteToSvg } from './render';
-import { seriesOf } from './series';
+import { seriesLabel, seriesOf } from './series';
 
 /** A run's grid samples: class by class, `perClass` each, each of `shape`. */
 export interface StripRun {
-  run: Pick<ResultRun, 'guidance' | 'pUncond' | 'scale' | 'seed'>;
+  run: Pick<ResultRun, 'guidance' | 'pUncond' | 'scale' | 'seed'> & Partial<Pick<ResultRun, 'method' | 'methodParams'>>;
   x: ArrayLike<number>;
   perClass: number;
   shape: number[];
@@ -22,7 +22,7 @@ export interface StripRun {
 function blocks(runs: StripRun[]) {
   const lowest = new Map<string, StripRun>();
   for (const r of runs) {
-    const key = JSON.stringify([r.run.guidance, r.run.pUncond, r.run.scale]);
+    const key = JSON.stringify([seriesLabel(r.run), r.run.scale]);
     if (!lowest.has(key) || lowest.get(key)!.run.seed > r.run.seed) lowest.set(key, r);
   }
   return seriesOf([...lowest.values()].map((r) => ({ ...r.run, strip: r })));

@@ -55,7 +55,7 @@ async function fixture() {
   const evaluator = await model('evaluator', 'succeeded');
   const run = (status: 'queued' | 'running', seed: number) =>
     prisma.run.create({
-      data: { sweepId: sweep.id, key: `run-${seed}`, guidance: 'none', pUncond: 0.1, scale: 0, seed, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: evaluator.id, status, workerId: status === 'running' ? DEAD : null },
+      data: { sweepId: sweep.id, key: `run-${seed}`, guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: evaluator.id, status, workerId: status === 'running' ? DEAD : null },
     });
   return { sweep, eps, waiting: await run('queued', 1) };
 }
@@ -97,7 +97,7 @@ test('a dead worker on a run with attempts left: the run goes back to waiting', 
   const { sweep, eps } = await fixture();
   await prisma.model.update({ where: { id: eps.id }, data: { status: 'succeeded', workerId: null } });
   const running = await prisma.run.create({
-    data: { sweepId: sweep.id, key: 'run-9', guidance: 'none', pUncond: 0.1, scale: 0, seed: 9, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'running', workerId: DEAD, phase: 'sampling', progress: 0.5 },
+    data: { sweepId: sweep.id, key: 'run-9', guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: 9, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'running', workerId: DEAD, phase: 'sampling', progress: 0.5 },
   });
   await jobHeldByDeadWorker(TASK_SAMPLE, runJobKey(running.id), 1, 3);
 
@@ -134,7 +134,7 @@ test('a queued row whose job was lost (completed by a worker that found it runni
 test('a dead worker re-scoring a run: with attempts left it waits again, on its last attempt it fails for good', async () => {
   const { sweep, eps } = await fixture();
   const done = await prisma.run.create({
-    data: { sweepId: sweep.id, key: 'run-r', guidance: 'none', pUncond: 0.1, scale: 0, seed: 3, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'succeeded' },
+    data: { sweepId: sweep.id, key: 'run-r', guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: 3, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'succeeded' },
   });
   const rescore = (evaluatorModelId: string) => prisma.rescore.create({ data: { runId: done.id, evaluatorModelId, status: 'running', workerId: DEAD } });
   const [again, lost] = [await rescore(eps.id), await rescore((await prisma.model.findFirstOrThrow({ where: { key: `evaluator-${sweep.id}` } })).id)];

@@ -4,7 +4,7 @@
  * the unique keys, so a job that runs twice still leaves one result.
  */
 import { packSamples, refreshSweepStatus, type Model, type Run } from '@guidance-lab/db';
-import { dataRootFromEnv, GUIDANCE_TYPES, parseSpec, SamplerSpec, type GuidanceType } from '@guidance-lab/experiments';
+import { dataRootFromEnv, METHOD_IDS, parseSpec, SamplerSpec, type MethodId, type MethodParams, type SweepSpec } from '@guidance-lab/experiments';
 import type { Task } from 'graphile-worker';
 import { sampleAndScore, type RunSettings } from '../engine/pipeline';
 import { bytes } from './dbValues';
@@ -26,16 +26,18 @@ function trainedWeights(model: Model | null, role: string): Uint8Array {
 }
 
 /** The Run row's columns as the pipeline's typed settings; a value the spec would refuse is an error naming it. */
-function runSettings(run: Run): RunSettings {
-  if (!(GUIDANCE_TYPES as readonly string[]).includes(run.guidance)) {
-    throw new Error(`run.guidance must be one of ${GUIDANCE_TYPES.join(', ')} (got "${run.guidance}")`);
+function runSettings(run: Run, sampler: SweepSpec['sampler']): RunSettings {
+  if (!(METHOD_IDS as readonly string[]).includes(run.method)) {
+    throw new Error(`run.method must be one of ${METHOD_IDS.join(', ')} (got "${run.method}")`);
   }
   return {
-    guidance: run.guidance as GuidanceType,
+    method: run.method as MethodId,
+    methodParams: run.methodParams as MethodParams,
     pUncond: run.pUncond,
     scale: run.scale,
     seed: run.seed,
-    sampler: SamplerSpec.parse({ kind: run.sampler, steps: run.steps, eta: run.eta }),
+    // The spec's sampler options beyond the row's columns (dynamic thresholding) apply to every run.
+    sampler: SamplerSpec.parse({ ...sampler, kind: run.sampler, steps: run.steps, eta: run.eta }),
     samplesPerClass: run.samplesPerClass,
   };
 }
@@ -70,10 +72,11 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
       async work(signal) {
         const spec = parseSpec(run.sweep.spec);
         const byId = async (id: string | null) => (id ? prisma.model.findUnique({ where: { id } }) : null);
-        const [eps, classifier, evaluator] = await Promise.all([byId(run.epsModelId), byId(run.classifierModelId), byId(run.evaluatorModelId)]);
+        const [eps, classifier, guide, evaluator] = await Promise.all([byId(run.epsModelId), byId(run.classifierModelId), byId(run.guideModelId), byId(run.evaluatorModelId)]);
         const models = {
           eps: trainedWeights(eps, 'eps'),
           classifier: run.classifierModelId ? trainedWeights(classifier, 'noisy classifier') : null,
+          guide: run.guideModelId ? trainedWeights(guide, 'autoguidance guide') : null,
           evaluator: trainedWeights(evaluator, 'evaluator'),
         };
         const progress = throttledWriter(
@@ -81,7 +84,7 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
           PROGRESS_EVERY_MS,
           ctx.log,
         );
-        const result = await sampleAndScore(runSettings(run), { dataset: spec.dataset, schedule: spec.schedule }, models, {
+        const result = await sampleAndScore(runSettings(run, spec.sampler), { dataset: spec.dataset, schedule: spec.schedule }, models, {
           signal,
           dataRoot: dataRootFromEnv(),
           onProgress: (p) => progress.push({ phase: p.phase, fraction: p.total > 0 ? p.done / p.total : 0 }),
@@ -103,7 +106,7 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
             },
           }),
         ]);
-        ctx.log(`${label}: ${run.guidance} s=${run.scale} p=${run.pUncond} → fid ${m.fid.toFixed(4)} is ${m.is.toFixed(3)} (n=${n}, ${result.backend})`);
+        ctx.log(`${label}: ${run.method} s=${run.scale} p=${run.pUncond} → fid ${m.fid.toFixed(4)} is ${m.is.toFixed(3)} (n=${n}, ${result.backend})`);
         await refreshSweepStatus(prisma, run.sweepId);
       },
       async onCancelled() {

@@ -18,7 +18,7 @@ export async function failModel(prisma: PrismaClient, modelId: string, owner: st
   });
   if (count === 0) return;
   const model = await prisma.model.findUniqueOrThrow({ where: { id: modelId }, select: { kind: true, key: true } });
-  const uses = { OR: [{ epsModelId: modelId }, { classifierModelId: modelId }, { evaluatorModelId: modelId }] };
+  const uses = { OR: [{ epsModelId: modelId }, { classifierModelId: modelId }, { guideModelId: modelId }, { evaluatorModelId: modelId }] };
   const where = { ...uses, status: 'queued' as const, sweep: { status: { not: 'cancelled' as const } } };
   const runs = await prisma.run.findMany({ where, select: { sweepId: true } });
   await prisma.run.updateMany({ where, data: { status: 'failed', phase: 'failed', error: `the ${model.kind} model ${model.key} failed to train: ${message}`, finishedAt: new Date() } });

@@ -1,13 +1,18 @@
 'use client';
-/** The grid builder: dataset, guidance types, scales, p_uncond, seeds, samples and sampler, each flagged at its input. */
-import { GUIDANCE_TYPES, type GuidanceType } from '@guidance-lab/experiments/spec';
+/** The grid builder: dataset, guidance methods, scales, p_uncond, seeds, samples and sampler, each flagged at its input. */
+import { METHOD_IDS, type MethodId } from '@guidance-lab/experiments/methods';
 import type { FormField, GridForm } from '../../lib/specForm';
 import { Field } from './Field';
 
-const GUIDANCE_LABELS: Record<GuidanceType, string> = {
+const GUIDANCE_LABELS: Record<MethodId, string> = {
   'classifier-free': 'Classifier-free (Ho & Salimans)',
   classifier: 'Classifier guidance (Dhariwal & Nichol)',
   none: 'None (baseline)',
+  autoguidance: 'Autoguidance: a smaller, shorter-trained guide (Karras et al. 2024)',
+  'cfg-pp': 'CFG++, scale λ ≤ 1 (Chung et al. 2024)',
+  apg: 'Adaptive projected guidance (Sadat et al. 2024)',
+  'cfg-zero-star': 'CFG-Zero* (Fan et al. 2025)',
+  icg: 'Independent condition guidance (Sadat et al. 2024)',
 };
 
 export function GridBuilder({ form, onChange, errors }: { form: GridForm; onChange(form: GridForm): void; errors: Partial<Record<FormField, string>> }) {
@@ -17,7 +22,7 @@ export function GridBuilder({ form, onChange, errors }: { form: GridForm; onChan
       {(props) => <input {...props} type="text" inputMode="decimal" value={form[key] as string} onChange={(e) => set(key, e.target.value)} />}
     </Field>
   );
-  const toggle = (g: GuidanceType, on: boolean) => set('guidance', on ? GUIDANCE_TYPES.filter((t) => t === g || form.guidance.includes(t)) : form.guidance.filter((t) => t !== g));
+  const toggle = (g: MethodId, on: boolean) => set('guidance', on ? METHOD_IDS.filter((t) => t === g || form.guidance.includes(t)) : form.guidance.filter((t) => t !== g));
 
   return (
     <>
@@ -46,8 +51,8 @@ export function GridBuilder({ form, onChange, errors }: { form: GridForm; onChan
 
       <fieldset aria-describedby={errors.guidance ? 'f-guidance-error' : undefined}>
         <legend>Guidance</legend>
-        <div className="choices" role="group" aria-label="Guidance types">
-          {GUIDANCE_TYPES.map((g) => (
+        <div className="choices" role="group" aria-label="Guidance methods">
+          {METHOD_IDS.map((g) => (
             <label key={g}>
               <input type="checkbox" id={`f-guidance-${g}`} checked={form.guidance.includes(g)} onChange={(e) => toggle(g, e.target.checked)} /> {GUIDANCE_LABELS[g]}
             </label>

@@ -11,7 +11,7 @@ import { StatusBadge } from '../Status';
 type Column = { key: string; label: string; numeric: boolean; value(run: Run): number | string | null; cell?(run: Run): React.ReactNode };
 
 const COLUMNS: Column[] = [
-  { key: 'guidance', label: 'Guidance', numeric: false, value: (r) => r.guidance },
+  { key: 'guidance', label: 'Method', numeric: false, value: (r) => r.methodLabel },
   { key: 'pUncond', label: 'p_uncond', numeric: true, value: (r) => r.pUncond },
   { key: 'scale', label: 's', numeric: true, value: (r) => r.scale },
   { key: 'w', label: 'w', numeric: true, value: (r) => r.scale - 1, cell: (r) => (r.scale - 1).toFixed(2) },
@@ -88,7 +88,7 @@ export function ResultsTable({
                   </td>
                 ))}
                 <td>
-                  <button type="button" onClick={() => onSelect(r.id)} aria-pressed={r.id === selected} aria-label={`Select ${r.guidance} p_uncond ${r.pUncond} s = ${r.scale} seed ${r.seed}`}>
+                  <button type="button" onClick={() => onSelect(r.id)} aria-pressed={r.id === selected} aria-label={`Select ${r.methodLabel} p_uncond ${r.pUncond} s = ${r.scale} seed ${r.seed}`}>
                     Select
                   </button>
                 </td>

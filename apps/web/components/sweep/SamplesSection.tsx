@@ -148,7 +148,7 @@ function ZoomDialog({ run, cls, className, onClose, children }: { run: Run | nul
       {run ? (
         <>
           <h3 id="zoom-title">
-            {className} (row {cls + 1}): {run.guidance}, p_uncond {run.pUncond}, s = {run.scale}, seed {run.seed}
+            {className} (row {cls + 1}): {run.methodLabel}, p_uncond {run.pUncond}, s = {run.scale}, seed {run.seed}
           </h3>
           <div className="zoom-body">{children}</div>
           <form method="dialog">

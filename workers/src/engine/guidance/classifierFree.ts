@@ -1,34 +1,36 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EpsFn, GuidanceRule } from '../types';
 import { checkScale } from './checkScale';
+import { checkNullLabel, condUncond } from './pairEps';
+import { rescaled } from './rescale';
+import { scaleAt, type Modifiers } from './scaleAt';
+
+export interface ClassifierFreeOptions extends Modifiers {
+  /** Guidance rescale φ ∈ [0, 1] (Lin et al. 2023); 0 = plain CFG. */
+  rescale?: number;
+}
 
 /**
  * Classifier-free guidance (Ho & Salimans 2022 eq. 6, in GLIDE's scale s = 1 + w):
  * ε̄ = ε(x,t,∅) + s·(ε(x,t,y) − ε(x,t,∅)). Both branches run in one forward pass on [x; x] with
- * labels [y; ∅], so the guided sampler costs one network call per step.
+ * labels [y; ∅]. Outside a guidance interval only ε(x,t,y) is computed (no unconditional pass).
  */
-export function classifierFree(eps: EpsFn, scale: number, nullLabel: number): GuidanceRule {
+export function classifierFree(eps: EpsFn, scale: number, nullLabel: number, opts: ClassifierFreeOptions = {}): GuidanceRule {
   checkScale(scale);
-  if (!Number.isInteger(nullLabel) || nullLabel < 1) throw new Error(`classifier-free nullLabel must be the class count K ≥ 1, got ${nullLabel}`);
+  checkNullLabel('classifier-free', nullLabel);
+  const phi = opts.rescale ?? 0;
+  if (!(phi >= 0 && phi <= 1)) throw new Error(`classifier-free rescale must be a number from 0 to 1, got ${phi}`);
   return {
     name: 'classifier-free',
     scale,
-    eps: async (x, t, y) => {
-      const n = x.shape[0];
-      const [xx, tt, yy] = tf.tidy(() => [tf.concat([x, x]), tf.concat([t, t]), tf.concat([y, tf.fill([n], nullLabel, 'int32')])]);
-      let both: tf.Tensor;
+    guide: async (x, t, y, at) => {
+      const s = scaleAt(scale, opts, at);
+      if (s === null) return { eps: await eps(x, t, y) };
+      const [cond, uncond] = await condUncond(eps, x, t, y, nullLabel);
       try {
-        both = await eps(xx, tt as tf.Tensor1D, yy as tf.Tensor1D);
+        return { eps: tf.tidy(() => rescaled(cond, tf.add(uncond, tf.mul(tf.sub(cond, uncond), s)), phi)) };
       } finally {
-        tf.dispose([xx, tt, yy]);
-      }
-      try {
-        return tf.tidy(() => {
-          const [cond, uncond] = tf.split(both, 2);
-          return tf.add(uncond, tf.mul(tf.sub(cond, uncond), scale));
-        });
-      } finally {
-        both.dispose();
+        tf.dispose([cond, uncond]);
       }
     },
   };

@@ -38,13 +38,12 @@ function expectClassMoments(xs: Float32Array, c: number) {
   }
 }
 
-/** Evaluates a rule's ε (and gradient) at fixed points; returns plain arrays. */
+/** Evaluates a rule's ε (and gradient) at fixed points, as the first of one step; returns plain arrays. */
 async function evalRule(rule: GuidanceRule, ts: number[], ys: number[]) {
   const x = tf.tensor2d([[0.4, -0.7], [1.1, 0.2], [-0.3, 0.9]]);
   const t = tf.tensor1d(ts, 'int32');
   const y = tf.tensor1d(ys, 'int32');
-  const eps = await rule.eps(x, t, y);
-  const gradient = rule.gradient ? await rule.gradient(x, t, y) : undefined;
+  const { eps, gradient } = await rule.guide(x, t, y, { k: 0, steps: 1, timestep: ts[0], alphaBar: schedule.alphasCumprod[ts[0]], first: 0 });
   try {
     return { eps: eps.arraySync() as number[][], gradient: gradient?.arraySync() as number[][] | undefined };
   } finally {
@@ -147,9 +146,10 @@ describe('makeGuidance', () => {
   test('builds the named rule and refuses bad input by name', () => {
     expect(makeGuidance('none', { eps, scale: 5, nullLabel: K })).toMatchObject({ name: 'none', scale: 0 });
     expect(makeGuidance('classifier-free', { eps, scale: 2, nullLabel: K })).toMatchObject({ name: 'classifier-free', scale: 2 });
-    expect(makeGuidance('classifier', { eps, scale: 2, nullLabel: K, gradLogProb }).gradient).toBeTypeOf('function');
+    expect(makeGuidance('classifier', { eps, scale: 2, nullLabel: K, gradLogProb })).toMatchObject({ name: 'classifier', scale: 2 });
     expect(() => makeGuidance('classifier', { eps, scale: 2, nullLabel: K })).toThrow(/classifier guidance needs gradLogProb/);
     expect(() => makeGuidance('classifier-free', { eps, scale: -1, nullLabel: K })).toThrow(/guidance scale must be a finite number ≥ 0, got -1/);
-    expect(() => makeGuidance('clip' as 'none', { eps, scale: 1, nullLabel: K })).toThrow(/guidance must be one of: none, classifier, classifier-free/);
+    expect(() => makeGuidance('clip' as 'none', { eps, scale: 1, nullLabel: K })).toThrow(/guidance method must be one of: none, classifier-free, classifier, autoguidance, cfg-pp, apg, cfg-zero-star, icg/);
+    expect(() => makeGuidance('autoguidance', { eps, scale: 2, nullLabel: K })).toThrow(/autoguidance needs guideEps/);
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { respace, type RespacedSchedule } from '../schedules/respace';
-import type { GuidanceRule, NoiseSchedule, ProgressFn } from '../types';
+import type { GuidanceRule, NoiseSchedule, ProgressFn, StepAt } from '../types';
+import type { X0Bound } from './predictX0';
 import { PRIOR_STEP, stepNoise } from './noise';
 
 export interface SampleOptions {
@@ -17,6 +18,8 @@ export interface SampleOptions {
   seed: number;
   /** Clip x̂₀ to [−clip, clip] (images: 1); null or absent for none. */
   clip?: number | null;
+  /** Dynamic thresholding of x̂₀ at this percentile in (0, 1] (Imagen); replaces `clip` when set. */
+  threshold?: number | null;
   /** Samples per internal batch, to bound memory (default 256). */
   batchSize?: number;
   onProgress?: ProgressFn;
@@ -33,8 +36,10 @@ export interface StepContext {
   eps: tf.Tensor;
   /** Classifier guidance: s·∇_x log f(y | x_t, t); null for the other rules. */
   gradient: tf.Tensor | null;
+  /** The ε that re-noises x̂₀ when the rule gives one (CFG++); null = `eps`. */
+  renoise: tf.Tensor | null;
   eta: number;
-  clip: number | null;
+  bound: X0Bound;
   noise: () => tf.Tensor;
 }
 
@@ -44,30 +49,35 @@ export type StepFn = (c: StepContext) => tf.Tensor;
 export type Sampler = (opts: SampleOptions) => Promise<tf.Tensor>;
 
 /**
- * One reverse step with `rule` at (x, t, y): the rule's ε and gradient are awaited first
- * (onnxruntime answers asynchronously, so they cannot run inside the step's tidy), then `step` runs in a tidy. Returns
- * x_prev; every other tensor it makes is disposed, also on error.
+ * One reverse step with `rule` at (x, t, y): the rule's tensors are awaited first (onnxruntime
+ * answers asynchronously, so they cannot run inside the step's tidy), then `step` runs in a tidy.
+ * Returns x_prev; every other tensor it makes is disposed, also on error.
  */
-export async function guidedStep(rule: GuidanceRule, step: StepFn, c: Omit<StepContext, 'eps' | 'gradient'>, t: tf.Tensor1D, y: tf.Tensor1D): Promise<tf.Tensor> {
-  const owned: tf.Tensor[] = [];
+export async function guidedStep(
+  rule: GuidanceRule,
+  step: StepFn,
+  c: Omit<StepContext, 'eps' | 'gradient' | 'renoise'>,
+  t: tf.Tensor1D,
+  y: tf.Tensor1D,
+  at: StepAt,
+): Promise<tf.Tensor> {
+  const guided = await rule.guide(c.x, t, y, at);
+  const { eps, gradient = null, renoise = null } = guided;
   try {
-    const eps = await rule.eps(c.x, t, y);
-    owned.push(eps);
-    const gradient = rule.gradient ? await rule.gradient(c.x, t, y) : null;
-    if (gradient) owned.push(gradient);
-    return tf.tidy(() => step({ ...c, eps, gradient }));
+    return tf.tidy(() => step({ ...c, eps, gradient, renoise }));
   } finally {
-    tf.dispose(owned);
+    tf.dispose([eps, ...(gradient ? [gradient] : []), ...(renoise ? [renoise] : [])]);
   }
 }
 
 function check(opts: SampleOptions): void {
-  const { shape, labels, seed, eta = 0, clip = null, batchSize = 256 } = opts;
+  const { shape, labels, seed, eta = 0, clip = null, threshold = null, batchSize = 256 } = opts;
   if (!shape.length || !shape.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`sample shape must list positive whole numbers, got [${shape.join(', ')}]`);
   if (!(labels instanceof Int32Array) || labels.length < 1) throw new Error('sample labels must be a non-empty Int32Array (one label per sample)');
   if (!Number.isInteger(seed)) throw new Error(`sample seed must be a whole number, got ${seed}`);
   if (!(eta >= 0 && eta <= 1)) throw new Error(`sampler eta must be a number from 0 to 1, got ${eta}`);
   if (clip !== null && !(clip > 0)) throw new Error(`sampler clip must be a positive number or null, got ${clip}`);
+  if (threshold !== null && !(threshold > 0 && threshold <= 1)) throw new Error(`sampler threshold percentile must be a number in (0, 1] or null, got ${threshold}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`sampler batchSize must be a whole number ≥ 1, got ${batchSize}`);
 }
 
@@ -85,7 +95,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  */
 export async function runSampler(opts: SampleOptions, step: StepFn): Promise<tf.Tensor> {
   check(opts);
-  const { rule, shape, labels, seed, onProgress, signal, eta = 0, clip = null, batchSize = 256 } = opts;
+  const { rule, shape, labels, seed, onProgress, signal, eta = 0, clip = null, threshold = null, batchSize = 256 } = opts;
+  const bound = { clip, threshold };
   const spaced = respace(opts.schedule, opts.steps);
   const S = spaced.timesteps.length;
   const N = labels.length;
@@ -106,7 +117,8 @@ export async function runSampler(opts: SampleOptions, step: StepFn): Promise<tf.
           const t = tf.fill([n], timestep, 'int32') as tf.Tensor1D;
           const noise = () => tf.tensor(stepNoise(seed, first, n, dim, timestep), [n, ...shape]);
           try {
-            const next = await guidedStep(rule, step, { x, k, spaced, eta, clip, noise }, t, y);
+            const at = { k, steps: S, timestep, alphaBar: spaced.alphasCumprod[k], first };
+            const next = await guidedStep(rule, step, { x, k, spaced, eta, bound, noise }, t, y, at);
             x.dispose();
             x = next;
           } finally {
