@@ -67,6 +67,9 @@ export function contentHash(value: unknown): string {
 /** The evaluator is shared by every seed and sweep on a dataset, so its seed is fixed. */
 const EVALUATOR_SEED = 0;
 
+/** The evaluator model a dataset is scored with (a sweep's, or another one to re-score it with). */
+export const evaluatorConfig = (dataset: SweepSpec['dataset'], evaluator: SweepSpec['evaluator']): ModelConfig => ({ kind: 'evaluator', dataset, classifier: evaluator, seed: EVALUATOR_SEED });
+
 export function expandSweep(spec: SweepSpec): SweepPlan {
   const models = new Map<string, ModelJob>();
   const add = (config: ModelConfig): string => {
@@ -77,7 +80,7 @@ export function expandSweep(spec: SweepSpec): SweepPlan {
   const epsNet = (pUncond: number, seed: number) =>
     add({ kind: 'eps', dataset: spec.dataset, schedule: spec.schedule, model: spec.model, training: spec.training, pUncond, seed });
 
-  const evaluatorModel = add({ kind: 'evaluator', dataset: spec.dataset, classifier: spec.evaluator, seed: EVALUATOR_SEED });
+  const evaluatorModel = add(evaluatorConfig(spec.dataset, spec.evaluator));
   const runs: RunPoint[] = [];
   const point = (guidance: GuidanceType, pUncond: number, scale: number, seed: number, epsModel: string, classifierModel: string | null) => {
     const identity = { guidance, pUncond, scale, seed, sampler: spec.sampler, samplesPerClass: spec.samplesPerClass, epsModel, classifierModel, evaluatorModel };

@@ -3,3 +3,5 @@ export * from './grid';
 export * from './merge';
 export * from './presets';
 export * from './results';
+export * from './npy';
+export * from './samples';

@@ -27,6 +27,8 @@ export interface ResultRun {
   metrics: RunMetrics;
   /** Path (CLI) or URL (API) of the run's sample grid PNG. */
   grid: string;
+  /** Path (CLI) or URL (API) of every sample of the run as samples.npz (arrays x, y, seed). */
+  samples?: string;
 }
 
 export interface ResultsFile {

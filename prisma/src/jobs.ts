@@ -6,11 +6,15 @@ import type { JobStatus, PrismaClient } from '../generated/client';
 
 export const TASK_TRAIN = 'train_model'; // payload TrainPayload
 export const TASK_SAMPLE = 'sample_and_score'; // payload SamplePayload
+export const TASK_RESCORE = 'rescore_run'; // payload RescorePayload
 export interface TrainPayload {
   modelId: string;
 }
 export interface SamplePayload {
   runId: string;
+}
+export interface RescorePayload {
+  rescoreId: string;
 }
 
 /** graphile-worker attempts per job; a retried training resumes from its checkpoint. */
@@ -18,6 +22,7 @@ export const JOB_MAX_ATTEMPTS = 3;
 
 export const trainJobKey = (modelId: string) => `train:${modelId}`;
 export const runJobKey = (runId: string) => `run:${runId}`;
+export const rescoreJobKey = (rescoreId: string) => `rescore:${rescoreId}`;
 
 /** The part of graphile-worker's TaskSpec we use. */
 export interface JobSpec {
@@ -36,11 +41,13 @@ export const ACTIVE: JobStatus[] = ['queued', 'running'];
  * queued run whose models have all succeeded. `unsafe_dedupe`: a job that already exists under
  * the key (waiting, running, or failed for good) is left alone, so nothing runs twice.
  * Failed or cancelled models are not retrained here: retryFailed and launch requeue them first.
+ * Re-scorings (rescoreSweep) count whatever their sweep's status: a finished sweep is re-scored too.
  */
 export async function scheduleReadyWork(prisma: PrismaClient, addJob: AddJobFn, sweepId?: string): Promise<void> {
   const sweep = { status: { in: ACTIVE }, ...(sweepId ? { id: sweepId } : {}) };
+  const rescoring = { status: 'queued' as const, ...(sweepId ? { run: { sweepId } } : {}) };
   const models = await prisma.model.findMany({
-    where: { status: 'queued', sweeps: { some: { sweep } } },
+    where: { status: 'queued', OR: [{ sweeps: { some: { sweep } } }, { rescores: { some: rescoring } }] },
     select: { id: true, kind: true },
     orderBy: { createdAt: 'asc' },
   });
@@ -68,6 +75,14 @@ export async function scheduleReadyWork(prisma: PrismaClient, addJob: AddJobFn, 
   for (const r of runs) {
     await addJob(TASK_SAMPLE, { runId: r.id } satisfies SamplePayload, {
       jobKey: runJobKey(r.id),
+      jobKeyMode: 'unsafe_dedupe',
+      maxAttempts: JOB_MAX_ATTEMPTS,
+    });
+  }
+  const rescores = await prisma.rescore.findMany({ where: { ...rescoring, evaluatorModel: done }, select: { id: true }, orderBy: { createdAt: 'asc' } });
+  for (const r of rescores) {
+    await addJob(TASK_RESCORE, { rescoreId: r.id } satisfies RescorePayload, {
+      jobKey: rescoreJobKey(r.id),
       jobKeyMode: 'unsafe_dedupe',
       maxAttempts: JOB_MAX_ATTEMPTS,
     });

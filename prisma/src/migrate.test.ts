@@ -4,7 +4,7 @@
  * idempotent and safe under concurrency, and that every model round-trips through the client.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,26 +79,30 @@ afterAll(async () => {
 });
 
 describe('migrate()', () => {
+  // Every migration folder, in the order migrate() applies them.
+  const names = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+
   it('records each migration as Prisma does and is a no-op the second time', async () => {
     expect(await migrate(db.url)).toEqual([]);
-    const { rows } = await sql.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations"');
-    const file = readFileSync(join(MIGRATIONS_DIR, '0001_init', 'migration.sql'));
-    expect(rows).toHaveLength(1);
-    expect(rows[0].migration_name).toBe('0001_init');
-    expect(rows[0].checksum).toBe(createHash('sha256').update(file).digest('hex'));
-    expect(rows[0].finished_at).toBeInstanceOf(Date);
+    const { rows } = await sql.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name');
+    expect(rows.map((r) => r.migration_name)).toEqual(names);
+    for (const [i, name] of names.entries()) {
+      const file = readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'));
+      expect(rows[i].checksum).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(rows[i].finished_at).toBeInstanceOf(Date);
+    }
   });
 
   it('applies each migration exactly once when called concurrently', async () => {
     await sql.query('CREATE DATABASE concurrent');
     const url = db.url.replace(/\/guidance_lab$/, '/concurrent');
     const results = await Promise.all([1, 2, 3, 4].map(() => migrate(url)));
-    expect(results.flat()).toEqual(['0001_init']);
+    expect(results.flat()).toEqual(names);
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     const { rows } = await other.query('SELECT count(*)::int AS n FROM "_prisma_migrations"');
     await other.end();
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(names.length);
   });
 });
 
@@ -215,6 +219,9 @@ describe('every model round-trips through the client with every field set', () =
     const metric = { id: 'x1', runId: 'r1', name: 'is', value: 3.5, std: 0.25, n: 40, evaluatorHash: 'h', referenceSet: 'toy2d:test:2000' };
     const grid = { id: 'g1', runId: 'r1', png: new Uint8Array([137, 80, 78, 71]), rows: 4, cols: 8, cellSize: 28, classNames: ['a', 'b'] };
     const worker = { id: 'w1', host: 'h', pid: 42, backend: 'wasm', startedAt: t('10'), lastHeartbeat: t('11'), currentJob: 'run:r1' };
+    const samples = { runId: 'r1', shape: [28, 28, 1], dtype: 'uint8', count: 40, seed: 7, x: new Uint8Array([1, 2]), y: new Uint8Array([3]), rawBytes: 31520, createdAt: t('12') };
+    const predictions = { runId: 'r1', evaluatorHash: 'h', predicted: new Uint8Array([4]), confidence: new Uint8Array([5]), createdAt: t('13') };
+    const rescore = { id: 'q1', runId: 'r1', evaluatorModelId: 'm1', status: 'running' as const, attempts: 1, error: 'e', workerId: 'wk', createdAt: t('14'), startedAt: t('15'), finishedAt: t('16') };
 
     expect(await prisma.sweep.create({ data: sweep })).toEqual(sweep);
     expect(await prisma.model.create({ data: model })).toEqual(model);
@@ -223,16 +230,20 @@ describe('every model round-trips through the client with every field set', () =
     expect(await prisma.metric.create({ data: metric })).toEqual(metric);
     expect(await prisma.sampleGrid.create({ data: grid })).toEqual(grid);
     expect(await prisma.worker.create({ data: worker })).toEqual(worker);
+    expect(await prisma.runSamples.create({ data: samples })).toEqual(samples);
+    expect(await prisma.samplePredictions.create({ data: predictions })).toEqual(predictions);
+    expect(await prisma.rescore.create({ data: rescore })).toEqual(rescore);
 
     expect(await prisma.sweep.findUnique({ where: { id: 's1' } })).toEqual(sweep);
     expect(await prisma.model.findUnique({ where: { key: 'k1' } })).toEqual(model);
     expect(await prisma.run.findUnique({ where: { sweepId_key: { sweepId: 's1', key: 'rk' } } })).toEqual(run);
-    expect(await prisma.metric.findUnique({ where: { runId_name: { runId: 'r1', name: 'is' } } })).toEqual(metric);
+    expect(await prisma.metric.findUnique({ where: { runId_evaluatorHash_name: { runId: 'r1', evaluatorHash: 'h', name: 'is' } } })).toEqual(metric);
     expect(await prisma.sampleGrid.findUnique({ where: { runId: 'r1' } })).toEqual(grid);
     expect(await prisma.worker.findUnique({ where: { id: 'w1' } })).toEqual(worker);
 
-    // Deleting the sweep cascades to its runs, their metrics and grid, and the links; the model stays.
+    // Deleting the sweep cascades to its runs, their metrics, grid, samples, predictions and re-scorings, and the links; the model stays.
     await prisma.sweep.delete({ where: { id: 's1' } });
-    expect([await prisma.run.count(), await prisma.metric.count(), await prisma.sampleGrid.count(), await prisma.sweepModel.count(), await prisma.model.count()]).toEqual([0, 0, 0, 0, 1]);
+    const left = [prisma.run, prisma.metric, prisma.sampleGrid, prisma.runSamples, prisma.samplePredictions, prisma.rescore, prisma.sweepModel, prisma.model] as unknown as { count(): Promise<number> }[];
+    expect(await Promise.all(left.map((table) => table.count()))).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
   });
 });

@@ -211,6 +211,8 @@ describe('results', () => {
   beforeAll(async () => {
     sweepId = await launch(tiny({ guidance: ['classifier-free', 'none'], scales, pUncond: [0.2, 0.1], seeds: [0, 1] }), 'results');
     const runs = await prisma.run.findMany({ where: { sweepId } });
+    // Scores shown are each run's own evaluator's: the one whose weights hash they carry.
+    await prisma.model.update({ where: { id: runs[0].evaluatorModelId }, data: { weightsHash: 'evalhash' } });
     for (const r of runs) {
       const v = r.scale * 10 + r.seed + r.pUncond; // known values: the mean over seeds 0 and 1 adds 0.5
       await prisma.run.update({ where: { id: r.id }, data: { status: 'succeeded', n: 40, backend: 'wasm' } });

@@ -3,15 +3,10 @@
  * reuses models by content hash, links them and creates the runs → the ready work is queued.
  */
 import { ACTIVE, removeJobs, scheduleReadyWork, trainJobKey, type ModelKind, type Sweep } from '@guidance-lab/db';
-import { expandSweep, parseSpec, SpecError, type ModelConfig, type SweepPlan, type SweepSpec } from '@guidance-lab/experiments';
+import { datasetClasses, expandSweep, parseSpec, sampleStoreEstimate, SpecError, type ModelConfig, type SweepPlan, type SweepSpec } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, specInputError } from './errors';
 import type { Limits } from './limits';
-
-/** Classes a dataset has, where the spec alone tells; user data is counted as 10 (MNIST-like). */
-function classesOf(spec: SweepSpec): number {
-  return spec.dataset.kind === 'toy2d' ? spec.dataset.classes : 10;
-}
 
 function checkLimits(spec: SweepSpec, plan: SweepPlan, limits: Limits): void {
   const runs = plan.runs.length;
@@ -20,16 +15,40 @@ function checkLimits(spec: SweepSpec, plan: SweepPlan, limits: Limits): void {
       limit: 'GUIDANCE_MAX_RUNS',
     });
   }
-  const samples = runs * classesOf(spec) * spec.samplesPerClass;
+  const samples = runs * datasetClasses(spec.dataset) * spec.samplesPerClass;
   if (samples > limits.maxSamples) {
     throw badInput('samplesPerClass', `makes ${samples} samples in all (runs × classes × samplesPerClass), more than GUIDANCE_MAX_SAMPLES = ${limits.maxSamples}`, {
       limit: 'GUIDANCE_MAX_SAMPLES',
     });
   }
+  // Every sample is kept in the database: refuse up front what would not fit the cap.
+  const store = sampleStoreEstimate(spec, runs);
+  if (store.bytes > limits.maxSampleBytes) {
+    throw badInput(
+      'samplesPerClass',
+      `would store ${store.bytes} bytes of samples (${store.runs} runs × ${store.samplesPerRun} samples × ${store.bytesPerSample} bytes, uncompressed), more than GUIDANCE_MAX_SAMPLE_BYTES = ${limits.maxSampleBytes}`,
+      { limit: 'GUIDANCE_MAX_SAMPLE_BYTES' },
+    );
+  }
 }
 
 const dbKind = (kind: ModelConfig['kind']): ModelKind => (kind === 'noisy-classifier' ? 'noisy_classifier' : kind);
 const plannedSteps = (c: ModelConfig) => (c.kind === 'eps' ? c.training!.steps : c.classifier!.steps);
+
+type Tx = Parameters<Parameters<ApiContext['prisma']['$transaction']>[0]>[0];
+
+/** A model by content hash, created when new; one that failed or was cancelled before is wanted again and requeued (attempts kept). */
+export async function upsertModel(tx: Tx, key: string, config: ModelConfig): Promise<{ id: string; requeued: boolean }> {
+  const model = await tx.model.upsert({
+    where: { key },
+    create: { key, kind: dbKind(config.kind), config: config as object, totalSteps: plannedSteps(config) },
+    update: {},
+    select: { id: true, status: true },
+  });
+  if (ACTIVE.includes(model.status) || model.status === 'succeeded') return { id: model.id, requeued: false };
+  await tx.model.update({ where: { id: model.id }, data: { status: 'queued', error: null, finishedAt: null } });
+  return { id: model.id, requeued: true };
+}
 
 export interface LaunchOptions {
   /** Overrides spec.name. */
@@ -59,17 +78,8 @@ export async function launch(ctx: ApiContext, input: unknown, options: LaunchOpt
       const ids = new Map<string, string>();
       const requeued: string[] = [];
       for (const { key, config } of plan.models) {
-        const model = await tx.model.upsert({
-          where: { key },
-          create: { key, kind: dbKind(config.kind), config: config as object, totalSteps: plannedSteps(config) },
-          update: {},
-          select: { id: true, status: true },
-        });
-        // A model that failed or was cancelled before is wanted again: train it again (attempts kept).
-        if (!ACTIVE.includes(model.status) && model.status !== 'succeeded') {
-          await tx.model.update({ where: { id: model.id }, data: { status: 'queued', error: null, finishedAt: null } });
-          requeued.push(model.id);
-        }
+        const model = await upsertModel(tx, key, config);
+        if (model.requeued) requeued.push(model.id);
         ids.set(key, model.id);
       }
       await tx.sweepModel.createMany({ data: [...ids.values()].map((modelId) => ({ sweepId: sweep.id, modelId })) });

@@ -4,6 +4,8 @@ export interface Limits {
   maxRuns: number;
   /** GUIDANCE_MAX_SAMPLES: samples drawn over the whole sweep (runs × classes × samplesPerClass). */
   maxSamples: number;
+  /** GUIDANCE_MAX_SAMPLE_BYTES: bytes of stored samples per sweep, uncompressed (experiments' sampleStoreEstimate). */
+  maxSampleBytes: number;
 }
 
 function positiveInt(name: string, fallback: number): number {
@@ -15,5 +17,9 @@ function positiveInt(name: string, fallback: number): number {
 }
 
 export function limitsFromEnv(): Limits {
-  return { maxRuns: positiveInt('GUIDANCE_MAX_RUNS', 200), maxSamples: positiveInt('GUIDANCE_MAX_SAMPLES', 2_000_000) };
+  return {
+    maxRuns: positiveInt('GUIDANCE_MAX_RUNS', 200),
+    maxSamples: positiveInt('GUIDANCE_MAX_SAMPLES', 2_000_000),
+    maxSampleBytes: positiveInt('GUIDANCE_MAX_SAMPLE_BYTES', 2 ** 30),
+  };
 }

@@ -31,3 +31,9 @@ export function scoresOf(rows: MetricRow[]): Scores {
     adherence: row('adherence')?.value ?? null,
   };
 }
+
+/** The rows of one evaluator: the one asked for, else the run's own (the evaluator it was sampled with). */
+export function underEvaluator<M extends { evaluatorHash: string }>(rows: M[], own: string | null | undefined, asked?: string | null): M[] {
+  const hash = asked ?? own;
+  return rows.filter((m) => m.evaluatorHash === hash);
+}

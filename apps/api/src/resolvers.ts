@@ -2,17 +2,19 @@
  * Resolvers for schema.graphql. Parents are Prisma rows; sample grid bytes and checkpoints never
  * travel through GraphQL (grids are served as PNG URLs).
  */
-import type { JobStatus, Model, Run, Sweep, Worker } from '@guidance-lab/db';
+import type { JobStatus, Model, Rescore, Run, Sweep, Worker } from '@guidance-lab/db';
 import { getPreset, listPresets, mergeOverrides } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
-import { scoresOf } from './metrics';
+import { scoresOf, underEvaluator } from './metrics';
 import { sweepProgress } from './progress';
+import { rescoreSweep } from './rescore';
+import { samplePage, type SamplePageArgs } from './samplePage';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { cancelSweep, deleteSweep, findSweep, retryFailed } from './sweepActions';
 import { buildTradeoff } from './tradeoff';
-import { gridPath, resultsPath } from './urls';
+import { gridPath, resultsPath, samplesPath } from './urls';
 
 type Resolver<P, A, R> = (parent: P, args: A, ctx: ApiContext) => Promise<R> | R;
 
@@ -37,13 +39,33 @@ async function gridUrls(ctx: ApiContext, runIds: string[]): Promise<Map<string, 
   return new Map(grids.map((g) => [g.runId, ctx.baseUrl + gridPath(g.runId)]));
 }
 
-async function tradeoffOf(ctx: ApiContext, sweepId: string) {
+/** Scores under the evaluator asked for, else each run's own. */
+async function tradeoffOf(ctx: ApiContext, sweepId: string, evaluatorHash?: string | null) {
   const runs = await ctx.prisma.run.findMany({
     where: { sweepId },
-    select: { id: true, guidance: true, pUncond: true, scale: true, seed: true, metrics: { select: { name: true, value: true, std: true } } },
+    select: {
+      id: true, guidance: true, pUncond: true, scale: true, seed: true,
+      metrics: { select: { name: true, value: true, std: true, evaluatorHash: true } },
+      evaluatorModel: { select: { weightsHash: true } },
+    },
   });
   const urls = await gridUrls(ctx, runs.map((r) => r.id));
-  return buildTradeoff(runs.map((r) => ({ ...r, gridUrl: urls.get(r.id) ?? null })));
+  return buildTradeoff(runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: urls.get(r.id) ?? null })));
+}
+
+/** The evaluators that scored a sweep's runs, its own (the spec's) first. */
+async function evaluatorsOf(ctx: ApiContext, sweepId: string) {
+  const [groups, own] = await Promise.all([
+    ctx.prisma.metric.groupBy({ by: ['evaluatorHash', 'runId'], where: { run: { sweepId } } }),
+    ctx.prisma.run.findFirst({ where: { sweepId }, select: { evaluatorModel: { select: { weightsHash: true } } } }),
+  ]);
+  const runsScored = new Map<string, number>();
+  for (const g of groups) runsScored.set(g.evaluatorHash, (runsScored.get(g.evaluatorHash) ?? 0) + 1);
+  const ownHash = own?.evaluatorModel.weightsHash ?? null;
+  const models = await ctx.prisma.model.findMany({ where: { kind: 'evaluator', weightsHash: { in: [...runsScored.keys()] } }, omit: { checkpoint: true } });
+  return [...runsScored]
+    .map(([hash, count]) => ({ hash, own: hash === ownHash, runsScored: count, model: models.find((m) => m.weightsHash === hash) ?? null }))
+    .sort((a, b) => Number(b.own) - Number(a.own) || a.hash.localeCompare(b.hash));
 }
 
 async function findRun(ctx: ApiContext, id: string): Promise<Run> {
@@ -51,6 +73,10 @@ async function findRun(ctx: ApiContext, id: string): Promise<Run> {
   if (!run) throw notFound('run', id);
   return run;
 }
+
+const ownEvaluatorHash = async (ctx: ApiContext, r: Run) => (await ctx.prisma.model.findUnique({ where: { id: r.evaluatorModelId }, select: { weightsHash: true } }))?.weightsHash ?? null;
+/** uint8 (images) or float32 (points) when the run's samples are stored, else null. */
+const samplesDtype = async (ctx: ApiContext, r: Run) => (await ctx.prisma.runSamples.findUnique({ where: { runId: r.id }, select: { dtype: true } }))?.dtype ?? null;
 
 const modelById = (ctx: ApiContext, id: string) => ctx.prisma.model.findUniqueOrThrow({ where: { id }, omit: { checkpoint: true } });
 
@@ -94,10 +120,11 @@ export const resolvers = {
     sweep: (_: unknown, { id }: { id: string }, ctx: ApiContext) => findSweep(ctx, id),
     run: (_: unknown, { id }: { id: string }, ctx: ApiContext) => findRun(ctx, id),
     workers: (_: unknown, __: unknown, ctx: ApiContext) => ctx.prisma.worker.findMany({ orderBy: { lastHeartbeat: 'desc' } }),
-    tradeoff: async (_: unknown, { sweepId }: { sweepId: string }, ctx: ApiContext) => {
+    tradeoff: async (_: unknown, { sweepId, evaluatorHash }: { sweepId: string; evaluatorHash?: string | null }, ctx: ApiContext) => {
       await findSweep(ctx, sweepId);
-      return tradeoffOf(ctx, sweepId);
+      return tradeoffOf(ctx, sweepId, evaluatorHash);
     },
+    samples: (_: unknown, args: SamplePageArgs, ctx: ApiContext) => samplePage(ctx, args),
   },
 
   Mutation: {
@@ -116,6 +143,7 @@ export const resolvers = {
     cancelSweep: guarded((_, { id }: { id: string }, ctx) => cancelSweep(ctx, id)),
     retryFailed: guarded((_, { id }: { id: string }, ctx) => retryFailed(ctx, id)),
     deleteSweep: guarded((_, { id }: { id: string }, ctx) => deleteSweep(ctx, id)),
+    rescoreSweep: guarded((_, { id, evaluator }: { id: string; evaluator?: unknown }, ctx) => rescoreSweep(ctx, id, evaluator)),
   },
 
   Subscription: {
@@ -147,7 +175,9 @@ export const resolvers = {
       ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }] }),
     models: (s: Sweep, _: unknown, ctx: ApiContext) =>
       ctx.prisma.model.findMany({ where: { sweeps: { some: { sweepId: s.id } } }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }], omit: { checkpoint: true } }),
-    tradeoff: (s: Sweep, _: unknown, ctx: ApiContext) => tradeoffOf(ctx, s.id),
+    tradeoff: (s: Sweep, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) => tradeoffOf(ctx, s.id, evaluatorHash),
+    evaluators: (s: Sweep, _: unknown, ctx: ApiContext) => evaluatorsOf(ctx, s.id),
+    rescores: (s: Sweep, _: unknown, ctx: ApiContext) => ctx.prisma.rescore.findMany({ where: { run: { sweepId: s.id } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
     resultsCsvUrl: (s: Sweep, _: unknown, ctx: ApiContext) => ctx.baseUrl + resultsPath(s.id, 'csv'),
     resultsJsonUrl: (s: Sweep, _: unknown, ctx: ApiContext) => ctx.baseUrl + resultsPath(s.id, 'json'),
   },
@@ -155,7 +185,11 @@ export const resolvers = {
   Run: {
     w: (r: Run) => r.scale - 1,
     sweep: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.sweep.findUniqueOrThrow({ where: { id: r.sweepId } }),
-    metrics: async (r: Run, _: unknown, ctx: ApiContext) => scoresOf(await ctx.prisma.metric.findMany({ where: { runId: r.id } })),
+    metrics: async (r: Run, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) =>
+      scoresOf(await ctx.prisma.metric.findMany({ where: { runId: r.id, evaluatorHash: evaluatorHash ?? (await ownEvaluatorHash(ctx, r)) ?? '' } })),
+    evaluatorHash: (r: Run, _: unknown, ctx: ApiContext) => ownEvaluatorHash(ctx, r),
+    samplesNpzUrl: async (r: Run, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
+    samplesZipUrl: async (r: Run, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
     metricRows: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.metric.findMany({ where: { runId: r.id }, orderBy: { name: 'asc' } }),
     grid: async (r: Run, _: unknown, ctx: ApiContext) => {
       const grid = await ctx.prisma.sampleGrid.findUnique({ where: { runId: r.id }, omit: { png: true } });
@@ -165,6 +199,10 @@ export const resolvers = {
     epsModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.epsModelId),
     classifierModel: (r: Run, _: unknown, ctx: ApiContext) => (r.classifierModelId ? modelById(ctx, r.classifierModelId) : null),
     evaluatorModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.evaluatorModelId),
+  },
+
+  Rescore: {
+    evaluatorModel: (r: Rescore, _: unknown, ctx: ApiContext) => modelById(ctx, r.evaluatorModelId),
   },
 
   Model: {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { PrismaClient } from '@guidance-lab/db';
 import { sortRuns, type GuidanceType, type ResultRun, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
-import { scoresOf } from './metrics';
+import { scoresOf, underEvaluator } from './metrics';
 import { gridPath } from './urls';
 
 /** The engine is the workers package; its version labels every export. */
@@ -14,15 +14,16 @@ const ENGINE_VERSION: string = JSON.parse(readFileSync(new URL('../../../workers
 /** Size of the reference set, from its label, e.g. "mnist:test:2000" → 2000. */
 const referenceN = (referenceSet: string) => Number(/(\d+)$/.exec(referenceSet)?.[1] ?? 0);
 
-/** null when the sweep does not exist. Runs not yet fully scored are left out. */
+/** null when the sweep does not exist. Runs not yet fully scored are left out; scores are each run's own evaluator's. */
 export async function sweepResults(prisma: PrismaClient, sweepId: string, baseUrl: string): Promise<ResultsFile | null> {
   const sweep = await prisma.sweep.findUnique({
     where: { id: sweepId },
-    include: { runs: { where: { status: 'succeeded' }, include: { metrics: true, grid: { select: { id: true } } } } },
+    include: { runs: { where: { status: 'succeeded' }, include: { metrics: true, grid: { select: { id: true } }, evaluatorModel: { select: { weightsHash: true } } } } },
   });
   if (!sweep) return null;
+  const scored = sweep.runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash) }));
   const runs: ResultRun[] = [];
-  for (const r of sweep.runs) {
+  for (const r of scored) {
     const s = scoresOf(r.metrics);
     if (s.fid === null || s.is === null || s.isStd === null || s.kid === null || s.precision === null || s.recall === null || s.adherence === null) continue;
     runs.push({
@@ -38,7 +39,7 @@ export async function sweepResults(prisma: PrismaClient, sweepId: string, baseUr
       grid: r.grid ? baseUrl + gridPath(r.id) : '',
     });
   }
-  const metric = sweep.runs.flatMap((r) => r.metrics)[0];
+  const metric = scored.flatMap((r) => r.metrics)[0];
   return {
     spec: sweep.spec as SweepSpec,
     backend: [...new Set(sweep.runs.map((r) => r.backend).filter(Boolean))].join(',') || 'unknown',

@@ -1,8 +1,9 @@
-/** Plain HTTP beside /graphql: sample grid PNGs and results exports. */
+/** Plain HTTP beside /graphql: sample grid PNGs, results exports and a run's samples (sampleRoutes.ts). */
 import { resultsToCsv } from '@guidance-lab/experiments';
 import type { PrismaClient } from '@guidance-lab/db';
 import { Router, type Request } from 'express';
 import { sweepResults } from './results';
+import { sampleRoutes } from './sampleRoutes';
 
 export const originOf = (req: Pick<Request, 'protocol' | 'get'>) => `${req.protocol}://${req.get('host')}`;
 
@@ -35,5 +36,6 @@ export function fileRoutes(prisma: PrismaClient, publicUrl?: string): Router {
     if (format === 'csv') res.type('text/csv').send(resultsToCsv(results));
     else res.json(results);
   });
+  router.use(sampleRoutes(prisma));
   return router;
 }

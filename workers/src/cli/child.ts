@@ -4,7 +4,7 @@
  */
 import { initBackend } from '../engine/backend/index';
 import type { Progress } from '../engine/types';
-import { sampleJob, trainJob } from './jobs';
+import { rescoreJob, sampleJob, trainJob } from './jobs';
 import type { ChildMessage, ParentMessage } from './pool';
 
 const send = (message: ChildMessage) => process.send!(message);
@@ -20,7 +20,10 @@ process.on('message', async ({ id, request }: ParentMessage) => {
   const onProgress = (progress: Progress) => send({ type: 'progress', id, progress });
   try {
     await ready;
-    const result = request.kind === 'train' ? await trainJob(request, onProgress) : await sampleJob(request, onProgress);
+    const result =
+      request.kind === 'train' ? await trainJob(request, onProgress)
+      : request.kind === 'sample' ? await sampleJob(request, onProgress)
+      : await rescoreJob(request, onProgress);
     send({ type: 'done', id, result });
   } catch (error) {
     send({ type: 'error', id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -1,13 +1,13 @@
 /**
- * The sweep CLI's two kinds of job, as a child process runs them: train one model into
- * <out>/models (resuming a partial checkpoint), and sample and score one grid point from the
- * models there, writing its grid PNG. Files are written atomically, so an interrupted sweep
- * leaves nothing half-written.
+ * The sweep CLI's kinds of job, as a child process runs them: train one model into <out>/models
+ * (resuming a partial checkpoint); sample and score one grid point from the models there, writing
+ * its grid PNG and its samples.npz; and score a grid point's samples.npz again (--rescore). Files
+ * are written atomically, so an interrupted sweep leaves nothing half-written.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelJob, ResultRun, RunPoint, SweepSpec } from '@guidance-lab/experiments';
-import { sampleAndScore, trainModel } from '../engine/pipeline';
+import { samplesFromNpz, samplesToNpz, type ModelJob, type ResultRun, type RunPoint, type SweepSpec } from '@guidance-lab/experiments';
+import { rescoreSamples, sampleAndScore, trainModel } from '../engine/pipeline';
 import type { ProgressFn } from '../engine/types';
 
 export interface TrainRequest {
@@ -23,7 +23,15 @@ export interface SampleRequest {
   out: string;
 }
 
-export type JobRequest = TrainRequest | SampleRequest;
+export interface RescoreRequest {
+  kind: 'rescore';
+  run: ResultRun;
+  spec: SweepSpec;
+  out: string;
+  evaluatorKey: string;
+}
+
+export type JobRequest = TrainRequest | SampleRequest | RescoreRequest;
 
 /** A scored grid point: its results.json row and where its scores came from. */
 export interface SampleReply {
@@ -60,16 +68,27 @@ export async function sampleJob({ point, spec, out }: SampleRequest, onProgress:
     classifier: point.classifierModel ? read(point.classifierModel) : null,
     evaluator: read(point.evaluatorModel),
   }, { onProgress });
-  const grid = join('grids', `${point.guidance}-p${point.pUncond}-s${point.scale}-seed${point.seed}.png`);
+  const name = `${point.guidance}-p${point.pUncond}-s${point.scale}-seed${point.seed}`;
+  const grid = join('grids', `${name}.png`);
+  const samples = join('samples', `${name}.npz`);
   writeAtomic(join(out, grid), result.grid.png);
+  writeAtomic(join(out, samples), samplesToNpz(result.samples));
   return {
     run: {
       guidance: point.guidance, pUncond: point.pUncond, scale: point.scale, seed: point.seed,
       sampler: point.sampler.kind, steps: point.sampler.steps, eta: point.sampler.eta,
-      n: result.n, metrics: result.metrics, grid,
+      n: result.n, metrics: result.metrics, grid, samples,
     },
     evaluatorHash: result.evaluatorHash,
     referenceN: Number(result.referenceSet.split(':').pop()),
     backend: result.backend,
   };
+}
+
+/** A grid point's results row with its metrics recomputed from its samples.npz, with the evaluator in <out>/models. */
+export async function rescoreJob({ run, spec, out, evaluatorKey }: RescoreRequest, onProgress: ProgressFn): Promise<SampleReply> {
+  if (!run.samples) throw new Error(`the run ${run.guidance} p_uncond=${run.pUncond} s=${run.scale} seed=${run.seed} has no samples.npz in results.json (sampled before samples were kept)`);
+  const samples = samplesFromNpz(new Uint8Array(readFileSync(join(out, run.samples))));
+  const result = await rescoreSamples(samples, spec.dataset, new Uint8Array(readFileSync(modelFile(modelsDirOf(out), evaluatorKey))), { onProgress });
+  return { run: { ...run, n: result.n, metrics: result.metrics }, evaluatorHash: result.evaluatorHash, referenceN: Number(result.referenceSet.split(':').pop()), backend: result.backend };
 }

@@ -1,23 +1,25 @@
 /**
  * `npm run sweep -- <spec.json> [--quick] [--out runs/x] [--backend wasm] [--jobs N]`: runs a whole
- * sweep on this machine without a database. Models train, then grid points sample, `--jobs` at a
+ * sweep on this machine without a database. `npm run sweep -- --rescore <out>` scores the
+ * samples.npz files of a finished sweep in <out> again with its spec's evaluator, without sampling. Models train, then grid points sample, `--jobs` at a
  * time in engine processes (pool.ts; default: one per core, each with its share of the threads).
  * Trained models are kept in <out>/models by content hash, so a rerun (or another sweep with the
  * same out folder) reuses them and an interrupted training resumes.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile } from '@guidance-lab/experiments';
+import { expandSweep, loadSpecFile, parseSpec, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
 import { modelFile, modelsDirOf, writeAtomic, type SampleReply } from './jobs';
-import { startPool } from './pool';
+import { startPool, type Pool } from './pool';
 import { createBars } from './progress';
 import { formatResultsTable } from './table';
 
-const USAGE = 'usage: npm run sweep -- <spec.json> [--quick] [--out <folder>] [--backend auto|tensorflow|wasm|cpu] [--jobs <1..cores>]';
+const USAGE = `usage: npm run sweep -- <spec.json> [--quick] [--out <folder>] [--backend auto|tensorflow|wasm|cpu] [--jobs <1..cores>]
+       npm run sweep -- --rescore <out folder> [--backend …] [--jobs …]`;
 
 /** Rough cost of training a model, to start the longest first (the pool then finishes evenly). */
 const trainingCost = ({ config }: ModelJob) => {
@@ -32,12 +34,73 @@ function parseJobs(raw: string | undefined, cores: number): number {
   return jobs;
 }
 
+/** Trains the models whose checkpoints are missing, longest first, with a bar each. */
+async function trainMissing(pool: Pool, bars: ReturnType<typeof createBars>, toTrain: ModelJob[], modelsDir: string): Promise<void> {
+  await Promise.all(
+    toTrain.map(async (job) => {
+      const bar = bars.start(`train ${job.config.kind}${job.config.pUncond === undefined ? '' : ` p_uncond=${job.config.pUncond}`} seed=${job.config.seed}`);
+      await pool.run({ kind: 'train', job, modelsDir }, (p) => bar.update(p));
+      bar.stop();
+    }),
+  );
+}
+
+/** Writes <out>/results.json from the scored grid points and prints the table. */
+function writeResults(out: string, spec: SweepSpec, replies: SampleReply[], fallbackBackend: string, summary: (runs: number, engine: string) => string): void {
+  const runs = replies.map((r) => r.run);
+  const evaluator = { hash: replies[0]?.evaluatorHash ?? '', referenceN: replies[0]?.referenceN ?? 0 };
+  const engine = replies[0]?.backend ?? fallbackBackend;
+  const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, runs };
+  writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
+  console.log(formatResultsTable(runs));
+  console.log(`\n${summary(runs.length, engine)}; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
+}
+
+/** --rescore <out>: every grid point's samples.npz scored again with the spec's evaluator (trained first if missing). */
+async function rescore(out: string, jobs: number, cores: number, preference: BackendPreference): Promise<void> {
+  const file = join(out, 'results.json');
+  if (!existsSync(file)) throw new SpecError([{ field: '--rescore', message: `must name the out folder of a finished sweep (no results.json in ${out})` }]);
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as ResultsFile;
+  const spec = parseSpec(previous.spec);
+  const evaluator = expandSweep(spec).models.find((m) => m.config.kind === 'evaluator')!;
+  const modelsDir = modelsDirOf(out);
+  mkdirSync(modelsDir, { recursive: true });
+  const size = Math.max(1, Math.min(jobs, previous.runs.length));
+  const pool = startPool(size, Math.max(1, Math.floor(cores / size)), preference);
+  try {
+    const backend = await pool.backend;
+    console.error(`${spec.name}: re-scoring ${previous.runs.length} grid points from their samples, backend ${backend}`);
+    const started = Date.now();
+    const bars = createBars();
+    await trainMissing(pool, bars, existsSync(modelFile(modelsDir, evaluator.key)) ? [] : [evaluator], modelsDir);
+    const replies = await Promise.all(
+      previous.runs.map(async (run) => {
+        const bar = bars.start(`score ${run.guidance} p_uncond=${run.pUncond} s=${run.scale} seed=${run.seed}`);
+        const reply = await pool.run<SampleReply>({ kind: 'rescore', run, spec, out, evaluatorKey: evaluator.key }, (p) => bar.update(p));
+        bar.stop();
+        return reply;
+      }),
+    );
+    bars.stop();
+    writeResults(out, spec, replies, backend, (n, engine) => `${n} runs re-scored in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}`);
+  } finally {
+    pool.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string' }, quick: { type: 'boolean', default: false }, backend: { type: 'string' }, jobs: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      out: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      backend: { type: 'string' },
+      jobs: { type: 'string' },
+      rescore: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
-  if (values.help || positionals.length !== 1) {
+  if (values.help || positionals.length !== (values.rescore === undefined ? 1 : 0)) {
     console.error(USAGE);
     process.exit(values.help ? 0 : 2);
   }
@@ -45,11 +108,13 @@ async function main(): Promise<void> {
   if (!BACKEND_PREFERENCES.includes(preference)) throw new SpecError([{ field: '--backend', message: `must be one of: ${BACKEND_PREFERENCES.join(', ')}` }]);
   const cores = os.availableParallelism();
   const jobs = parseJobs(values.jobs, cores);
+  if (values.rescore !== undefined) return rescore(values.rescore, jobs, cores, preference);
 
   const spec = parseSpec(loadSpecFile(positionals[0], { quick: values.quick }));
   const out = values.out ?? join('runs', spec.name);
   const modelsDir = modelsDirOf(out);
   mkdirSync(join(out, 'grids'), { recursive: true });
+  mkdirSync(join(out, 'samples'), { recursive: true });
   mkdirSync(modelsDir, { recursive: true });
 
   const plan = expandSweep(spec);
@@ -63,13 +128,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const bars = createBars();
 
-    await Promise.all(
-      toTrain.map(async (job) => {
-        const bar = bars.start(`train ${job.config.kind}${job.config.pUncond === undefined ? '' : ` p_uncond=${job.config.pUncond}`} seed=${job.config.seed}`);
-        await pool.run({ kind: 'train', job, modelsDir }, (p) => bar.update(p));
-        bar.stop();
-      }),
-    );
+    await trainMissing(pool, bars, toTrain, modelsDir);
 
     const replies = await Promise.all(
       plan.runs.map(async (point) => {
@@ -81,13 +140,7 @@ async function main(): Promise<void> {
     );
     bars.stop();
 
-    const runs = replies.map((r) => r.run);
-    const evaluator = { hash: replies[0]?.evaluatorHash ?? '', referenceN: replies[0]?.referenceN ?? 0 };
-    const engine = replies[0]?.backend ?? backend;
-    const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, runs };
-    writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
-    console.log(formatResultsTable(runs));
-    console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
+    writeResults(out, spec, replies, backend, (n, engine) => `${n} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time`);
   } finally {
     pool.close();
   }

@@ -76,16 +76,33 @@ export async function openInference(
   return {
     engine: 'onnxruntime',
     eps: eps.run,
-    evaluate: async (x) => {
-      const { features, logits } = await scorer.run(x, null);
-      const probs = tf.softmax(logits);
-      logits.dispose();
-      return { features, probs };
-    },
+    evaluate: onnxEvaluate(scorer),
     gradLogProb: gradient?.run ?? null,
     samplerBatch: samplerBatch(image, 'onnxruntime'),
     release: async () => {
       await Promise.all(opened.map((n) => n.release()));
     },
   };
+}
+
+type OnnxScorer = Awaited<ReturnType<typeof onnxClassifier>>;
+
+/** The exported evaluator's features and softmax, as Inference['evaluate'] gives them. */
+const onnxEvaluate =
+  (scorer: OnnxScorer): Inference['evaluate'] =>
+  async (x) => {
+    const { features, logits } = await scorer.run(x, null);
+    const probs = tf.softmax(logits);
+    logits.dispose();
+    return { features: features as tf.Tensor2D, probs: probs as tf.Tensor2D };
+  };
+
+/**
+ * The evaluator alone, for re-scoring stored samples: the same engine choice and batch as
+ * openInference, so scoring the same samples again gives the same numbers.
+ */
+export async function openEvaluator(evaluator: ReturnType<typeof loadEvaluator>): Promise<Pick<Inference, 'engine' | 'evaluate' | 'release'>> {
+  if (!(await ortIfWanted('GUIDANCE_INFERENCE'))) return { engine: 'tfjs', evaluate: async (x) => evaluator.evaluate(x), release: async () => {} };
+  const scorer = await onnxClassifier(evaluator.config, evaluator.params, { chunk: inferenceChunks(false).evaluatorChunk });
+  return { engine: 'onnxruntime', evaluate: onnxEvaluate(scorer), release: () => scorer.release() };
 }

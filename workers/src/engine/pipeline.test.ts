@@ -7,7 +7,7 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSpec, type ModelConfig } from '@guidance-lab/experiments';
 import { initBackend } from './backend/index';
-import { sampleAndScore, trainModel, type RunResult } from './pipeline';
+import { rescoreSamples, sampleAndScore, trainModel, type RunResult } from './pipeline';
 
 const spec = parseSpec({
   dataset: { kind: 'toy2d', trainSize: 4000, testSize: 800 },
@@ -57,6 +57,28 @@ describe('toy2d: train, guide, sample and score', () => {
     } finally {
       delete process.env.GUIDANCE_INFERENCE;
     }
+  });
+
+  it('returns every sample it scored, and re-scoring them with the same evaluator gives the same numbers exactly', async () => {
+    const r = results.get(3)!;
+    expect(r.samples.shape).toEqual([2]);
+    expect(r.samples.x).toBeInstanceOf(Float32Array);
+    expect(r.samples.x.length).toBe(2 * 400);
+    expect([...r.samples.y]).toEqual(Array.from({ length: 400 }, (_, i) => Math.floor(i / 100)));
+    expect(r.samples.seed).toBe(0);
+    const again = await rescoreSamples(r.samples, spec.dataset, models.evaluator);
+    expect(again.metrics).toEqual(r.metrics);
+    expect(again.predictions).toEqual(r.predictions);
+    expect([again.evaluatorHash, again.referenceSet, again.n]).toEqual([r.evaluatorHash, r.referenceSet, r.n]);
+  });
+
+  it("records the evaluator's predicted class and its softmax probability per sample, agreeing with adherence", () => {
+    const r = results.get(3)!;
+    const { predicted, confidence } = r.predictions;
+    expect(predicted.length).toBe(400);
+    for (const c of confidence) expect(c >= 0.25 - 1e-6 && c <= 1 + 1e-6).toBe(true); // the top of 4 probabilities
+    const agree = predicted.filter((p, i) => p === r.samples.y[i]).length / 400;
+    expect(agree).toBeCloseTo(r.metrics.adherence, 10);
   });
 
   it('checkpoints as it trains', () => {

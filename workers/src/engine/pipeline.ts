@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import type { DatasetSpec, ModelConfig, RunPoint, SweepSpec } from '@guidance-lab/experiments';
-import { canonicalJson } from '@guidance-lab/experiments';
+import type { DatasetSpec, ModelConfig, RunPoint, SampleSet, SweepSpec } from '@guidance-lab/experiments';
+import { canonicalJson, sampleValues, storedSamples } from '@guidance-lab/experiments';
 import { activeBackend } from './backend/index';
 import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from './checkpoint';
 import { loadDataset } from './data/index';
 import { makeGuidance } from './guidance/index';
-import { openInference, type Inference } from './inference';
+import { openEvaluator, openInference, type Inference } from './inference';
 import { adherence, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadii, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
 import { imageGrid, scatterGrid } from './render/index';
 import { getSampler } from './samplers/index';
@@ -99,13 +99,26 @@ export interface SampleGridImage {
   classNames: string[];
 }
 
-export interface RunResult {
+/** The evaluator's verdict on each sample: its most probable class and that class's softmax probability. */
+export interface SamplePredictions {
+  predicted: Int32Array;
+  confidence: Float32Array;
+}
+
+/** A sample set's scores under one evaluator. */
+export interface Scores {
   metrics: Metrics;
   n: number;
   evaluatorHash: string;
   referenceSet: string;
-  grid: SampleGridImage;
+  predictions: SamplePredictions;
   backend: string;
+}
+
+export interface RunResult extends Scores {
+  grid: SampleGridImage;
+  /** Every sample as stored (images 8-bit): the metrics are computed from exactly these values. */
+  samples: SampleSet;
 }
 
 export type RunSettings = Pick<RunPoint, 'guidance' | 'pUncond' | 'scale' | 'seed' | 'sampler' | 'samplesPerClass'>;
@@ -238,35 +251,69 @@ export async function sampleAndScore(
     });
     const x = sampled.dataSync() as Float32Array;
     sampled.dispose();
+    const samples = storedSamples(x, shape, labels, point.seed);
 
     opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
-    const ref = await referenceFor(evaluator.hash, inference.evaluate, setup.dataset, data.test);
-    const gen = await evaluate(inference.evaluate, x, shape);
-    const is = inceptionScore(interleaveClasses(gen.probs, classes, point.samplesPerClass), 10);
-    const kid = kernelInceptionDistance(ref.features, gen.features, { seed: point.seed, realKernel: ref.kernel });
-    const pr = precisionRecall(ref.features, gen.features, PR_K, ref.radii);
-    const metrics: Metrics = {
-      fid: frechetFromStats(ref.stats, gaussianStats(gen.features)),
-      is: is.mean,
-      isStd: is.std,
-      kid: kid.mean,
-      precision: pr.precision,
-      recall: pr.recall,
-      adherence: adherence(gen.probs, labels),
-    };
+    const scores = await scoreSamples(samples, setup.dataset, inference.evaluate, evaluator.hash);
     opts.onProgress?.({ phase: 'scoring', done: 1, total: 1 });
-    return {
-      metrics,
-      n: labels.length,
-      evaluatorHash: evaluator.hash,
-      referenceSet: `${data.name}:test:${data.test.y.length}`,
-      grid: renderGrid(x, labels, data, point.samplesPerClass),
-      backend: backendLabel(inference.engine === 'onnxruntime'),
-    };
+    return { ...scores, backend: backendLabel(inference.engine === 'onnxruntime'), grid: renderGrid(x, labels, data, point.samplesPerClass), samples };
   } finally {
     await inference?.release();
     epsNet.dispose();
     classifier?.dispose();
+    evaluator.dispose();
+  }
+}
+
+function predictionsOf(probs: RowMatrix): SamplePredictions {
+  const predicted = new Int32Array(probs.rows);
+  const confidence = new Float32Array(probs.rows);
+  for (let i = 0; i < probs.rows; i++) {
+    const row = probs.data.subarray(i * probs.cols, (i + 1) * probs.cols);
+    for (let c = 1; c < probs.cols; c++) if (row[c] > row[predicted[i]]) predicted[i] = c;
+    confidence[i] = row[predicted[i]];
+  }
+  return { predicted, confidence };
+}
+
+/**
+ * Scores stored samples against the held-out set. Samples come class by class, equally many per
+ * class; KID's subsets are seeded with the run seed. Sampling and re-scoring both go through here,
+ * so the same samples and evaluator give the same numbers.
+ */
+async function scoreSamples(samples: SampleSet, dataset: DatasetSpec, run: Inference['evaluate'], evaluatorHash: string): Promise<Omit<Scores, 'backend'>> {
+  const data = datasetFor(dataset);
+  const { classes } = data.test;
+  const n = samples.y.length;
+  const ref = await referenceFor(evaluatorHash, run, dataset, data.test);
+  const gen = await evaluate(run, sampleValues(samples), samples.shape);
+  const is = inceptionScore(interleaveClasses(gen.probs, classes, n / classes), 10);
+  const kid = kernelInceptionDistance(ref.features, gen.features, { seed: samples.seed, realKernel: ref.kernel });
+  const pr = precisionRecall(ref.features, gen.features, PR_K, ref.radii);
+  const metrics: Metrics = {
+    fid: frechetFromStats(ref.stats, gaussianStats(gen.features)),
+    is: is.mean,
+    isStd: is.std,
+    kid: kid.mean,
+    precision: pr.precision,
+    recall: pr.recall,
+    adherence: adherence(gen.probs, samples.y),
+  };
+  return { metrics, n, evaluatorHash, referenceSet: `${data.name}:test:${data.test.y.length}`, predictions: predictionsOf(gen.probs) };
+}
+
+/** Scores a run's stored samples again with an evaluator (the one that scored them, or another), without sampling. */
+export async function rescoreSamples(samples: SampleSet, dataset: DatasetSpec, evaluatorCheckpoint: Uint8Array, opts: { onProgress?: ProgressFn } = {}): Promise<Scores> {
+  const evaluator = loadEvaluator(evaluatorCheckpoint);
+  let scorer: Awaited<ReturnType<typeof openEvaluator>> | null = null;
+  try {
+    scorer = await openEvaluator(evaluator);
+    opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
+    const scores = await scoreSamples(samples, dataset, scorer.evaluate, evaluator.hash);
+    opts.onProgress?.({ phase: 'scoring', done: 1, total: 1 });
+    return { ...scores, backend: backendLabel(scorer.engine === 'onnxruntime') };
+  } finally {
+    await scorer?.release();
     evaluator.dispose();
   }
 }

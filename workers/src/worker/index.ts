@@ -1,15 +1,16 @@
 /**
- * The worker process: graphile-worker job slots on the shared PostgreSQL running `train_model` and
- * `sample_and_score`, a heartbeat on our Worker row, and a periodic sweep for dead workers' jobs.
+ * The worker process: graphile-worker job slots on the shared PostgreSQL running `train_model`,
+ * `sample_and_score` and `rescore_run`, a heartbeat on our Worker row, and a periodic sweep for dead workers' jobs.
  */
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { createPrisma, TASK_SAMPLE, TASK_TRAIN } from '@guidance-lab/db';
+import { createPrisma, TASK_RESCORE, TASK_SAMPLE, TASK_TRAIN } from '@guidance-lab/db';
 import { Logger, makeWorkerUtils, run, type WorkerEvents } from 'graphile-worker';
 import { initBackend, type BackendPreference } from '../engine/backend/index';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
 import { releaseLeftoverJobs } from './lockedJobs';
 import { reclaimDeadWorkers } from './reclaimDeadWorkers';
+import { rescoreTask } from './rescore';
 import { sampleAndScoreTask } from './sampleAndScore';
 import { readSettings } from './settings';
 import { trainModelTask } from './trainModel';
@@ -81,7 +82,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     noHandleSignals: true,
     events,
     logger,
-    taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx) },
+    taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx), [TASK_RESCORE]: rescoreTask(ctx) },
   });
   runner.promise.catch((error) => ctx.log(`the job runner failed: ${String(error)}`));
   const id = ctx.workerId;

@@ -10,11 +10,12 @@ import { lockedJobs } from './lockedJobs';
 import { failModel, failRun } from './sweepStatus';
 import type { WorkerContext } from './types';
 
-/** Job keys are `train:<modelId>` / `run:<runId>` (@guidance-lab/db's trainJobKey, runJobKey). */
+/** Job keys are `train:<modelId>` / `run:<runId>` / `rescore:<rescoreId>` (@guidance-lab/db's trainJobKey, runJobKey, rescoreJobKey). */
 async function failForGood(ctx: WorkerContext, key: string, owner: string, message: string): Promise<void> {
   const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
   if (kind === 'train') await failModel(ctx.prisma, id, owner, message);
   else if (kind === 'run') await failRun(ctx.prisma, id, owner, message);
+  else if (kind === 'rescore') await ctx.prisma.rescore.updateMany({ where: { id, workerId: owner }, data: { status: 'failed', error: message, workerId: null, finishedAt: new Date() } });
 }
 
 /** Returns the ids of the workers it reclaimed. */
@@ -36,6 +37,7 @@ export async function reclaimDeadWorkers(ctx: WorkerContext, utils: WorkerUtils)
     await prisma.$transaction([
       prisma.model.updateMany({ where: { workerId: id, status: 'running' }, data: { status: 'queued', workerId: null } }),
       prisma.run.updateMany({ where: { workerId: id, status: 'running' }, data: { status: 'queued', workerId: null, phase: 'waiting', progress: 0 } }),
+      prisma.rescore.updateMany({ where: { workerId: id, status: 'running' }, data: { status: 'queued', workerId: null } }),
     ]);
     await utils.forceUnlockWorkers([id]);
     if (exhausted.length) await utils.completeJobs(exhausted.map((job) => job.id));

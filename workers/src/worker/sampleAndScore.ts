@@ -1,9 +1,9 @@
 /**
  * Task `sample_and_score` {runId}: sample one grid point with its trained models, score the samples,
- * and store metrics, grid and status in ONE transaction with upserts on the unique keys, so a job
- * that runs twice still leaves one result.
+ * and store metrics, predictions, grid, every sample and status in ONE transaction with upserts on
+ * the unique keys, so a job that runs twice still leaves one result.
  */
-import { refreshSweepStatus, type Model, type Run } from '@guidance-lab/db';
+import { packSamples, refreshSweepStatus, type Model, type Run } from '@guidance-lab/db';
 import { GUIDANCE_TYPES, parseSpec, SamplerSpec, type GuidanceType } from '@guidance-lab/experiments';
 import type { Task } from 'graphile-worker';
 import { sampleAndScore, type RunSettings } from '../engine/pipeline';
@@ -11,6 +11,7 @@ import { bytes } from './dbValues';
 import { guardJob } from './guardJob';
 import { payloadId } from './payload';
 import { throttledWriter } from './progressWriter';
+import { scoreWrites } from './scoreWrites';
 import { failRun, markSweepsStarted } from './sweepStatus';
 import type { WorkerContext } from './types';
 
@@ -85,22 +86,13 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
           onProgress: (p) => progress.push({ phase: p.phase, fraction: p.total > 0 ? p.done / p.total : 0 }),
         }).finally(() => progress.close());
 
-        const { metrics: m, n, evaluatorHash, referenceSet, grid } = result;
-        const scores: { name: string; value: number; std: number | null }[] = [
-          { name: 'fid', value: m.fid, std: null },
-          { name: 'is', value: m.is, std: m.isStd },
-          { name: 'kid', value: m.kid, std: null },
-          { name: 'precision', value: m.precision, std: null },
-          { name: 'recall', value: m.recall, std: null },
-          { name: 'adherence', value: m.adherence, std: null },
-        ];
+        const { metrics: m, n, grid } = result;
         const gridRow = { png: bytes(grid.png), rows: grid.rows, cols: grid.cols, cellSize: grid.cellSize, classNames: grid.classNames };
+        const samplesRow = packSamples(result.samples);
         const finishedAt = new Date();
         await prisma.$transaction([
-          ...scores.map((s) => {
-            const row = { value: s.value, std: s.std, n, evaluatorHash, referenceSet };
-            return prisma.metric.upsert({ where: { runId_name: { runId, name: s.name } }, create: { runId, name: s.name, ...row }, update: row });
-          }),
+          ...scoreWrites(prisma, runId, result),
+          prisma.runSamples.upsert({ where: { runId }, create: { runId, ...samplesRow }, update: samplesRow }),
           prisma.sampleGrid.upsert({ where: { runId }, create: { runId, ...gridRow }, update: gridRow }),
           prisma.run.update({
             where: { id: runId },
