@@ -1,9 +1,9 @@
 /**
  * A sweep's life through the real platform: launched over HTTP, trained and scored by a real
  * worker process with the real pipeline, read back over GraphQL; then reuse of trained models,
- * a real failure and retry-failed, cancellation, and deletion.
+ * a real failure and retry-failed, cancellation, deletion, and re-scoring from the stored samples.
  */
-import { parseSpec } from '@guidance-lab/experiments';
+import { parseSpec, samplesFromNpz } from '@guidance-lab/experiments';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initBackend } from '../../workers/src/engine/backend/index';
@@ -100,6 +100,9 @@ describe('a sweep through the platform', () => {
       expect(image.width).toBeGreaterThan(0);
       expect(image.height).toBeGreaterThan(0);
       expect(run.grid).toMatchObject({ rows: expected.grid.rows, cols: expected.grid.cols, cellSize: expected.grid.cellSize });
+      // Every sample is stored and downloads as exactly the samples that were scored.
+      const npz = await fetch(`${stack.origin}/runs/${run.id}/samples.npz`);
+      expect(samplesFromNpz(new Uint8Array(await npz.arrayBuffer()))).toEqual(expected.samples);
     }
   });
 
@@ -178,5 +181,33 @@ describe('a sweep through the platform', () => {
     // The worker is free again: its heartbeat shows no job.
     const workerId = await worker.id();
     await waitFor('the worker to report no current job', async () => (await stack.prisma.worker.findUnique({ where: { id: workerId } }))?.currentJob === null);
+  });
+
+  test('re-scoring from the stored samples: the same evaluator reproduces every metric exactly, another adds its own scores', async () => {
+    const rescored = async (evaluator: Record<string, number> | null) => {
+      await stack.gql('mutation($id: ID!, $evaluator: JSON) { rescoreSweep(id: $id, evaluator: $evaluator) { id } }', { id: sweepA, evaluator });
+      await waitFor('the re-scorings to finish', async () => {
+        const rows = await stack.prisma.rescore.findMany({ where: { run: { sweepId: sweepA } } });
+        return rows.length > 0 && rows.every((r) => r.status === 'succeeded') && rows;
+      });
+    };
+    const rows = async () => stack.prisma.metric.findMany({ where: { run: { sweepId: sweepA } }, orderBy: [{ runId: 'asc' }, { evaluatorHash: 'asc' }, { name: 'asc' }] });
+    const before = await rows();
+    await rescored(null);
+    // Same rows (ids kept by the upsert), same values to the last bit.
+    expect(await rows()).toEqual(before);
+
+    await rescored({ steps: 40 });
+    const after = await rows();
+    const hashes = [...new Set(after.map((m) => m.evaluatorHash))];
+    expect(hashes).toHaveLength(2);
+    expect(after.length).toBe(2 * before.length);
+    const other = hashes.find((h) => h !== before[0].evaluatorHash)!;
+    const TRADEOFF = `query($id: ID!, $hash: String) { tradeoff(sweepId: $id, evaluatorHash: $hash) { points { fid } } }`;
+    const fids = async (hash: string | null) => (await stack.gql<{ tradeoff: { points: { fid: number }[] }[] }>(TRADEOFF, { id: sweepA, hash })).tradeoff.flatMap((s) => s.points.map((p) => p.fid));
+    const [own, another] = [await fids(null), await fids(other)];
+    expect(own).toEqual(await fids(before[0].evaluatorHash));
+    expect(another).toHaveLength(own.length);
+    expect(another).not.toEqual(own); // a 40-step evaluator sees the samples differently
   });
 });

@@ -12,17 +12,21 @@ export const SWEEPS = `query Sweeps($first: Int, $after: String, $status: JobSta
   workers { id host backend alive currentJob lastHeartbeat }
 }`;
 
-export const SWEEP = `query Sweep($id: ID!) {
+/** $evaluator: the evaluator hash whose scores to show (null: each run's own). */
+export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
   sweep(id: $id) {
     ${SWEEP_SUMMARY}
     spec resultsCsvUrl resultsJsonUrl
     runs {
       id guidance pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
-      metrics { fid is isStd kid kidStd precision recall adherence }
+      metrics(evaluatorHash: $evaluator) { fid is isStd kid kidStd precision recall adherence }
       grid { url rows cols cellSize classNames }
+      samplesNpzUrl samplesZipUrl
     }
     models { id key kind config status attempts error step totalSteps progress curve backend }
-    tradeoff {
+    evaluators { hash own runsScored }
+    rescores { status }
+    tradeoff(evaluatorHash: $evaluator) {
       guidance pUncond label
       points { scale w seeds runIds fid is isStd kid precision recall adherence gridUrl }
     }
@@ -40,3 +44,11 @@ export const LAUNCH_PRESET = `mutation LaunchPreset($name: String!, $overrides: 
 export const CANCEL_SWEEP = `mutation Cancel($id: ID!) { cancelSweep(id: $id) { id status } }`;
 export const RETRY_FAILED = `mutation Retry($id: ID!) { retryFailed(id: $id) { id status } }`;
 export const DELETE_SWEEP = `mutation Delete($id: ID!) { deleteSweep(id: $id) }`;
+export const RESCORE_SWEEP = `mutation Rescore($id: ID!, $evaluator: JSON) { rescoreSweep(id: $id, evaluator: $evaluator) { id } }`;
+
+export const SAMPLES = `query Samples($runId: ID!, $class: Int, $offset: Int, $limit: Int, $evaluator: String) {
+  samples(runId: $runId, class: $class, offset: $offset, limit: $limit, evaluatorHash: $evaluator) {
+    total offset classNames evaluatorHash
+    items { index label className predicted confidence imageUrl point }
+  }
+}`;

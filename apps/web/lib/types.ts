@@ -72,6 +72,9 @@ export interface Run {
   durationMs: number | null;
   metrics: Metrics;
   grid: SampleGrid | null;
+  /** Every sample as .npz / as a zip of PNGs (images only), once sampled. */
+  samplesNpzUrl: string | null;
+  samplesZipUrl: string | null;
 }
 
 export interface Model {
@@ -111,6 +114,32 @@ export interface SweepDetail extends SweepSummary {
   tradeoff: TradeoffSeriesApi[];
   resultsCsvUrl: string;
   resultsJsonUrl: string;
+  evaluators: SweepEvaluator[];
+  rescores: { status: JobStatus }[];
+}
+
+export interface SweepEvaluator {
+  hash: string;
+  own: boolean;
+  runsScored: number;
+}
+
+export interface SampleItem {
+  index: number;
+  label: number;
+  className: string;
+  predicted: number | null;
+  confidence: number | null;
+  imageUrl: string | null;
+  point: number[] | null;
+}
+
+export interface SamplePage {
+  total: number;
+  offset: number;
+  classNames: string[];
+  evaluatorHash: string | null;
+  items: SampleItem[];
 }
 
 export interface Worker {

@@ -1,6 +1,7 @@
 /**
  * The sweep CLI end to end, as a researcher runs it: a tiny toy2d sweep through the process pool,
- * once with one job at a time and once with two, which must write the same results.
+ * once with one job at a time and once with two, which must write the same results; then the
+ * second scored again from its samples.npz files (--rescore), which must reproduce them exactly.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { ResultsFile } from '@guidance-lab/experiments';
+import { samplesFromNpz, type ResultsFile } from '@guidance-lab/experiments';
 
 const run = promisify(execFile);
 const root = new URL('../../..', import.meta.url).pathname;
@@ -49,11 +50,21 @@ describe('npm run sweep', () => {
     for (const [i, r] of two.results.runs.entries()) {
       expect(r.n).toBe(100);
       expect(existsSync(join(two.out, r.grid))).toBe(true);
+      const samples = samplesFromNpz(new Uint8Array(readFileSync(join(two.out, r.samples!))));
+      expect([samples.shape, samples.x.length, samples.y.length, samples.seed]).toEqual([[2], 200, 100, r.seed]);
       for (const [name, value] of Object.entries(r.metrics)) expect(value, `${r.guidance} s=${r.scale} ${name}`).toBeCloseTo(one.results.runs[i].metrics[name as keyof typeof r.metrics], 6);
     }
     // Models are kept by content hash (4: ε-nets at 0.2 and 1, classifier, evaluator), partial checkpoints removed.
     expect(readdirSync(join(two.out, 'models')).sort()).toEqual(readdirSync(join(one.out, 'models')).sort());
     expect(readdirSync(join(two.out, 'models')).filter((f) => f.endsWith('.ckpt') && !f.includes('partial'))).toHaveLength(4);
+  });
+
+  it('--rescore scores the samples.npz files again with the same evaluator and reproduces every metric exactly', async () => {
+    const out = join(dir, 'jobs-2');
+    const before = readFileSync(join(out, 'results.json'), 'utf8');
+    const { stdout } = await run('npx', ['tsx', 'workers/src/cli/sweep.ts', '--rescore', out], { cwd: root, env: { ...process.env, GUIDANCE_BACKEND: 'wasm' } });
+    expect(stdout).toMatch(/4 runs re-scored in/);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(JSON.parse(before));
   });
 
   it('names a bad --jobs with the allowed range', async () => {

@@ -1,7 +1,7 @@
 'use client';
 /**
- * One sweep, live: header and actions, job progress, the trade-off chart, metrics against scale,
- * samples side by side and the results table. Polls every 2 s while the sweep is active; every
+ * One sweep, live: header and actions, whose evaluator's scores to show, job progress, the
+ * trade-off chart, metrics against scale, samples side by side, every sample of a run, and the results table. Polls every 2 s while the sweep is active; every
  * selection (axes, point, class, seed, compared series, zoom, sort) lives in the URL.
  */
 import Link from 'next/link';
@@ -22,9 +22,11 @@ import { SweepActions } from '../SweepActions';
 import { useNow } from '../useNow';
 import { usePoll } from '../usePoll';
 import { useUrlState } from '../useUrlState';
+import { EvaluatorControls } from './EvaluatorControls';
 import { JobsSection } from './JobsSection';
 import { MetricMultiples } from './MetricMultiples';
 import { ResultsTable, SORT_KEYS } from './ResultsTable';
+import { SampleBrowser, type BrowseSelection } from './SampleBrowser';
 import { SamplesSection, type SampleSelection } from './SamplesSection';
 import { TradeoffSection } from './TradeoffSection';
 
@@ -40,10 +42,13 @@ export function SweepPage({ id }: { id: string }) {
 
   // Poll fast while work is going on, slowly once the sweep has ended (a retry can restart it).
   const [live, setLive] = useState(true);
-  const { data, error, refresh } = usePoll<{ sweep: SweepDetail }>(SWEEP, { id }, live ? LIVE_MS : IDLE_MS);
+  const evaluator = params.get('ev');
+  const { data, error, refresh } = usePoll<{ sweep: SweepDetail }>(SWEEP, { id, evaluator }, live ? LIVE_MS : IDLE_MS);
   const sweep = data?.sweep ?? null;
   const notFound = error instanceof ApiError && error.errors.some((e) => e.code === 'NOT_FOUND');
-  useEffect(() => setLive(!notFound && (!sweep || sweep.status === 'queued' || sweep.status === 'running')), [sweep, notFound]);
+  // Re-scoring a finished sweep is work going on too.
+  const rescoring = !!sweep?.rescores.some((r) => r.status === 'queued' || r.status === 'running');
+  useEffect(() => setLive(!notFound && (!sweep || sweep.status === 'queued' || sweep.status === 'running' || rescoring)), [sweep, notFound, rescoring]);
   const curves = useMemo(() => (sweep ? curvesFromApi(sweep.tradeoff) : []), [sweep]);
 
   const x = choiceParam(params, 'x', METRIC_KEYS, 'is');
@@ -59,6 +64,7 @@ export function SweepPage({ id }: { id: string }) {
     shown: intParam(params, 'shown', 4),
     zoom: params.get('zoom'),
   };
+  const browse: BrowseSelection = { run: params.get('brun'), cls: intParam(params, 'bcls', -1), page: intParam(params, 'bpage', 0) };
 
   if (notFound) {
     return (
@@ -103,6 +109,7 @@ export function SweepPage({ id }: { id: string }) {
         <a href={apiHref(config, sweep.resultsCsvUrl)}>results.csv</a>
         <a href={apiHref(config, sweep.resultsJsonUrl)}>results.json</a>
       </div>
+      <EvaluatorControls sweep={sweep} evaluator={evaluator} onEvaluator={(ev) => go({ ev })} onRescored={refresh} />
       {sweep.error ? <div className="notice notice-error">{sweep.error}</div> : null}
       {spec.description ? <p className="muted">{spec.description}</p> : null}
       <ApiErrorNotice error={error} retrying />
@@ -110,12 +117,22 @@ export function SweepPage({ id }: { id: string }) {
         <a href="#tradeoff-title">Trade-off</a>
         <a href="#multiples-title">Metrics vs scale</a>
         <a href="#samples-title">Samples</a>
+        <a href="#browse-title">Every sample</a>
         <a href="#results-title">Results</a>
         <a href="#jobs-title">Jobs</a>
       </nav>
       <TradeoffSection curves={curves} x={x} y={y} selected={point} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
       <MetricMultiples curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
       <SamplesSection runs={sweep.runs} sel={samples} onChange={go} />
+      <SampleBrowser
+        runs={sweep.runs}
+        evaluator={evaluator}
+        sel={browse}
+        onChange={(c) =>
+          // Only the keys that change: an absent key in go() would clear it.
+          go({ ...(c.run !== undefined && { brun: c.run }), ...(c.cls !== undefined && { bcls: c.cls < 0 ? null : c.cls }), ...(c.page !== undefined && { bpage: c.page || null }) })
+        }
+      />
       <ResultsTable
         runs={sweep.runs}
         sort={sort}
