@@ -74,9 +74,14 @@ async function findRun(ctx: ApiContext, id: string): Promise<Run> {
   return run;
 }
 
-const ownEvaluatorHash = async (ctx: ApiContext, r: Run) => (await ctx.prisma.model.findUnique({ where: { id: r.evaluatorModelId }, select: { weightsHash: true } }))?.weightsHash ?? null;
+/** A sweep's runs come with these two facts (RUN_FACTS), so listing them costs no query per run; a lone run looks them up. */
+type RunRow = Run & { evaluatorModel?: { weightsHash: string | null }; samples?: { dtype: string } | null };
+const RUN_FACTS = { evaluatorModel: { select: { weightsHash: true } }, samples: { select: { dtype: true } } } as const;
+const ownEvaluatorHash = async (ctx: ApiContext, r: RunRow) =>
+  r.evaluatorModel ? r.evaluatorModel.weightsHash : ((await ctx.prisma.model.findUnique({ where: { id: r.evaluatorModelId }, select: { weightsHash: true } }))?.weightsHash ?? null);
 /** uint8 (images) or float32 (points) when the run's samples are stored, else null. */
-const samplesDtype = async (ctx: ApiContext, r: Run) => (await ctx.prisma.runSamples.findUnique({ where: { runId: r.id }, select: { dtype: true } }))?.dtype ?? null;
+const samplesDtype = async (ctx: ApiContext, r: RunRow) =>
+  (r.samples !== undefined ? r.samples : await ctx.prisma.runSamples.findUnique({ where: { runId: r.id }, select: { dtype: true } }))?.dtype ?? null;
 
 const modelById = (ctx: ApiContext, id: string) => ctx.prisma.model.findUniqueOrThrow({ where: { id }, omit: { checkpoint: true } });
 
@@ -172,7 +177,7 @@ export const resolvers = {
     },
     runs: (s: Sweep, _: unknown, ctx: ApiContext) =>
       // The order of experiments' sortRuns: guidance, p_uncond, seed, scale.
-      ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }] }),
+      ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }], include: RUN_FACTS }),
     models: (s: Sweep, _: unknown, ctx: ApiContext) =>
       ctx.prisma.model.findMany({ where: { sweeps: { some: { sweepId: s.id } } }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }], omit: { checkpoint: true } }),
     tradeoff: (s: Sweep, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) => tradeoffOf(ctx, s.id, evaluatorHash),
@@ -185,11 +190,11 @@ export const resolvers = {
   Run: {
     w: (r: Run) => r.scale - 1,
     sweep: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.sweep.findUniqueOrThrow({ where: { id: r.sweepId } }),
-    metrics: async (r: Run, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) =>
+    metrics: async (r: RunRow, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) =>
       scoresOf(await ctx.prisma.metric.findMany({ where: { runId: r.id, evaluatorHash: evaluatorHash ?? (await ownEvaluatorHash(ctx, r)) ?? '' } })),
-    evaluatorHash: (r: Run, _: unknown, ctx: ApiContext) => ownEvaluatorHash(ctx, r),
-    samplesNpzUrl: async (r: Run, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
-    samplesZipUrl: async (r: Run, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
+    evaluatorHash: (r: RunRow, _: unknown, ctx: ApiContext) => ownEvaluatorHash(ctx, r),
+    samplesNpzUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
+    samplesZipUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
     metricRows: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.metric.findMany({ where: { runId: r.id }, orderBy: { name: 'asc' } }),
     grid: async (r: Run, _: unknown, ctx: ApiContext) => {
       const grid = await ctx.prisma.sampleGrid.findUnique({ where: { runId: r.id }, omit: { png: true } });

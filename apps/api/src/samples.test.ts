@@ -83,6 +83,9 @@ describe("a run's samples", () => {
     expect(res.status).toBe(200);
     expect(samplesFromNpz(new Uint8Array(await res.arrayBuffer()))).toEqual(sets[0]);
     expect(data.run.samplesZipUrl).toMatch(/\/runs\/.+\/samples\.zip$/);
+    // Listed with their sweep, runs give the same links and their own evaluator.
+    const listed = (await gql(`query($id: ID!) { sweep(id: $id) { runs { samplesNpzUrl evaluatorHash } } }`, { id: sweepId })).data.sweep.runs;
+    expect(listed).toEqual(runIds.map((id) => ({ samplesNpzUrl: expect.stringContaining(`/runs/${id}/samples.npz`), evaluatorHash: 'own' })));
   });
 
   it('downloads as samples.zip: one PNG per image in a folder per class, with the stored pixels', async () => {
