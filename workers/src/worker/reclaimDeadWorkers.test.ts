@@ -3,7 +3,7 @@
  * end-to-end test kills a worker mid-training; this one covers the cases it cannot reach on cue:
  * a job that still has attempts goes back to the queue, one that died on its last attempt fails.
  */
-import { createPrisma, runJobKey, startTestDatabase, TASK_SAMPLE, TASK_TRAIN, trainJobKey, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
+import { createPrisma, rescoreJobKey, runJobKey, startTestDatabase, TASK_RESCORE, TASK_SAMPLE, TASK_TRAIN, trainJobKey, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
 import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { reclaimDeadWorkers } from './reclaimDeadWorkers';
@@ -98,4 +98,22 @@ test('a dead worker on a run with attempts left: the run goes back to waiting', 
   await reclaimDeadWorkers(context(), utils);
   expect(await prisma.run.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({ status: 'queued', workerId: null, phase: 'waiting', progress: 0 });
   expect(await job(runJobKey(running.id))).toEqual({ locked_by: null, attempts: 1 });
+});
+
+test('a dead worker re-scoring a run: with attempts left it waits again, on its last attempt it fails for good', async () => {
+  const { sweep, eps } = await fixture();
+  const done = await prisma.run.create({
+    data: { sweepId: sweep.id, key: 'run-r', guidance: 'none', pUncond: 0.1, scale: 0, seed: 3, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'succeeded' },
+  });
+  const rescore = (evaluatorModelId: string) => prisma.rescore.create({ data: { runId: done.id, evaluatorModelId, status: 'running', workerId: DEAD } });
+  const [again, lost] = [await rescore(eps.id), await rescore((await prisma.model.findFirstOrThrow({ where: { key: `evaluator-${sweep.id}` } })).id)];
+  await jobHeldByDeadWorker(TASK_RESCORE, rescoreJobKey(again.id), 1, 3);
+  await jobHeldByDeadWorker(TASK_RESCORE, rescoreJobKey(lost.id), 3, 3);
+
+  await reclaimDeadWorkers(context(), utils);
+  expect(await prisma.rescore.findUniqueOrThrow({ where: { id: again.id } })).toMatchObject({ status: 'queued', workerId: null });
+  expect(await job(rescoreJobKey(again.id))).toEqual({ locked_by: null, attempts: 1 });
+  const failed = await prisma.rescore.findUniqueOrThrow({ where: { id: lost.id } });
+  expect(failed).toMatchObject({ status: 'failed', workerId: null });
+  expect(failed.error).toContain('died during the last attempt');
 });
