@@ -159,6 +159,13 @@ describe('dashboard', () => {
     await reopened.keyboard.press('Escape');
     await expect.poll(() => reopened.locator('dialog.zoom[open]').count(), { timeout: 10_000 }).toBe(0);
 
+    // Every sample of a run, filtered by class (option 0 is "all"), each with the evaluator's verdict; then a re-scoring.
+    await reopened.getByLabel('Asked-for class').selectOption({ index: 2 });
+    await expect.poll(() => reopened.locator('.sample-browser li').count(), { timeout: 30_000 }).toBe(20);
+    expect(await reopened.locator('.sample-browser li').first().textContent()).toMatch(/#20 .*[✓✗] .*\d+%/);
+    await reopened.getByRole('button', { name: 'Re-score from stored samples' }).click();
+    await expect.poll(() => reopened.getByText('re-scored 7 of 7').count(), { timeout: 120_000 }).toBe(1);
+
     // With the API gone the page says so instead of failing silently.
     await worker!.stop();
     worker = null;
