@@ -281,8 +281,10 @@ describe('results', () => {
     expect(lines).toHaveLength(17);
     expect(lines[1].startsWith('classifier-free,classifier-free,"{""interval"":null,""rescale"":0,""schedule"":""constant""}",0.1,0.5,-0.5,0,ddim,50,0,40,5.1,6.1,0.5,')).toBe(true);
     const header = lines[0].split(',');
-    expect(lines[1].split(',')[header.indexOf('seeds')]).toBe('2');
-    expect(Number(lines[1].split(',')[header.indexOf('fidMean')])).toBeCloseTo(5.6, 10);
+    // The quoted methodParams cell holds commas: fold it before splitting.
+    const cells = lines[1].replace(/"(?:[^"]|"")*"/g, 'params').split(',');
+    expect(cells[header.indexOf('seeds')]).toBe('2');
+    expect(Number(cells[header.indexOf('fidMean')])).toBeCloseTo(5.6, 10);
     expect((await fetch(new URL('/sweeps/nope/results.csv', api.url))).status).toBe(404);
   });
 });

@@ -107,7 +107,7 @@ describe("a run's samples", () => {
     expect(PNG.sync.read(Buffer.from(await one.arrayBuffer())).data[0]).toBe(sets[1].x[29 * 784]);
     const past = await get(`/runs/${runIds[1]}/samples/30.png`);
     expect(past.status).toBe(404);
-    expect(((await past.json()) as { error: string }).error).toContain('0.png to 29.png');
+    expect(((await past.json()) as { error: { message: string } }).error.message).toContain('0.png to 29.png');
     expect((await get('/runs/nope/samples.npz')).status).toBe(404);
     expect((await get(`/runs/${runIds[0]}/samples.tar`)).status).toBe(404);
   });
@@ -188,14 +188,14 @@ describe("a run's samples", () => {
 
 describe('2-D points', () => {
   it('download as float32 .npz; there is no PNG zip, and the page gives each point', async () => {
-    const { data } = await gql(LAUNCH, { spec: { dataset: { kind: 'toy2d', classes: 2 }, guidance: ['none'], scales: [0], samplesPerClass: 2 } });
+    const { data } = await gql(LAUNCH, { spec: { dataset: { kind: 'toy2d', classes: 2 }, guidance: ['none'], scales: [0], samplesPerClass: 5 } });
     const run = await prisma.run.findFirstOrThrow({ where: { sweepId: data.launchSweep.id } });
     const set = storedSamples(new Float32Array([0.1, -0.2, 1e-9, 4, -3.5, 2, 0, 7]), [2], new Int32Array([0, 0, 1, 1]), 11);
     await prisma.runSamples.create({ data: { runId: run.id, ...packSamples(set) } });
     expect(samplesFromNpz(new Uint8Array(await (await get(`/runs/${run.id}/samples.npz`)).arrayBuffer()))).toEqual(set);
     const zip = await get(`/runs/${run.id}/samples.zip`);
     expect(zip.status).toBe(404);
-    expect(((await zip.json()) as { error: string }).error).toContain('2-D points, not images');
+    expect(((await zip.json()) as { error: { message: string } }).error.message).toContain('2-D points, not images');
     const page = (await gql(`query($id: ID!) { samples(runId: $id, class: 1) { items { index point imageUrl predicted } } run(id: $id) { samplesZipUrl } }`, { id: run.id })).data;
     expect(page.samples.items).toEqual([
       { index: 2, point: [set.x[4], set.x[5]], imageUrl: null, predicted: null },

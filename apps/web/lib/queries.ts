@@ -24,8 +24,10 @@ export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
       samplesNpzUrl samplesZipUrl
     }
     models { id key kind config status attempts error step totalSteps progress curve backend }
-      id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
-      metrics(evaluatorHash: $evaluator) { fid is isStd kid kidStd precision recall adherence }
+    evaluators { hash own runsScored }
+    rescores { status }
+    tradeoff(evaluatorHash: $evaluator) {
+      guidance method methodParams pUncond label
       points { scale w seeds runIds fid is isStd kid precision recall adherence gridUrl }
     }
   }
