@@ -3,7 +3,7 @@
  * travel through GraphQL (grids are served as PNG URLs).
  */
 import type { JobStatus, Model, Run, Sweep, Worker } from '@guidance-lab/db';
-import { getPreset, listPresets, mergeOverrides } from '@guidance-lab/experiments';
+import { getPreset, listPresets, mergeOverrides, PRESET_SIZES, type PresetSize } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
@@ -102,8 +102,12 @@ export const resolvers = {
 
   Mutation: {
     launchSweep: guarded((_, { spec, name }: { spec: unknown; name?: string | null }, ctx) => launch(ctx, spec, { name, argument: 'spec' })),
-    launchPreset: guarded((_, { name, overrides, quick }: { name: string; overrides?: unknown; quick: boolean }, ctx) => {
-      const preset = getPreset(name, quick);
+    launchPreset: guarded((_, { name, overrides, quick, size }: { name: string; overrides?: unknown; quick: boolean; size?: string | null }, ctx) => {
+      if (size != null && !(PRESET_SIZES as readonly string[]).includes(size)) throw badInput('size', `must be one of: ${PRESET_SIZES.join(', ')}; got "${size}"`);
+      if (size != null && quick && size !== 'quick') throw badInput('size', `contradicts quick: true; got "${size}"`);
+      const wanted = (size ?? (quick ? 'quick' : 'full')) as PresetSize;
+      const preset = getPreset(name, wanted);
+      if (!preset && getPreset(name)) throw badInput('size', `preset "${name}" has no ${wanted} size`);
       if (!preset) {
         const known = [...new Set(listPresets().map((p) => p.name))].join(', ');
         throw badInput('name', `must name a preset (${known}); got "${name}"`);

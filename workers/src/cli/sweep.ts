@@ -1,5 +1,5 @@
 /**
- * `npm run sweep -- <spec.json> [--quick] [--out runs/x] [--backend wasm] [--jobs N]`: runs a whole
+ * `npm run sweep -- <spec.json> [--quick | --standard] [--out runs/x] [--backend wasm] [--jobs N]`: runs a whole
  * sweep on this machine without a database. Models train, then grid points sample, `--jobs` at a
  * time in engine processes (pool.ts; default: one per core, each with its share of the threads).
  * Trained models are kept in <out>/models by content hash, so a rerun (or another sweep with the
@@ -17,7 +17,7 @@ import { startPool } from './pool';
 import { createBars } from './progress';
 import { formatResultsTable } from './table';
 
-const USAGE = 'usage: npm run sweep -- <spec.json> [--quick] [--out <folder>] [--backend auto|tensorflow|wasm|cpu] [--jobs <1..cores>]';
+const USAGE = 'usage: npm run sweep -- <spec.json> [--quick | --standard] [--out <folder>] [--backend auto|tensorflow|wasm|cpu] [--jobs <1..cores>]';
 
 /** Rough cost of training a model, to start the longest first (the pool then finishes evenly). */
 const trainingCost = ({ config }: ModelJob) => {
@@ -35,7 +35,7 @@ function parseJobs(raw: string | undefined, cores: number): number {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string' }, quick: { type: 'boolean', default: false }, backend: { type: 'string' }, jobs: { type: 'string' }, help: { type: 'boolean' } },
+    options: { out: { type: 'string' }, quick: { type: 'boolean', default: false }, standard: { type: 'boolean', default: false }, backend: { type: 'string' }, jobs: { type: 'string' }, help: { type: 'boolean' } },
   });
   if (values.help || positionals.length !== 1) {
     console.error(USAGE);
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const cores = os.availableParallelism();
   const jobs = parseJobs(values.jobs, cores);
 
-  const spec = parseSpec(loadSpecFile(positionals[0], { quick: values.quick }));
+  if (values.quick && values.standard) throw new SpecError([{ field: '--standard', message: 'cannot be combined with --quick (pick one size)' }]);
+  const spec = parseSpec(loadSpecFile(positionals[0], { size: values.quick ? 'quick' : values.standard ? 'standard' : 'full' }));
   const out = values.out ?? join('runs', spec.name);
   const modelsDir = modelsDirOf(out);
   mkdirSync(join(out, 'grids'), { recursive: true });
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
         bar.stop();
       }),
     );
+    const trained = Date.now();
 
     const replies = await Promise.all(
       plan.runs.map(async (point) => {
@@ -87,7 +89,8 @@ async function main(): Promise<void> {
     const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, runs };
     writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
     console.log(formatResultsTable(runs));
-    console.log(`\n${runs.length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
+    const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+    console.log(`\n${runs.length} runs in ${seconds(started, Date.now())} s (training ${toTrain.length} models ${seconds(started, trained)} s, sampling and scoring ${seconds(trained, Date.now())} s) on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time; results in ${relative(process.cwd(), join(out, 'results.json'))}`);
   } finally {
     pool.close();
   }
