@@ -18,6 +18,12 @@ import { applyEps } from '../engine/networks/index';
 import { datasetFor, sampleAndScore, trainModel, type RunSettings } from '../engine/pipeline';
 import { makeSchedule } from '../engine/schedules/index';
 import { fillNormal, mulberry32 } from '../engine/random';
+import { classifierFree } from '../engine/guidance/index';
+import { adherence } from '../engine/metrics/index';
+import { sampleDdim } from '../engine/samplers/index';
+import { imageGrid } from '../engine/render/index';
+import { loadEpsNet } from '../engine/checkpoint';
+import type { NoiseSchedule } from '../engine/types';
 import { recipes, type Recipe } from './recipes';
 
 const dataset: DatasetSpec = { kind: 'mnist', testPerClass: 200, seed: 0 };
@@ -109,6 +115,36 @@ function perTLoss(bytes: Uint8Array, useEma: boolean): number[] {
   return out;
 }
 
+/**
+ * The sampler's first step: DDIM from t = T−1 (ᾱ = 2.4e-9 under the cosine schedule, so x̂₀ is the
+ * ε-error times 2·10⁴, clipped) against starting at t = 950 (improved-diffusion's "ddim20" spacing),
+ * with and without clipping x̂₀; s = 1, 20 per class, tfjs inference. Returns adherence per variant.
+ */
+async function samplerVariants(bytes: Uint8Array, evaluator: Uint8Array, out: string, id: string): Promise<Record<string, number>> {
+  const full = makeSchedule(schedule);
+  const cut = (T: number): NoiseSchedule => ({ ...full, T, betas: full.betas.slice(0, T), alphas: full.alphas.slice(0, T), alphasCumprod: full.alphasCumprod.slice(0, T) });
+  const net = loadEpsNet(bytes);
+  const ev = loadEvaluator(evaluator);
+  const { test } = datasetFor(dataset);
+  const labels = Int32Array.from({ length: 200 }, (_, i) => Math.floor(i / 20));
+  const result: Record<string, number> = {};
+  for (const [name, sch, clip] of [['from999-clip', full, 1], ['from999-noclip', full, null], ['from950-clip', cut(951), 1]] as const) {
+    const rule = classifierFree(async (x, t, y) => net.eps(x, t, y), 1, net.nullLabel);
+    const x = await sampleDdim({ schedule: sch, rule, shape: test.shape, labels, steps: 20, seed: 0, clip });
+    const { probs, features } = ev.evaluate(x);
+    const p = probs.dataSync() as Float32Array;
+    result[name] = adherence({ data: p, rows: 200, cols: 10 }, labels);
+    const xs = x.dataSync() as Float32Array;
+    const rows = new Float32Array(10 * 8 * 784);
+    for (let c = 0; c < 10; c++) rows.set(xs.subarray(c * 20 * 784, (c * 20 + 8) * 784), c * 8 * 784);
+    writeFileSync(join(out, `${id}-sampler-${name}.png`), imageGrid(rows, [28, 28, 1], 10, 8, { scale: 2 }));
+    tf.dispose([x, probs, features]);
+  }
+  net.dispose();
+  ev.dispose();
+  return result;
+}
+
 async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string) {
   const config: ModelConfig = { kind: 'eps', dataset, schedule, model: r.model, training: r.training, pUncond: 0.1, seed: 0 };
   const { checkpoint, cpu, wall } = await trained(config, out);
@@ -127,7 +163,8 @@ async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string) {
     samples[name] = { adherence: res.metrics.adherence, fid: Number(res.metrics.fid.toFixed(2)), is: Number(res.metrics.is.toFixed(3)) };
     writeFileSync(join(out, `${r.id}-${name}.png`), res.grid.png);
   }
-  const row = { id: r.id, model: r.model, training: r.training, cpuSeconds: Number(cpu.toFixed(1)), wallSeconds: Number(wall.toFixed(1)), lossEma: perTLoss(checkpoint, true), lossRaw: perTLoss(checkpoint, false), samples };
+  const sampler = r.ddim100 ? await samplerVariants(checkpoint, evaluator, out, r.id) : undefined;
+  const row = { id: r.id, model: r.model, training: r.training, sampler, cpuSeconds: Number(cpu.toFixed(1)), wallSeconds: Number(wall.toFixed(1)), lossEma: perTLoss(checkpoint, true), lossRaw: perTLoss(checkpoint, false), samples };
   writeFileSync(join(out, `${r.id}.json`), JSON.stringify(row, null, 2));
   return row;
 }

@@ -5,7 +5,7 @@ export interface Recipe {
   id: string;
   model: SweepSpec['model'];
   training: SweepSpec['training'];
-  /** Also sample s = 1 with 100 DDIM steps. */
+  /** Also compare sampler variants (first step, clipping) and 100 DDIM steps. */
   ddim100?: boolean;
 }
 
@@ -15,4 +15,5 @@ export const recipes: Recipe[] = [
   // The quick presets before this study.
   { id: 'q8-16', model: { hidden: 128, depth: 3, channels: [8, 16], blocksPerLevel: 1 }, training: quickTraining, ddim100: true },
   { id: 'c16-32-32-b64-2k-cos', model: { hidden: 128, depth: 3, channels: [16, 32, 32], blocksPerLevel: 1 }, training: { ...quickTraining, steps: 2000, batchSize: 64, warmupSteps: 100, lrDecay: 'cosine' } },
+  { id: 'c8-16-32-b32-4k-cos', model: { hidden: 128, depth: 3, channels: [8, 16, 32], blocksPerLevel: 1 }, training: { ...quickTraining, warmupSteps: 100, lrDecay: 'cosine' } },
 ];
