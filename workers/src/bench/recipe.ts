@@ -1,5 +1,5 @@
 /**
- * `npm run recipe -- [--only <id,...>] [--out <dir>]`: quality per CPU-minute of MNIST ε-net recipes.
+ * `npx tsx workers/src/bench/recipe.ts [--only <id,...>] [--out <dir>] [--evaluator <ClassifierSpec JSON>]`: quality per CPU-minute of MNIST ε-net recipes.
  * Trains the evaluator once (its held-out accuracy is printed: the scores are only as good as it),
  * then per recipe trains a classifier-free ε-net (p_uncond 0.1), measures the process's CPU time of
  * training (process.cpuUsage: user + system of every thread, so other processes' load barely
@@ -7,13 +7,13 @@
  * class with DDIM at s = 1 and s = 3 from the EMA (and, at s = 1, the raw) weights, scored by the
  * evaluator. Writes `<out>/<id>.json` and sample grids `<out>/<id>-<weights>-s<s>.png`.
  */
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetSpec, ModelConfig, SweepSpec } from '@guidance-lab/experiments';
 import { contentHash } from '@guidance-lab/experiments';
 import { initBackend } from '../engine/backend/index';
-import { loadEvaluator, readCheckpoint, writeCheckpoint } from '../engine/checkpoint';
+import { loadEpsNet, loadEvaluator, readCheckpoint, writeCheckpoint } from '../engine/checkpoint';
 import { applyEps } from '../engine/networks/index';
 import { datasetFor, sampleAndScore, trainModel, type RunSettings } from '../engine/pipeline';
 import { makeSchedule } from '../engine/schedules/index';
@@ -22,7 +22,6 @@ import { classifierFree } from '../engine/guidance/index';
 import { adherence } from '../engine/metrics/index';
 import { sampleDdim } from '../engine/samplers/index';
 import { imageGrid } from '../engine/render/index';
-import { loadEpsNet } from '../engine/checkpoint';
 import type { NoiseSchedule } from '../engine/types';
 import { recipes, type Recipe } from './recipes';
 

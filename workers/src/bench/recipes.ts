@@ -1,4 +1,4 @@
-/** The MNIST ε-net recipes `npm run recipe` compares (p_uncond 0.1, cosine T = 1000). */
+/** The MNIST ε-net recipes that workers/src/bench/recipe.ts compares (p_uncond 0.1, cosine T = 1000). */
 import type { SweepSpec } from '@guidance-lab/experiments';
 
 export interface Recipe {
