@@ -21,6 +21,20 @@ describe('presets', () => {
     }
   });
 
+  it('gives every MNIST preset a standard size between quick and full, with at least two seeds', () => {
+    for (const name of ['mnist-cfg-puncond', 'mnist-classifier-guidance', 'mnist-comparison']) {
+      const [quick, standard, full] = (['quick', 'standard', 'full'] as const).map((size) => parseSpec(getPreset(name, size)!.spec));
+      expect(getPreset(name, 'standard')!.size).toBe('standard');
+      expect(standard.seeds.length).toBeGreaterThanOrEqual(2);
+      const work = (s: typeof full) => s.training.steps * s.training.batchSize;
+      expect(work(standard)).toBeGreaterThan(work(quick));
+      expect(work(standard)).toBeLessThanOrEqual(work(full));
+      expect(standard.scales).toEqual(full.scales);
+    }
+    expect(getPreset('toy2d-tradeoff', 'standard')).toBeUndefined();
+    expect(getPreset('mnist-comparison', true)!.size).toBe('quick');
+  });
+
   it('reproduces the published grids', () => {
     const dn = parseSpec(getPreset('mnist-classifier-guidance')!.spec);
     expect(dn.guidance).toEqual(['classifier']);
@@ -45,5 +59,6 @@ describe('presets', () => {
     expect(() => loadSpecFile(join(dir, 'bad.json'))).toThrow(/bad\.json is not a readable JSON file/);
     writeFileSync(join(dir, 'plain.json'), JSON.stringify({ dataset: { kind: 'toy2d' }, guidance: ['none'], scales: [0] }));
     expect(() => loadSpecFile(join(dir, 'plain.json'), { quick: true })).toThrow(/has no quick variant/);
+    expect(() => loadSpecFile(join(dir, 'plain.json'), { size: 'standard' })).toThrow(/has no standard variant/);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Preset experiments: JSON files in experiments/presets, each a sweep spec plus a `quick` block of
- * overrides that sizes it for a 2-core CPU. A preset file is also what `npm run sweep` takes.
+ * Preset experiments: JSON files in experiments/presets, each a sweep spec (the full size) plus
+ * blocks of overrides for smaller sizes: `quick` (minutes on a 2-core CPU) and, for some,
+ * `standard` (under an hour on a 2-core CPU). A preset file is also what `npm run sweep` takes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -10,16 +11,22 @@ import { parseSpec, SpecError, type SweepSpecInput } from './spec';
 
 export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'presets');
 
+/** A preset's sizes: the spec as written, or with its `quick` or `standard` block applied. */
+export const PRESET_SIZES = ['full', 'standard', 'quick'] as const;
+export type PresetSize = (typeof PRESET_SIZES)[number];
+
 export interface Preset {
   name: string;
   description: string;
-  /** True for the variant sized for a 2-core CPU. */
+  size: PresetSize;
+  /** True for the quick size (kept for clients that only know quick and full). */
   quick: boolean;
   spec: SweepSpecInput;
 }
 
-/** Reads a spec or preset file; with `quick`, applies its quick overrides. */
-export function loadSpecFile(path: string, options: { quick?: boolean } = {}): SweepSpecInput {
+/** Reads a spec or preset file; with a `size` other than full (or `quick: true`), applies that block's overrides. */
+export function loadSpecFile(path: string, options: { size?: PresetSize; quick?: boolean } = {}): SweepSpecInput {
+  const size = options.size ?? (options.quick ? 'quick' : 'full');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -31,27 +38,33 @@ export function loadSpecFile(path: string, options: { quick?: boolean } = {}): S
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SpecError([{ field: '(file)', message: `${path} must hold a JSON object (a sweep spec)` }]);
   }
-  const { quick, ...spec } = raw as Record<string, unknown>;
-  if (options.quick && quick === undefined) {
-    throw new SpecError([{ field: 'quick', message: `${path} has no quick variant` }]);
-  }
-  return (options.quick ? mergeOverrides(spec, quick) : spec) as SweepSpecInput;
+  const { quick, standard, ...spec } = raw as Record<string, unknown>;
+  if (size === 'full') return spec as SweepSpecInput;
+  const overrides = size === 'quick' ? quick : standard;
+  if (overrides === undefined) throw new SpecError([{ field: size, message: `${path} has no ${size} variant` }]);
+  return mergeOverrides(spec, overrides) as SweepSpecInput;
 }
 
-function presetFromFile(path: string, quick: boolean): Preset {
-  const spec = loadSpecFile(path, { quick });
+function presetFromFile(path: string, size: PresetSize): Preset {
+  const spec = loadSpecFile(path, { size });
   parseSpec(spec); // a broken preset must fail loudly, not at launch time
-  return { name: basename(path, '.json'), description: spec.description ?? '', quick, spec };
+  return { name: basename(path, '.json'), description: spec.description ?? '', size, quick: size === 'quick', spec };
 }
 
-/** Every preset, each in its full and its quick variant. */
+/** Every preset in each size its file has: full, then quick, then standard where there is one. */
 export function listPresets(): Preset[] {
   return readdirSync(PRESETS_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .flatMap((f) => [presetFromFile(join(PRESETS_DIR, f), false), presetFromFile(join(PRESETS_DIR, f), true)]);
+    .flatMap((f) => {
+      const path = join(PRESETS_DIR, f);
+      const blocks = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      return (['full', 'quick', 'standard'] as const).filter((size) => size === 'full' || blocks[size] !== undefined).map((size) => presetFromFile(path, size));
+    });
 }
 
-export function getPreset(name: string, quick = false): Preset | undefined {
-  return listPresets().find((p) => p.name === name && p.quick === quick);
+/** A preset at a size; `true`/`false` stand for quick/full (the older signature). */
+export function getPreset(name: string, size: PresetSize | boolean = 'full'): Preset | undefined {
+  const wanted = size === true ? 'quick' : size === false ? 'full' : size;
+  return listPresets().find((p) => p.name === name && p.size === wanted);
 }

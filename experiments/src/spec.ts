@@ -97,6 +97,16 @@ export const ModelSpec = z.strictObject({
   blocksPerLevel: int(1, 3).default(1),
 });
 
+/**
+ * The learning-rate schedule of a training run: linear warm-up over `warmupSteps`, then constant or a
+ * cosine decay to 0 at the last step. Both are optional without defaults, so specs that leave them
+ * out keep their content hashes (and their trained models).
+ */
+const learningRateSchedule = {
+  warmupSteps: int(0, 1_000_000).optional(),
+  lrDecay: z.enum(['constant', 'cosine'], { error: 'must be constant or cosine' }).optional(),
+};
+
 export const TrainingSpec = z.strictObject({
   steps: int(1, 1_000_000).default(4000),
   batchSize: int(1, 1024).default(256),
@@ -104,6 +114,7 @@ export const TrainingSpec = z.strictObject({
   /** EMA decay of the ε-net's weights used for sampling. */
   emaDecay: real(0, 0.99999).default(0.999),
   checkpointEvery: int(1, 1_000_000).default(500),
+  ...learningRateSchedule,
 });
 
 /** A classifier (the noise-aware one for guidance, or the clean evaluator). */
@@ -114,6 +125,7 @@ export const ClassifierSpec = z.strictObject({
   steps: int(1, 1_000_000).default(3000),
   batchSize: int(1, 1024).default(256),
   learningRate: real(1e-6, 1e-1).default(1e-3),
+  ...learningRateSchedule,
 });
 
 export const SamplerSpec = z.strictObject({

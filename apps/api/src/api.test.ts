@@ -319,6 +319,11 @@ describe('bad input', () => {
     expect(code(await gqlError(LAUNCH_PRESET, { name: 'no-such-preset' }))).toEqual(['BAD_USER_INPUT', 'name']);
     expect(code(await gqlError(LAUNCH_PRESET, { name: 'toy2d-tradeoff', overrides: { sampler: { eta: 2 } } }))).toEqual(['BAD_USER_INPUT', 'sampler.eta']);
     expect(code(await gqlError(LAUNCH_PRESET, { name: 'toy2d-tradeoff', overrides: 'fast' }))).toEqual(['BAD_USER_INPUT', 'overrides']);
+    const SIZED = `mutation($name: String!, $size: String) { launchPreset(name: $name, size: $size) { id preset } }`;
+    expect(code(await gqlError(SIZED, { name: 'mnist-comparison', size: 'huge' }))).toEqual(['BAD_USER_INPUT', 'size']);
+    const missing = await gqlError(SIZED, { name: 'toy2d-tradeoff', size: 'standard' });
+    expect(code(missing)).toEqual(['BAD_USER_INPUT', 'size']);
+    expect(missing.message).toContain('has no standard size');
   });
 
   it('answers NOT_FOUND for unknown ids and BAD_USER_INPUT for bad paging', async () => {

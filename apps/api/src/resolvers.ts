@@ -3,7 +3,7 @@
  * travel through GraphQL (grids are served as PNG URLs).
  */
 import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type Sweep, type Worker } from '@guidance-lab/db';
-import { getPreset, isReliable, listPresets, mergeOverrides, runMethodLabel, type GuidanceType, type MethodId, type MethodParams } from '@guidance-lab/experiments';
+import { getPreset, isReliable, listPresets, mergeOverrides, PRESET_SIZES, runMethodLabel, type GuidanceType, type MethodId, type MethodParams, type PresetSize } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
 import { launch } from './launch';
@@ -136,8 +136,12 @@ export const resolvers = {
 
   Mutation: {
     launchSweep: guarded((_, { spec, name }: { spec: unknown; name?: string | null }, ctx) => launch(ctx, spec, { name, argument: 'spec' })),
-    launchPreset: guarded((_, { name, overrides, quick }: { name: string; overrides?: unknown; quick: boolean }, ctx) => {
-      const preset = getPreset(name, quick);
+    launchPreset: guarded((_, { name, overrides, quick, size }: { name: string; overrides?: unknown; quick: boolean; size?: string | null }, ctx) => {
+      if (size != null && !(PRESET_SIZES as readonly string[]).includes(size)) throw badInput('size', `must be one of: ${PRESET_SIZES.join(', ')}; got "${size}"`);
+      if (size != null && quick && size !== 'quick') throw badInput('size', `contradicts quick: true; got "${size}"`);
+      const wanted = (size ?? (quick ? 'quick' : 'full')) as PresetSize;
+      const preset = getPreset(name, wanted);
+      if (!preset && getPreset(name)) throw badInput('size', `preset "${name}" has no ${wanted} size`);
       if (!preset) {
         const known = [...new Set(listPresets().map((p) => p.name))].join(', ');
         throw badInput('name', `must name a preset (${known}); got "${name}"`);

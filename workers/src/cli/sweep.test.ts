@@ -84,4 +84,9 @@ describe('npm run sweep', () => {
   it('names a bad --jobs with the allowed range', async () => {
     await expect(run('npx', ['tsx', 'workers/src/cli/sweep.ts', specFile, '--jobs', '0'], { cwd: root })).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--jobs.*must be a whole number from 1 to \d+/) });
   });
+
+  it('takes one preset size: --standard selects the standard block, and a file without one is refused', async () => {
+    await expect(run('npx', ['tsx', 'workers/src/cli/sweep.ts', specFile, '--quick', '--standard'], { cwd: root })).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--standard cannot be combined with --quick/) });
+    await expect(run('npx', ['tsx', 'workers/src/cli/sweep.ts', specFile, '--standard'], { cwd: root })).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/standard .*has no standard variant/) });
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * `npm run sweep -- <spec.json> [--quick] [--out runs/x] [--backend wasm] [--jobs N]`: runs a whole
- * sweep on this machine without a database. `npm run sweep -- --rescore <out>` scores the
- * samples.npz files of a finished sweep in <out> again with its spec's evaluator, without sampling. Models train, then grid points sample, `--jobs` at a
+ * `npm run sweep -- <spec.json> [--quick | --standard] [--out runs/x] [--backend wasm] [--jobs N]`: runs
+ * a whole sweep on this machine without a database. `npm run sweep -- --rescore <out>` scores the
+ * samples.npz files of a finished sweep in <out> again with its spec's evaluator, without sampling.
+ * Models train, then grid points sample, `--jobs` at a
  * time in engine processes (pool.ts; default: one per core, each with its share of the threads).
  * Trained models are kept in <out>/models by content hash, so a rerun (or another sweep with the
  * same out folder) reuses them and an interrupted training resumes.
@@ -19,7 +20,7 @@ import { startPool, type Pool } from './pool';
 import { createBars } from './progress';
 import { formatResultsTable } from './table';
 
-const USAGE = `usage: npm run sweep -- <spec.json> [--quick] [--out <folder>] [--backend auto|tensorflow|wasm|cpu] [--jobs <1..cores>]
+const USAGE = `usage: npm run sweep -- <spec.json> [--quick | --standard] [--out <folder>] [--backend auto|tensorflow|wasm|cpu] [--jobs <1..cores>]
        npm run sweep -- --rescore <out folder> [--backend …] [--jobs …]`;
 
 /** Rough cost of training a model, to start the longest first (the pool then finishes evenly). */
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     options: {
       out: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      standard: { type: 'boolean', default: false },
       backend: { type: 'string' },
       jobs: { type: 'string' },
       rescore: { type: 'string' },
@@ -118,7 +120,8 @@ async function main(): Promise<void> {
   const jobs = parseJobs(values.jobs, cores);
   if (values.rescore !== undefined) return rescore(values.rescore, jobs, cores, preference);
 
-  const spec = parseSpec(loadSpecFile(positionals[0], { quick: values.quick }));
+  if (values.quick && values.standard) throw new SpecError([{ field: '--standard', message: 'cannot be combined with --quick (pick one size)' }]);
+  const spec = parseSpec(loadSpecFile(positionals[0], { size: values.quick ? 'quick' : values.standard ? 'standard' : 'full' }));
   admitSpec(spec, { dataRoot: dataRootFromEnv(), maxCompute: maxComputeFromEnv() });
   const out = values.out ?? join('runs', spec.name);
   const modelsDir = modelsDirOf(out);
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
     const bars = createBars();
 
     await trainMissing(pool, bars, toTrain, modelsDir);
+    const trained = Date.now();
 
     const replies = await Promise.all(
       plan.runs.map(async (point) => {
@@ -149,7 +153,14 @@ async function main(): Promise<void> {
     );
     bars.stop();
 
-    await writeResults(out, spec, replies, (n, engine) => `${n} runs in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time`);
+    const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+    await writeResults(
+      out,
+      spec,
+      replies,
+      (n, engine) =>
+        `${n} runs in ${seconds(started, Date.now())} s (training ${toTrain.length} models ${seconds(started, trained)} s, sampling and scoring ${seconds(trained, Date.now())} s) on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time`,
+    );
   } finally {
     pool.close();
   }

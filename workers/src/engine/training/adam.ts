@@ -13,7 +13,7 @@ export const adamBias = (t: number): [number, number] => [1 - ADAM.beta1 ** t, 1
 
 /**
  * One update: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − α·m̂/(√v̂ + ε) with m̂ = m/(1−β₁ᵗ),
- * v̂ = v/(1−β₂ᵗ). The corrections come in as tensors (`adamBias`), so one exported graph serves every
+ * v̂ = v/(1−β₂ᵗ). The corrections and the step's learning rate come in as tensors (`adamBias`, learningRate.ts), so one exported graph serves every
  * step. Returns new tensors (call inside tidy).
  */
 export function adamUpdate(
@@ -22,7 +22,7 @@ export function adamUpdate(
   m: tf.Tensor,
   v: tf.Tensor,
   bias: { m: tf.Scalar; v: tf.Scalar },
-  learningRate: number,
+  learningRate: tf.Scalar,
 ): { theta: tf.Tensor; m: tf.Tensor; v: tf.Tensor } {
   const { beta1, beta2, epsilon } = ADAM;
   const m1 = tf.add(tf.mul(m, beta1), tf.mul(grad, 1 - beta1));

@@ -35,8 +35,12 @@ export interface TrainHooks {
 export interface LoopOptions extends TrainHooks {
   role: ModelRole;
   config: NetworkConfig;
-  /** Defining hyper-parameters, stored in the checkpoint and checked on resume. */
-  run: { seed: number; steps: number; batchSize: number; learningRate: number; checkpointEvery: number; emaDecay: number | null } & Record<string, number | null>;
+  /**
+   * Defining hyper-parameters, stored in the checkpoint and checked on resume (null ones are left
+   * out, so runs from before an option existed still resume). `warmupSteps` and `cosineDecay` (1 or
+   * null) shape the learning rate (learningRate.ts).
+   */
+  run: { seed: number; steps: number; batchSize: number; learningRate: number; checkpointEvery: number; emaDecay: number | null; warmupSteps: number | null; cosineDecay: 1 | null } & Record<string, number | null>;
   /** The minibatch of step `step` (0-based), as host arrays; the same shapes every step. */
   batch: (step: number) => HostBatch;
   /** The scalar loss of `params` on a batch. */
@@ -97,7 +101,9 @@ function checkpointOf(state: TrainState, w: FlatVectors<tf.Tensor1D>, layout: La
 /** One optimiser step; returns the loss. */
 async function step(state: TrainState, engine: StepEngine, o: LoopOptions): Promise<number> {
   const t = state.step + 1;
-  const loss = await engine.step(o.batch(state.step), stepScalars(t, o.run.emaDecay));
+  const { learningRate, steps, warmupSteps, cosineDecay, emaDecay } = o.run;
+  const lr = { learningRate, steps, warmupSteps: warmupSteps ?? 0, decay: cosineDecay ? ('cosine' as const) : ('constant' as const) };
+  const loss = await engine.step(o.batch(state.step), stepScalars(t, lr, emaDecay));
   state.step = t;
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${t}: loss is ${loss} (try a smaller learningRate)`);
   return loss;
@@ -107,7 +113,7 @@ async function step(state: TrainState, engine: StepEngine, o: LoopOptions): Prom
 export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
   const state = o.resume ? resumedState(o, o.resume) : freshState(o);
   const layout = layoutOf(state.params);
-  const def = { layout, loss: o.loss, learningRate: o.run.learningRate };
+  const def = { layout, loss: o.loss };
   const engine = await openStepEngine(def, toVectors(state, layout), o.batch(state.step), o.engine);
   const { steps, checkpointEvery } = o.run;
   const every = curveEvery(steps);

@@ -10,13 +10,14 @@ import { createSession, type Ort } from '../onnx/session';
 import type { StepEngine } from './stepEngine';
 import { batchTensors, disposeVectors, dtypeOf, mapVectors, presentVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition } from './update';
 
-/** The step as an ONNX graph: inputs the vectors, the batch and the step scalars; outputs `loss` and `<vector>_next`. */
+/** The step as an ONNX graph: inputs the vectors, the batch and the step scalars (learning rate, bias corrections, EMA weights); outputs `loss` and `<vector>_next`. */
 export function exportTrainStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, example: HostBatch): Uint8Array {
   const batch = batchTensors(example);
-  const scalars = scalarTensors({ biasM: 1, biasV: 1, keep: 0, take: 1 });
+  const scalars = scalarTensors({ lr: 1e-3, biasM: 1, biasV: 1, keep: 0, take: 1 });
   const inputs: GraphInput[] = [
     ...presentVectors(w).map(([name, tensor]) => ({ name, tensor })),
     ...Object.entries(batch).map(([name, tensor]) => ({ name, tensor })),
+    { name: 'lr', tensor: scalars.lr },
     { name: 'biasM', tensor: scalars.biasM },
     { name: 'biasV', tensor: scalars.biasV },
     ...(w.ema ? [{ name: 'keep', tensor: scalars.keep }, { name: 'take', tensor: scalars.take }] : []),
@@ -46,7 +47,7 @@ export async function onnxStepEngine(ort: Ort, def: StepDefinition, initial: Fla
   return {
     name: 'onnxruntime',
     async step(batch, s) {
-      const feeds: Record<string, InstanceType<Ort['Tensor']>> = { biasM: scalar(s.biasM), biasV: scalar(s.biasV) };
+      const feeds: Record<string, InstanceType<Ort['Tensor']>> = { lr: scalar(s.lr), biasM: scalar(s.biasM), biasV: scalar(s.biasV) };
       if (host.ema) Object.assign(feeds, { keep: scalar(s.keep), take: scalar(s.take) });
       for (const [n, a] of presentVectors(host)) feeds[n] = new ort.Tensor('float32', a, [a.length]);
       for (const [n, b] of Object.entries(batch)) feeds[n] = new ort.Tensor(dtypeOf(b.data) as 'float32', b.data as Float32Array, b.shape);

@@ -21,13 +21,13 @@ export interface TrainClassifierOptions extends TrainHooks {
 
 export function trainClassifier(o: TrainClassifierOptions): Promise<TrainResult> {
   const config = classifierConfig(o.classifier, { shape: o.data.shape, classes: o.data.classes }, o.schedule !== null);
-  const { steps, batchSize, learningRate } = o.classifier;
+  const { steps, batchSize, learningRate, warmupSteps, lrDecay } = o.classifier;
   const checkpointEvery = o.checkpointEvery ?? 500;
   return trainLoop({
     ...o,
     role: o.schedule ? 'noisy-classifier' : 'evaluator',
     config,
-    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay: null, T: o.schedule?.T ?? null },
+    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay: null, warmupSteps: warmupSteps ?? null, cosineDecay: lrDecay === 'cosine' ? 1 : null, T: o.schedule?.T ?? null },
     batch: (step) => {
       const b = drawBatch(o.data, o.schedule, batchSize, 0, o.seed, step);
       return { x: { data: b.x, shape: [batchSize, ...o.data.shape] }, y: { data: b.y, shape: [batchSize] }, ...(o.schedule ? { t: { data: b.t, shape: [batchSize] } } : {}) };

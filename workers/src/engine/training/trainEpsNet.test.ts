@@ -60,6 +60,20 @@ describe.each(engines)('trainEpsNet on toy2d (MLP ε-net), steps on %s', (engine
     expect(Buffer.from(resumed.checkpoint).equals(Buffer.from(straight.checkpoint))).toBe(true);
   });
 
+  it('resumes a run with lr warm-up and cosine decay to exactly the uninterrupted run', async () => {
+    const scheduled = (o: TrainEpsNetOptions): TrainEpsNetOptions => ({ ...o, training: { ...o.training, warmupSteps: 5, lrDecay: 'cosine' } });
+    const straight = await trainEpsNet(scheduled(base(12, 6)));
+    const constant = await trainEpsNet(base(12, 6));
+    expect(straight.weightsHash).not.toBe(constant.weightsHash);
+    let saved: Uint8Array | null = null;
+    const stop = new AbortController();
+    const first = trainEpsNet({ ...scheduled(base(12, 6)), signal: stop.signal, onCheckpoint: (bytes) => ((saved = bytes), stop.abort(new Error('stop'))) });
+    await expect(first).rejects.toThrow('stop');
+    const resumed = await trainEpsNet({ ...scheduled(base(12, 6)), resume: saved as unknown as Uint8Array });
+    expect(resumed.weightsHash).toBe(straight.weightsHash);
+    await expect(trainEpsNet({ ...base(12, 6), resume: saved as unknown as Uint8Array })).rejects.toThrow(/hyper-parameters differ/);
+  });
+
   it('refuses to resume under different hyper-parameters', async () => {
     const { checkpoint } = await trainEpsNet(base(2, 2));
     await expect(trainEpsNet({ ...base(4, 2), pUncond: 0.5, resume: checkpoint })).rejects.toThrow(/cannot resume.*hyper-parameters differ/);

@@ -20,12 +20,12 @@ export interface TrainEpsNetOptions extends TrainHooks {
 export function trainEpsNet(o: TrainEpsNetOptions): Promise<TrainResult> {
   if (!(o.pUncond >= 0 && o.pUncond <= 1)) throw new Error(`pUncond must be a number from 0 to 1, got ${o.pUncond}`);
   const config = epsNetConfig(o.model, { shape: o.data.shape, classes: o.data.classes });
-  const { steps, batchSize, learningRate, emaDecay, checkpointEvery } = o.training;
+  const { steps, batchSize, learningRate, emaDecay, checkpointEvery, warmupSteps, lrDecay } = o.training;
   return trainLoop({
     ...o,
     role: 'eps',
     config,
-    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay, pUncond: o.pUncond, T: o.schedule.T },
+    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay, warmupSteps: warmupSteps ?? null, cosineDecay: lrDecay === 'cosine' ? 1 : null, pUncond: o.pUncond, T: o.schedule.T },
     batch: (step) => {
       const b = drawBatch(o.data, o.schedule, batchSize, o.pUncond, o.seed, step);
       const shape = [batchSize, ...o.data.shape];

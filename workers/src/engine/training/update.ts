@@ -1,14 +1,15 @@
 /**
  * One optimiser step as a function of tensors only — loss and gradient on one flat parameter vector,
  * Adam, the EMA — so the same code runs eagerly on tfjs and, traced once, as an onnxruntime graph
- * (onnxStepEngine.ts). Everything that changes from step to step (the batch, Adam's bias
- * corrections, the EMA's decay) is an argument.
+ * (onnxStepEngine.ts). Everything that changes from step to step (the batch, the learning
+ * rate, Adam's bias corrections, the EMA's decay) is an argument.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '../networks/index';
 import { adamBias, adamUpdate } from './adam';
 import { emaDecayAt, emaUpdate } from './ema';
 import { unflatten, type Layout } from './flat';
+import { learningRateAt, type LearningRateSchedule } from './learningRate';
 
 /** A minibatch as host arrays, each named input with its shape (Float32Array: float32, Int32Array: int32). */
 export type HostBatch = Record<string, { data: Float32Array | Int32Array; shape: number[] }>;
@@ -42,8 +43,9 @@ export const disposeVectors = (w: FlatVectors<tf.Tensor>): void => tf.dispose(pr
 /** The dtype a host array holds. */
 export const dtypeOf = (data: Float32Array | Int32Array): 'float32' | 'int32' => (data instanceof Int32Array ? 'int32' : 'float32');
 
-/** Adam's bias corrections and the EMA's weights d and 1 − d of one step. */
+/** The learning rate, Adam's bias corrections and the EMA's weights d and 1 − d of one step. */
 export interface StepScalars<T> {
+  lr: T;
   biasM: T;
   biasV: T;
   keep: T;
@@ -51,23 +53,22 @@ export interface StepScalars<T> {
 }
 
 /** The scalars of step t (1-based); `emaDecay` null: no EMA (its weights are then unused). */
-export function stepScalars(t: number, emaDecay: number | null): StepScalars<number> {
+export function stepScalars(t: number, lr: LearningRateSchedule, emaDecay: number | null): StepScalars<number> {
   const [biasM, biasV] = adamBias(t);
   const d = emaDecay === null ? 0 : emaDecayAt(emaDecay, t - 1);
-  return { biasM, biasV, keep: d, take: 1 - d };
+  return { lr: learningRateAt(lr, t), biasM, biasV, keep: d, take: 1 - d };
 }
 
 /** What a step needs besides its arguments. */
 export interface StepDefinition {
   layout: Layout;
   loss: LossFn;
-  learningRate: number;
 }
 
 /** The step: new vectors and the loss (call inside tidy). */
 export function updateStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, batch: Record<string, tf.Tensor>, s: StepScalars<tf.Scalar>): FlatVectors<tf.Tensor> & { loss: tf.Scalar } {
   const { value, grad } = tf.valueAndGrad((flat: tf.Tensor) => def.loss(unflatten(flat, def.layout), batch))(w.theta);
-  const u = adamUpdate(w.theta, grad, w.m, w.v, { m: s.biasM, v: s.biasV }, def.learningRate);
+  const u = adamUpdate(w.theta, grad, w.m, w.v, { m: s.biasM, v: s.biasV }, s.lr);
   return { loss: value, theta: u.theta, m: u.m, v: u.v, ema: w.ema ? emaUpdate(w.ema, u.theta, s) : null };
 }
 
@@ -77,6 +78,7 @@ export const batchTensors = (batch: HostBatch): Record<string, tf.Tensor> =>
 
 /** Step scalars as tfjs scalars (new tensors). */
 export const scalarTensors = (s: StepScalars<number>): StepScalars<tf.Scalar> => ({
+  lr: tf.scalar(s.lr),
   biasM: tf.scalar(s.biasM),
   biasV: tf.scalar(s.biasV),
   keep: tf.scalar(s.keep),

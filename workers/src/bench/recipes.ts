@@ -1,0 +1,19 @@
+/** The MNIST ε-net recipes that workers/src/bench/recipe.ts compares (p_uncond 0.1, cosine T = 1000). */
+import type { SweepSpec } from '@guidance-lab/experiments';
+
+export interface Recipe {
+  id: string;
+  model: SweepSpec['model'];
+  training: SweepSpec['training'];
+  /** Also compare sampler variants (first step, clipping) and 100 DDIM steps. */
+  ddim100?: boolean;
+}
+
+const quickTraining = { steps: 4000, batchSize: 32, learningRate: 2e-3, emaDecay: 0.999, checkpointEvery: 500 };
+
+export const recipes: Recipe[] = [
+  // The quick presets before this study.
+  { id: 'q8-16', model: { hidden: 128, depth: 3, channels: [8, 16], blocksPerLevel: 1 }, training: quickTraining, ddim100: true },
+  { id: 'c16-32-32-b64-2k-cos', model: { hidden: 128, depth: 3, channels: [16, 32, 32], blocksPerLevel: 1 }, training: { ...quickTraining, steps: 2000, batchSize: 64, warmupSteps: 100, lrDecay: 'cosine' } },
+  { id: 'c8-16-32-b32-4k-cos', model: { hidden: 128, depth: 3, channels: [8, 16, 32], blocksPerLevel: 1 }, training: { ...quickTraining, warmupSteps: 100, lrDecay: 'cosine' } },
+];
