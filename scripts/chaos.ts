@@ -69,7 +69,15 @@ async function launchSweep(): Promise<string> {
     samplesPerClass: 200,
     sampler: { kind: 'ddim', steps: 20, eta: 0 },
   };
-  return (await gql<{ launchSweep: { id: string } }>('mutation($spec: JSON!) { launchSweep(spec: $spec) { id } }', { spec })).launchSweep.id;
+  // On a loaded machine (or right after a database kill) the launch transaction may time out: retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await gql<{ launchSweep: { id: string } }>('mutation($spec: JSON!) { launchSweep(spec: $spec) { id } }', { spec })).launchSweep.id;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await sleep(2000);
+    }
+  }
 }
 
 /**
