@@ -174,7 +174,7 @@ while (kills.length < KILLS && Date.now() < DEADLINE) {
 }
 
 console.log('kills done; waiting for the sweeps to finish…');
-while (!(await allDone()) && Date.now() < DEADLINE + 10 * 60_000) await sleep(1000);
+while (!(await allDone()) && Date.now() < DEADLINE + 5 * 60_000) await sleep(1000);
 
 // Results: every run of every sweep succeeded, with one set of metrics and one grid.
 const runs = await prisma.run.findMany({ select: { id: true, status: true, _count: { select: { metrics: true } }, grid: { select: { id: true } } } });

@@ -21,6 +21,19 @@ const parentGone = process.channel ? new Promise<void>((resolve) => process.once
 
 const DATABASE_POLL_MS = 2000;
 
+/**
+ * graphile-worker 0.17 can leave a rejected promise unhandled when the database is away as it
+ * records a job's end (its batched failJobs/completeJobs): by default that ends the process. A
+ * connection failure is logged instead — the runner restart below recovers from it; anything else
+ * still ends the process.
+ */
+const CONNECTION_ERROR = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[1-3]|08\w{3})$/;
+process.on('unhandledRejection', (reason) => {
+  const code = (reason as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && CONNECTION_ERROR.test(code)) console.error(`database connection lost: ${String(reason)}`);
+  else throw reason;
+});
+
 try {
   const database = await resolveDatabase();
   const options = { databaseUrl: database.url, concurrency: process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined };
