@@ -28,16 +28,22 @@ const DATABASE_POLL_MS = 2000;
  * still ends the process.
  */
 const CONNECTION_ERROR = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[1-3]|08\w{3})$/;
-process.on('unhandledRejection', (reason) => {
+const onUnhandledRejection = (reason: unknown) => {
   const code = (reason as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && CONNECTION_ERROR.test(code)) console.error(`database connection lost: ${String(reason)}`);
   else throw reason;
-});
+};
+process.on('unhandledRejection', onUnhandledRejection);
+/** tfjs's wasm backend (Emscripten) adds a handler that rethrows every unhandled rejection: ours alone decides. */
+const onlyOurRejectionHandler = () => {
+  for (const listener of process.listeners('unhandledRejection')) if (listener !== onUnhandledRejection) process.off('unhandledRejection', listener);
+};
 
 try {
   const database = await resolveDatabase();
   const options = { databaseUrl: database.url, concurrency: process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined };
   let worker = await startWorker(options);
+  onlyOurRejectionHandler(); // the backend is loaded by now
   let stopping = false;
   console.log(`worker ${worker.id} running on backend ${worker.backend}; Ctrl-C to stop`);
 
