@@ -39,6 +39,11 @@ export interface RunningWorker {
   /** Settles when the job runner ends: resolves after stop(), rejects if it failed on its own. */
   finished: Promise<void>;
   stop(): Promise<void>;
+  /**
+   * After the runner failed (the database went away): lets go of everything without touching the
+   * database. Our Worker row goes stale, so a live worker reclaims the jobs we held.
+   */
+  abandon(): Promise<void>;
 }
 
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
@@ -101,6 +106,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     id,
     backend,
     finished: runner.promise,
+    abandon: () =>
+      (stopping ??= (async () => {
+        await reclaimer.stop();
+        await heartbeat?.stop();
+        await Promise.resolve(utils.release()).catch(() => undefined);
+        await prisma.$disconnect().catch(() => undefined);
+        ctx.log('abandoned its job runner');
+      })()),
     stop: () =>
       (stopping ??= (async () => {
         await reclaimer.stop();

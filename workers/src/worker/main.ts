@@ -4,7 +4,7 @@
  * Env: GUIDANCE_BACKEND (auto, tensorflow, wasm, cpu), GUIDANCE_CONCURRENCY, and the settings in ./settings.ts.
  */
 import { resolveDatabase } from '@guidance-lab/db';
-import { startWorker } from './index';
+import { startWorker, type RunningWorker } from './index';
 import { onShutdownSignal } from './onShutdownSignal';
 
 if (!process.env.DATABASE_URL) {
@@ -19,20 +19,59 @@ if (!process.env.DATABASE_URL) {
 // SIGKILL — possibly while we are still starting, so listen from the first line.
 const parentGone = process.channel ? new Promise<void>((resolve) => process.once('disconnect', resolve)) : null;
 
+const DATABASE_POLL_MS = 2000;
+
+/**
+ * graphile-worker 0.17 can leave a rejected promise unhandled when the database is away as it
+ * records a job's end (its batched failJobs/completeJobs): by default that ends the process. A
+ * connection failure is logged instead — the runner restart below recovers from it; anything else
+ * still ends the process.
+ */
+const CONNECTION_ERROR = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[1-3]|08\w{3})$/;
+const onUnhandledRejection = (reason: unknown) => {
+  const code = (reason as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && CONNECTION_ERROR.test(code)) console.error(`database connection lost: ${String(reason)}`);
+  else throw reason;
+};
+process.on('unhandledRejection', onUnhandledRejection);
+/** tfjs's wasm backend (Emscripten) adds a handler that rethrows every unhandled rejection: ours alone decides. */
+const onlyOurRejectionHandler = () => {
+  for (const listener of process.listeners('unhandledRejection')) if (listener !== onUnhandledRejection) process.off('unhandledRejection', listener);
+};
+
 try {
   const database = await resolveDatabase();
-  const worker = await startWorker({
-    databaseUrl: database.url,
-    concurrency: process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined,
-  });
+  const options = { databaseUrl: database.url, concurrency: process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined };
+  let worker = await startWorker(options);
+  onlyOurRejectionHandler(); // the backend is loaded by now
+  let stopping = false;
   console.log(`worker ${worker.id} running on backend ${worker.backend}; Ctrl-C to stop`);
-  // A job runner that dies on its own (e.g. the database went away mid-job) leaves nothing to do
-  // here: exit non-zero so a supervisor restarts us; the queue and the checkpoints are in the database.
-  worker.finished.catch((error) => {
-    console.error(`worker stopped: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
+
+  // graphile's runner ends itself when it cannot record a job's end (the database went away
+  // mid-job). Wait for the database and start afresh; the abandoned runner's jobs come back
+  // through the dead-worker reclaim, and training resumes from its last checkpoint.
+  const restartWhenFailed = (current: RunningWorker) =>
+    current.finished.catch(async (error) => {
+      if (stopping) return;
+      console.error(`the job runner stopped (${error instanceof Error ? error.message : String(error)}); waiting for the database…`);
+      await current.abandon();
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, DATABASE_POLL_MS));
+        if (stopping) return;
+        try {
+          worker = await startWorker(options);
+          break;
+        } catch (startError) {
+          console.error(`not yet: ${startError instanceof Error ? startError.message : String(startError)}`);
+        }
+      }
+      console.log(`worker ${worker.id} running again on backend ${worker.backend}`);
+      void restartWhenFailed(worker);
+    });
+  void restartWhenFailed(worker);
+
   const shutdown = onShutdownSignal(async (reason) => {
+    stopping = true;
     console.log(`${reason}: stopping (a running job goes back to the queue; training resumes from its last checkpoint)…`);
     await worker.stop();
     await database.stop();
