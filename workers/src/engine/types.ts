@@ -66,6 +66,8 @@ export interface GuidanceRule {
   readonly name: MethodId;
   readonly scale: number;
   guide(x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D, at: StepAt): Promise<Guided>;
+  /** Frees state a rule keeps across one chain's steps (APG's momentum); the sampler calls it when a batch's chain ends, finished, aborted or failed. */
+  endChain?(): void;
 }
 
 /** Reported by long work (training, sampling, scoring). */

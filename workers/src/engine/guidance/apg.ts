@@ -17,7 +17,7 @@ export interface ApgOptions {
  * Adaptive projected guidance (Sadat et al. 2024, arXiv 2410.02416): Δ = ε_c − ε_u, with momentum
  * and a norm cap, split into Δ∥ (along ε_c) and Δ⊥; ε̂ = ε_c + (s−1)(Δ⊥ + η·Δ∥). η = 1, no cap and
  * β = 0 is plain CFG. The momentum average is per sampling batch: it restarts at the chain's first step and is
- * freed after its last.
+ * freed when the chain ends (`endChain`).
  */
 export function adaptiveProjected(eps: EpsFn, scale: number, nullLabel: number, opts: ApgOptions): GuidanceRule {
   checkScale(scale);
@@ -53,11 +53,12 @@ export function adaptiveProjected(eps: EpsFn, scale: number, nullLabel: number, 
         };
       } finally {
         tf.dispose([cond, uncond]);
-        if (at.k === at.steps - 1) {
-          average?.dispose();
-          average = null;
-        }
       }
+    },
+    // Freed by the sampler's loop rather than at the last step, so an aborted or failed chain does not leak it.
+    endChain: () => {
+      average?.dispose();
+      average = null;
     },
   };
 }

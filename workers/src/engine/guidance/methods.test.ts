@@ -219,6 +219,15 @@ describe('APG (Sadat et al. 2024)', () => {
     expectRows(second, cfg(1.5));
     expectRows(await evalAt(rule, TIMESTEP, ys, at(TIMESTEP, 0, 3)), cfg(2));
   });
+
+  test('an aborted chain frees the momentum average', async () => {
+    const rule = adaptiveProjected(eps, 2, K, { eta: 1, normThreshold: 0, momentum: -0.5 });
+    const before = tf.memory().numTensors;
+    const abort = new AbortController();
+    const run = getSampler('ddim')({ schedule, rule, shape: [2], labels, steps: 8, seed: 0, signal: abort.signal, onProgress: (p) => p.done === 3 && abort.abort() });
+    await expect(run).rejects.toThrow('aborted');
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
 
 describe('CFG-Zero* (Fan et al. 2025)', () => {

@@ -132,6 +132,7 @@ export async function runSampler(opts: SampleOptions, step: StepFn): Promise<tf.
         throw err;
       } finally {
         y.dispose();
+        rule.endChain?.();
       }
     }
     if (outputs.length === 1) return outputs.pop()!;
