@@ -35,14 +35,17 @@ export async function evaluate(run: Inference['evaluate'], x: Float32Array, shap
       input.dispose();
     }
     const { features: f, probs: p } = out;
-    featureDim = f.shape[1];
-    classes = p.shape[1];
-    features ??= new Float32Array(n * featureDim);
-    probs ??= new Float32Array(n * classes);
-    features.set(f.dataSync(), i * featureDim);
-    probs.set(p.dataSync(), i * classes);
-    f.dispose();
-    p.dispose();
+    try {
+      featureDim = f.shape[1];
+      classes = p.shape[1];
+      features ??= new Float32Array(n * featureDim);
+      probs ??= new Float32Array(n * classes);
+      features.set(f.dataSync(), i * featureDim);
+      probs.set(p.dataSync(), i * classes);
+    } finally {
+      // Also when a read-back fails, so a failed scoring pass does not strand the batch's outputs.
+      tf.dispose([f, p]);
+    }
   }
   return { features: { data: features!, rows: n, cols: featureDim } as RowMatrix, probs: { data: probs!, rows: n, cols: classes } as RowMatrix };
 }
