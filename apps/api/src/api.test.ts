@@ -136,6 +136,13 @@ describe('launching', () => {
     const two = (await gql(page, { after: one.pageInfo.endCursor })).data.sweeps;
     expect(two).toMatchObject({ nodes: [{ name: 'first' }], pageInfo: { hasNextPage: false } });
   });
+
+  it("a list's progress and counts (loaded for all its sweeps at once) are each sweep's own", async () => {
+    const fields = `id progress counts { total queued running succeeded failed cancelled }`;
+    const listed = (await gql(`{ sweeps(first: 10) { nodes { ${fields} } } }`)).data.sweeps.nodes;
+    expect(listed).toHaveLength(2);
+    for (const s of listed) expect((await gql(`query($id: ID!) { sweep(id: $id) { ${fields} } }`, { id: s.id })).data.sweep).toEqual(s);
+  });
 });
 
 describe('cancel, retry, delete', () => {
