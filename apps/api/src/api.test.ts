@@ -3,36 +3,27 @@
  * graphile jobs, cancel / retry / delete, trade-off series, exports, bad input, depth, auth and
  * the progress subscription. Worker effects (a model trained, a run failed) are written directly.
  */
-import { createPrisma, startTestDatabase, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
-import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
+import type { PrismaClient, TestDatabase } from '@guidance-lab/db';
+import type { WorkerUtils } from 'graphile-worker';
 import { readFileSync } from 'node:fs';
 import { buildSchema, isEnumType, isObjectType } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiServer } from './server';
+import { startApiStack, type ApiStack } from './testing';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
 let api: ApiServer;
 let utils: WorkerUtils;
+let stack: ApiStack;
 
 beforeAll(async () => {
-  process.env.GUIDANCE_MAX_RUNS = '50';
-  process.env.GUIDANCE_MAX_SAMPLES = '100000';
-  process.env.GUIDANCE_PROGRESS_POLL_MS = '50';
-  db = await startTestDatabase();
-  prisma = createPrisma(db.url);
-  const { createApiServer } = await import('./server');
-  api = await createApiServer({ prisma, databaseUrl: db.url, port: 0 });
-  utils = await makeWorkerUtils({ connectionString: db.url });
+  stack = await startApiStack({ GUIDANCE_MAX_RUNS: '50', GUIDANCE_MAX_SAMPLES: '100000', GUIDANCE_PROGRESS_POLL_MS: '50' });
+  ({ db, prisma, api, utils } = stack);
 });
-afterAll(async () => {
-  await api?.stop();
-  await utils?.release();
-  await prisma?.$disconnect();
-  await db?.stop();
-});
+afterAll(() => stack?.stop());
 
 interface GqlError {
   message: string;
@@ -144,6 +135,13 @@ describe('launching', () => {
     expect(one).toMatchObject({ totalCount: 2, nodes: [{ name: 'second' }], pageInfo: { hasNextPage: true } });
     const two = (await gql(page, { after: one.pageInfo.endCursor })).data.sweeps;
     expect(two).toMatchObject({ nodes: [{ name: 'first' }], pageInfo: { hasNextPage: false } });
+  });
+
+  it("a list's progress and counts (loaded for all its sweeps at once) are each sweep's own", async () => {
+    const fields = `id progress counts { total queued running succeeded failed cancelled }`;
+    const listed = (await gql(`{ sweeps(first: 10) { nodes { ${fields} } } }`)).data.sweeps.nodes;
+    expect(listed).toHaveLength(2);
+    for (const s of listed) expect((await gql(`query($id: ID!) { sweep(id: $id) { ${fields} } }`, { id: s.id })).data.sweep).toEqual(s);
   });
 });
 

@@ -85,6 +85,40 @@ const ownEvaluatorHash = async (ctx: ApiContext, r: RunRow) =>
 const samplesDtype = async (ctx: ApiContext, r: RunRow) =>
   (r.samples !== undefined ? r.samples : await ctx.prisma.runSamples.findUnique({ where: { runId: r.id }, select: { dtype: true } }))?.dtype ?? null;
 
+interface SweepJobs {
+  runs: Pick<Run, 'status' | 'phase' | 'progress'>[];
+  models: Pick<Model, 'status' | 'step' | 'totalSteps'>[];
+}
+const pendingJobs = new WeakMap<ApiContext, { ids: Set<string>; loaded: Promise<Map<string, SweepJobs>> }>();
+
+/**
+ * A sweep's runs and models for Sweep.progress and Sweep.counts: the sweeps asked for in one
+ * request's turn share two queries (the sweeps list made three per sweep). Nothing is kept past
+ * the turn, so a subscription's next event reads afresh.
+ */
+function sweepJobs(ctx: ApiContext, sweepId: string): Promise<SweepJobs> {
+  let batch = pendingJobs.get(ctx);
+  if (!batch) {
+    const ids = new Set<string>();
+    const loaded = new Promise((turnEnds) => setImmediate(turnEnds)).then(async () => {
+      pendingJobs.delete(ctx);
+      const sweepIds = [...ids];
+      const [runs, links] = await Promise.all([
+        ctx.prisma.run.findMany({ where: { sweepId: { in: sweepIds } }, select: { sweepId: true, status: true, phase: true, progress: true } }),
+        ctx.prisma.sweepModel.findMany({ where: { sweepId: { in: sweepIds } }, select: { sweepId: true, model: { select: { status: true, step: true, totalSteps: true } } } }),
+      ]);
+      const bySweep = new Map<string, SweepJobs>(sweepIds.map((id) => [id, { runs: [], models: [] }]));
+      for (const r of runs) bySweep.get(r.sweepId)!.runs.push(r);
+      for (const l of links) bySweep.get(l.sweepId)!.models.push(l.model);
+      return bySweep;
+    });
+    batch = { ids, loaded };
+    pendingJobs.set(ctx, batch);
+  }
+  batch.ids.add(sweepId);
+  return batch.loaded.then((bySweep) => bySweep.get(sweepId)!);
+}
+
 const modelById = (ctx: ApiContext, id: string) => ctx.prisma.model.findUniqueOrThrow({ where: { id }, omit: { checkpoint: true } });
 
 /** Mutations are refused without the token when GUIDANCE_API_TOKEN is set. */
@@ -170,17 +204,14 @@ export const resolvers = {
 
   Sweep: {
     progress: async (s: Sweep, _: unknown, ctx: ApiContext) => {
-      const [runs, models] = await Promise.all([
-        ctx.prisma.run.findMany({ where: { sweepId: s.id }, select: { status: true, phase: true, progress: true } }),
-        ctx.prisma.model.findMany({ where: { sweeps: { some: { sweepId: s.id } } }, select: { status: true, step: true, totalSteps: true } }),
-      ]);
+      const { runs, models } = await sweepJobs(ctx, s.id);
       const jobs = runs.length + models.length;
       return jobs ? (runs.reduce((a, r) => a + runDone(r), 0) + models.reduce((a, m) => a + modelDone(m), 0)) / jobs : 0;
     },
     counts: async (s: Sweep, _: unknown, ctx: ApiContext) => {
-      const groups = await ctx.prisma.run.groupBy({ by: ['status'], where: { sweepId: s.id }, _count: { _all: true } });
-      const counts = Object.fromEntries(STATUSES.map((st) => [st, groups.find((g) => g.status === st)?._count._all ?? 0]));
-      return { total: groups.reduce((a, g) => a + g._count._all, 0), ...counts };
+      const { runs } = await sweepJobs(ctx, s.id);
+      const counts = Object.fromEntries(STATUSES.map((st) => [st, runs.filter((r) => r.status === st).length]));
+      return { total: runs.length, ...counts };
     },
     runs: (s: Sweep, _: unknown, ctx: ApiContext) =>
       // Near experiments' sortRuns: guidance, method, p_uncond, seed, scale.

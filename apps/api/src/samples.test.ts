@@ -3,33 +3,24 @@
  * writes are written directly): the .npz and .zip downloads, single PNGs, the paged GraphQL view
  * with predictions, re-scoring jobs, per-evaluator scores in the trade-off, the size cap, deletion.
  */
-import { createPrisma, packPredictions, packSamples, startTestDatabase, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
+import { packPredictions, packSamples, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
 import { samplesFromNpz, storedSamples, type SampleSet } from '@guidance-lab/experiments';
 import { unzipSync } from 'fflate';
-import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from './server';
+import { startApiStack, type ApiStack } from './testing';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
 let api: ApiServer;
-let utils: WorkerUtils;
+let stack: ApiStack;
 
 beforeAll(async () => {
-  process.env.GUIDANCE_MAX_SAMPLE_BYTES = '1000000';
-  db = await startTestDatabase();
-  prisma = createPrisma(db.url);
-  const { createApiServer } = await import('./server');
-  api = await createApiServer({ prisma, databaseUrl: db.url, port: 0 });
-  utils = await makeWorkerUtils({ connectionString: db.url });
+  stack = await startApiStack({ GUIDANCE_MAX_SAMPLE_BYTES: '1000000' });
+  ({ db, prisma, api } = stack);
 });
-afterAll(async () => {
-  await api?.stop();
-  await utils?.release();
-  await prisma?.$disconnect();
-  await db?.stop();
-});
+afterAll(() => stack?.stop());
 
 async function gql<T = any>(query: string, variables: Record<string, unknown> = {}) {
   const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });

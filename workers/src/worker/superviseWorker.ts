@@ -8,8 +8,8 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnWorkerProcess } from './spawnWorkerProcess';
 import { stopChild } from './stopChild';
 
-export const FIRST_BACKOFF_MS = 1000;
-export const MAX_BACKOFF_MS = 60_000;
+const FIRST_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 60_000;
 /** A worker that ran this long was healthy: the next failure starts the back-off afresh. */
 const HEALTHY_AFTER_MS = 60_000;
 
