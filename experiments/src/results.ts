@@ -88,10 +88,18 @@ export const RESULT_COLUMNS = ['guidance', 'method', 'methodParams', 'pUncond', 
 export const runMethodLabel = (r: Partial<Pick<ResultRun, 'method' | 'methodParams'>> & Pick<ResultRun, 'guidance'>): string =>
   methodLabel(r.method ?? r.guidance, r.methodParams ?? {});
 
-/** Rows in a stable order: guidance type, method and parameters, p_uncond, seed, then scale. */
-export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'seed' | 'scale'> & Partial<Pick<ResultRun, 'method' | 'methodParams'>>>(runs: T[]): T[] {
+/**
+ * Rows in a stable order: guidance type, method and parameters, p_uncond, seed, then scale.
+ * Aggregates (no seed) sort by the same comparator, the seed tie-break dropping out.
+ */
+export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'scale'> & Partial<Pick<ResultRun, 'seed' | 'method' | 'methodParams'>>>(runs: T[]): T[] {
   return [...runs].sort(
-    (a, b) => a.guidance.localeCompare(b.guidance) || runMethodLabel(a).localeCompare(runMethodLabel(b)) || a.pUncond - b.pUncond || a.seed - b.seed || a.scale - b.scale,
+    (a, b) =>
+      a.guidance.localeCompare(b.guidance) ||
+      runMethodLabel(a).localeCompare(runMethodLabel(b)) ||
+      a.pUncond - b.pUncond ||
+      (a.seed ?? 0) - (b.seed ?? 0) ||
+      a.scale - b.scale,
   );
 }
 
@@ -132,9 +140,7 @@ function aggregatesByPoint(runs: ResultRun[]): Map<string, ResultAggregate> {
 
 /** One entry per grid point without its seed: guidance type, method and parameters, p_uncond, then scale. */
 export function aggregateRuns(runs: ResultRun[]): ResultAggregate[] {
-  return [...aggregatesByPoint(runs).values()].sort(
-    (a, b) => a.guidance.localeCompare(b.guidance) || runMethodLabel(a).localeCompare(runMethodLabel(b)) || a.pUncond - b.pUncond || a.scale - b.scale,
-  );
+  return sortRuns([...aggregatesByPoint(runs).values()]);
 }
 
 /** Per-run columns after RESULT_COLUMNS: the grid point's seed count and each metric's mean and std over seeds. */
