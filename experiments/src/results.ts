@@ -108,11 +108,14 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** A grid point's identity: every setting of a run but its seed (so fields added to runs later count too). */
-function pointKey(run: ResultRun): string {
+/** Every setting of a run but its seed (so fields added to runs later count too). */
+function pointSettings(run: ResultRun): Omit<ResultRun, 'seed' | 'metrics' | 'grid' | 'samples'> {
   const { seed: _seed, metrics: _metrics, grid: _grid, samples: _samples, ...settings } = run;
-  return JSON.stringify(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)));
+  return settings;
 }
+
+/** A grid point's identity. */
+const pointKey = (run: ResultRun): string => JSON.stringify(Object.entries(pointSettings(run)).sort(([a], [b]) => a.localeCompare(b)));
 
 const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -124,17 +127,21 @@ export function sampleStd(xs: number[]): number | null {
 }
 
 function aggregate(group: ResultRun[]): ResultAggregate {
-  const { seed: _seed, metrics: _metrics, grid: _grid, samples: _samples, ...settings } = group[0];
   const values = (k: keyof RunMetrics) => group.map((r) => r.metrics[k]);
   const mean = Object.fromEntries(METRIC_KEYS.map((k) => [k, meanOf(values(k))])) as unknown as RunMetrics;
   const std = Object.fromEntries(METRIC_KEYS.map((k) => [k, sampleStd(values(k))])) as unknown as ResultAggregate['std'];
-  return { ...settings, seeds: group.length, mean, std };
+  return { ...pointSettings(group[0]), seeds: group.length, mean, std };
 }
 
 /** Runs grouped by grid point, each group's aggregate keyed by the point. */
 function aggregatesByPoint(runs: ResultRun[]): Map<string, ResultAggregate> {
   const groups = new Map<string, ResultRun[]>();
-  for (const r of sortRuns(runs)) groups.set(pointKey(r), [...(groups.get(pointKey(r)) ?? []), r]);
+  for (const r of sortRuns(runs)) {
+    const key = pointKey(r);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
   return new Map([...groups].map(([key, group]) => [key, aggregate(group)]));
 }
 
