@@ -88,10 +88,18 @@ export const RESULT_COLUMNS = ['guidance', 'method', 'methodParams', 'pUncond', 
 export const runMethodLabel = (r: Partial<Pick<ResultRun, 'method' | 'methodParams'>> & Pick<ResultRun, 'guidance'>): string =>
   methodLabel(r.method ?? r.guidance, r.methodParams ?? {});
 
-/** Rows in a stable order: guidance type, method and parameters, p_uncond, seed, then scale. */
-export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'seed' | 'scale'> & Partial<Pick<ResultRun, 'method' | 'methodParams'>>>(runs: T[]): T[] {
+/**
+ * Rows in a stable order: guidance type, method and parameters, p_uncond, seed, then scale.
+ * Aggregates (no seed) sort by the same comparator, the seed tie-break dropping out.
+ */
+export function sortRuns<T extends Pick<ResultRun, 'guidance' | 'pUncond' | 'scale'> & Partial<Pick<ResultRun, 'seed' | 'method' | 'methodParams'>>>(runs: T[]): T[] {
   return [...runs].sort(
-    (a, b) => a.guidance.localeCompare(b.guidance) || runMethodLabel(a).localeCompare(runMethodLabel(b)) || a.pUncond - b.pUncond || a.seed - b.seed || a.scale - b.scale,
+    (a, b) =>
+      a.guidance.localeCompare(b.guidance) ||
+      runMethodLabel(a).localeCompare(runMethodLabel(b)) ||
+      a.pUncond - b.pUncond ||
+      (a.seed ?? 0) - (b.seed ?? 0) ||
+      a.scale - b.scale,
   );
 }
 
@@ -100,11 +108,14 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** A grid point's identity: every setting of a run but its seed (so fields added to runs later count too). */
-function pointKey(run: ResultRun): string {
+/** Every setting of a run but its seed (so fields added to runs later count too). */
+function pointSettings(run: ResultRun): Omit<ResultRun, 'seed' | 'metrics' | 'grid' | 'samples'> {
   const { seed: _seed, metrics: _metrics, grid: _grid, samples: _samples, ...settings } = run;
-  return JSON.stringify(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)));
+  return settings;
 }
+
+/** A grid point's identity. */
+const pointKey = (run: ResultRun): string => JSON.stringify(Object.entries(pointSettings(run)).sort(([a], [b]) => a.localeCompare(b)));
 
 const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -116,25 +127,27 @@ export function sampleStd(xs: number[]): number | null {
 }
 
 function aggregate(group: ResultRun[]): ResultAggregate {
-  const { seed: _seed, metrics: _metrics, grid: _grid, samples: _samples, ...settings } = group[0];
   const values = (k: keyof RunMetrics) => group.map((r) => r.metrics[k]);
   const mean = Object.fromEntries(METRIC_KEYS.map((k) => [k, meanOf(values(k))])) as unknown as RunMetrics;
   const std = Object.fromEntries(METRIC_KEYS.map((k) => [k, sampleStd(values(k))])) as unknown as ResultAggregate['std'];
-  return { ...settings, seeds: group.length, mean, std };
+  return { ...pointSettings(group[0]), seeds: group.length, mean, std };
 }
 
 /** Runs grouped by grid point, each group's aggregate keyed by the point. */
 function aggregatesByPoint(runs: ResultRun[]): Map<string, ResultAggregate> {
   const groups = new Map<string, ResultRun[]>();
-  for (const r of sortRuns(runs)) groups.set(pointKey(r), [...(groups.get(pointKey(r)) ?? []), r]);
+  for (const r of sortRuns(runs)) {
+    const key = pointKey(r);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
   return new Map([...groups].map(([key, group]) => [key, aggregate(group)]));
 }
 
 /** One entry per grid point without its seed: guidance type, method and parameters, p_uncond, then scale. */
 export function aggregateRuns(runs: ResultRun[]): ResultAggregate[] {
-  return [...aggregatesByPoint(runs).values()].sort(
-    (a, b) => a.guidance.localeCompare(b.guidance) || runMethodLabel(a).localeCompare(runMethodLabel(b)) || a.pUncond - b.pUncond || a.scale - b.scale,
-  );
+  return sortRuns([...aggregatesByPoint(runs).values()]);
 }
 
 /** Per-run columns after RESULT_COLUMNS: the grid point's seed count and each metric's mean and std over seeds. */

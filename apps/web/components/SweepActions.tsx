@@ -1,30 +1,14 @@
 'use client';
 /** Cancel, retry-failed and delete for one sweep, on the list and on the sweep's page. */
-import { useState } from 'react';
-import { gql } from '../lib/api';
 import { CANCEL_SWEEP, DELETE_SWEEP, RETRY_FAILED } from '../lib/queries';
 import type { SweepSummary } from '../lib/types';
 import { ApiErrorNotice } from './ApiErrorNotice';
-import { useApi } from './ApiProvider';
+import { useMutation } from './useMutation';
 
 export function SweepActions({ sweep, onChange, onDeleted }: { sweep: SweepSummary; onChange(): void; onDeleted(): void }) {
-  const { config } = useApi();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
+  const { busy, error, run } = useMutation();
   const active = sweep.status === 'queued' || sweep.status === 'running';
-
-  const act = async (query: string, after: () => void) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await gql(config, query, { id: sweep.id });
-      after();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (query: string, after: () => void) => run(query, { id: sweep.id }, after);
 
   return (
     <span className="actions">

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataRootFromEnv, samplesFromNpz, samplesToNpz, type ModelJob, type ResultRun, type RunPoint, type SweepSpec } from '@guidance-lab/experiments';
-import { rescoreSamples, sampleAndScore, trainModel, type RunResult as SampleResult } from '../engine/pipeline';
+import { rescoreSamples, sampleAndScore, trainModel, type RunResult as SampleResult, type Scores } from '../engine/pipeline';
 import type { ProgressFn } from '../engine/types';
 
 export interface TrainRequest {
@@ -52,6 +52,14 @@ export interface ShownSamples {
   classNames: string[];
 }
 
+/** The reply fields a sampling and a re-scoring share: where the scores came from. */
+const scoredBy = (scores: Scores): Omit<SampleReply, 'run' | 'shown'> => ({
+  evaluatorHash: scores.evaluatorHash,
+  referenceN: Number(scores.referenceSet.split(':').pop()),
+  backend: scores.backend,
+  evaluation: scores.evaluation,
+});
+
 export const modelFile = (modelsDir: string, key: string) => join(modelsDir, `${key}.ckpt`);
 export const modelsDirOf = (out: string) => join(out, 'models');
 
@@ -93,10 +101,7 @@ export async function sampleJob({ point, spec, out }: SampleRequest, onProgress:
       sampler: point.sampler.kind, steps: point.sampler.steps, eta: point.sampler.eta,
       n: result.n, metrics: result.metrics, grid, samples,
     },
-    evaluatorHash: result.evaluatorHash,
-    referenceN: Number(result.referenceSet.split(':').pop()),
-    backend: result.backend,
-    evaluation: result.evaluation,
+    ...scoredBy(result),
     // Plain numbers: a typed array does not survive the IPC channel's JSON.
     shown: { x: Array.from(result.gridSamples.x), perClass: result.gridSamples.perClass, shape: result.gridSamples.shape, classNames: result.grid.classNames },
   };
@@ -107,5 +112,5 @@ export async function rescoreJob({ run, spec, out, evaluatorKey }: RescoreReques
   if (!run.samples) throw new Error(`the run ${run.guidance} p_uncond=${run.pUncond} s=${run.scale} seed=${run.seed} has no samples.npz in results.json (sampled before samples were kept)`);
   const samples = samplesFromNpz(new Uint8Array(readFileSync(join(out, run.samples))));
   const result = await rescoreSamples(samples, spec.dataset, new Uint8Array(readFileSync(modelFile(modelsDirOf(out), evaluatorKey))), { onProgress, dataRoot: dataRootFromEnv() });
-  return { run: { ...run, n: result.n, metrics: result.metrics }, evaluatorHash: result.evaluatorHash, referenceN: Number(result.referenceSet.split(':').pop()), backend: result.backend, evaluation: result.evaluation };
+  return { run: { ...run, n: result.n, metrics: result.metrics }, ...scoredBy(result) };
 }

@@ -4,20 +4,17 @@
  * samples — and the button that re-scores them (with the own evaluator, or one with changed fields).
  */
 import { useState } from 'react';
-import { gql } from '../../lib/api';
 import { RESCORE_SWEEP } from '../../lib/queries';
 import type { SweepDetail } from '../../lib/types';
 import { ApiErrorNotice } from '../ApiErrorNotice';
-import { useApi } from '../ApiProvider';
+import { useMutation } from '../useMutation';
 import { Select } from '../Select';
 
 const short = (hash: string) => hash.slice(0, 10);
 
 export function EvaluatorControls({ sweep, evaluator, onEvaluator, onRescored }: { sweep: SweepDetail; evaluator: string | null; onEvaluator(hash: string | null): void; onRescored(): void }) {
-  const { config } = useApi();
   const [changes, setChanges] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
+  const { busy, error, setError, run } = useMutation();
   const own = sweep.evaluators.find((e) => e.own) ?? null;
   const chosen = evaluator && sweep.evaluators.some((e) => e.hash === evaluator) ? evaluator : '';
   const done = sweep.rescores.filter((r) => r.status === 'succeeded').length;
@@ -35,15 +32,7 @@ export function EvaluatorControls({ sweep, evaluator, onEvaluator, onRescored }:
         return;
       }
     }
-    setBusy(true);
-    try {
-      await gql(config, RESCORE_SWEEP, { id: sweep.id, evaluator: overrides });
-      onRescored();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
+    await run(RESCORE_SWEEP, { id: sweep.id, evaluator: overrides }, onRescored);
   };
 
   return (
