@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { admitSpec, aggregateRuns, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, methodLabel, parseSpec, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
+import { admitSpec, aggregateRuns, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, methodLabel, parseSpec, runMethodLabel, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
 import { ENGINE_VERSION } from '../engine/pipeline';
 import { writeFigures } from '../figures/index';
@@ -84,7 +84,7 @@ async function rescore(out: string, jobs: number, cores: number, preference: Bac
     await trainMissing(pool, bars, existsSync(modelFile(modelsDir, evaluator.key)) ? [] : [evaluator], modelsDir);
     const replies = await Promise.all(
       previous.runs.map(async (run) => {
-        const bar = bars.start(`score ${run.guidance} p_uncond=${run.pUncond} s=${run.scale} seed=${run.seed}`);
+        const bar = bars.start(`score ${runMethodLabel(run)} p_uncond=${run.pUncond} s=${run.scale} seed=${run.seed}`);
         const reply = await pool.run<SampleReply>({ kind: 'rescore', run, spec, out, evaluatorKey: evaluator.key }, (p) => bar.update(p));
         bar.stop();
         return reply;

@@ -21,7 +21,7 @@ export interface BrowseSelection {
 
 export const PAGE_SIZE = 48;
 
-const runLabel = (r: Run) => `${seriesLabel(r.guidance, r.pUncond)}, s = ${r.scale}, seed ${r.seed}`;
+const runLabel = (r: Run) => `${seriesLabel(r.methodLabel, r.pUncond)}, s = ${r.scale}, seed ${r.seed}`;
 
 export function SampleBrowser({ runs, evaluator, sel, onChange }: { runs: Run[]; evaluator: string | null; sel: BrowseSelection; onChange(changes: Partial<BrowseSelection>): void }) {
   const stored = runs.filter((r) => r.samplesNpzUrl);
