@@ -35,7 +35,7 @@ function checkLimits(spec: SweepSpec, plan: SweepPlan, limits: Limits): void {
 const dbKind = (kind: ModelConfig['kind']): ModelKind => (kind === 'noisy-classifier' ? 'noisy_classifier' : kind);
 const plannedSteps = (c: ModelConfig) => (c.kind === 'eps' ? c.training!.steps : c.classifier!.steps);
 
-type Tx = Parameters<Parameters<ApiContext['prisma']['$transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<ApiContext['prisma']['$transaction']>[0]>[0];
 
 /** A model by content hash, created when new; one that failed or was cancelled before is wanted again and requeued (attempts kept). */
 export async function upsertModel(tx: Tx, key: string, config: ModelConfig): Promise<{ id: string; requeued: boolean }> {
@@ -58,59 +58,78 @@ export interface LaunchOptions {
   argument: 'spec' | 'overrides';
 }
 
-export async function launch(ctx: ApiContext, input: unknown, options: LaunchOptions): Promise<Sweep> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw badInput(options.argument, 'must be a JSON object (a sweep spec)');
-  }
+/** A spec as the API admits it: validated, paths and compute checked, grid expanded and within the limits. */
+export function admit(ctx: ApiContext, input: unknown, argument: string): { spec: SweepSpec; plan: SweepPlan } {
   let spec: SweepSpec;
   try {
-    spec = parseSpec(options.name == null ? input : { ...input, name: options.name });
+    spec = parseSpec(input);
     // Paths are checked on the API's machine: workers elsewhere need the same files under their own GUIDANCE_DATA_DIR.
     admitSpec(spec, { dataRoot: dataRootFromEnv(), maxCompute: ctx.limits.maxCompute });
   } catch (error) {
-    if (error instanceof SpecError) throw specInputError(error, options.argument);
+    if (error instanceof SpecError) throw specInputError(error, argument);
     throw error;
   }
   const plan = expandSweep(spec);
   checkLimits(spec, plan, ctx.limits);
+  return { spec, plan };
+}
 
+/**
+ * Stores the plan's models (reused by content hash) and links them to the sweep, and creates the
+ * runs whose keys are not in `existingRuns`. Returns the models requeued (failed or cancelled before).
+ */
+export async function storePlan(tx: Tx, sweepId: string, plan: SweepPlan, existingRuns: ReadonlySet<string> = new Set()): Promise<string[]> {
+  const ids = new Map<string, string>();
+  const requeued: string[] = [];
+  for (const { key, config } of plan.models) {
+    const model = await upsertModel(tx, key, config);
+    if (model.requeued) requeued.push(model.id);
+    ids.set(key, model.id);
+  }
+  await tx.sweepModel.createMany({ data: [...ids.values()].map((modelId) => ({ sweepId, modelId })), skipDuplicates: true });
+  await tx.run.createMany({
+    data: plan.runs
+      .filter((r) => !existingRuns.has(r.key))
+      .map((r) => ({
+        sweepId,
+        key: r.key,
+        guidance: r.guidance,
+        method: r.method,
+        methodParams: r.methodParams as object,
+        pUncond: r.pUncond,
+        scale: r.scale,
+        seed: r.seed,
+        sampler: r.sampler.kind,
+        steps: r.sampler.steps,
+        eta: r.sampler.eta,
+        samplesPerClass: r.samplesPerClass,
+        epsModelId: ids.get(r.epsModel)!,
+        classifierModelId: r.classifierModel === null ? null : ids.get(r.classifierModel)!,
+        guideModelId: r.guideModel === null ? null : ids.get(r.guideModel)!,
+        evaluatorModelId: ids.get(r.evaluatorModel)!,
+      })),
+  });
+  return requeued;
+}
+
+/** Queues what is ready; requeued models' dead jobs would otherwise hold their job keys (scheduleReadyWork dedupes on them). */
+export async function queueWork(ctx: ApiContext, sweepId: string, requeued: string[]): Promise<void> {
+  await removeJobs(ctx.prisma, requeued.map(trainJobKey));
+  await scheduleReadyWork(ctx.prisma, ctx.jobs.addJob, sweepId);
+}
+
+export async function launch(ctx: ApiContext, input: unknown, options: LaunchOptions): Promise<Sweep> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw badInput(options.argument, 'must be a JSON object (a sweep spec)');
+  }
+  const { spec, plan } = admit(ctx, options.name == null ? input : { ...input, name: options.name }, options.argument);
   const { sweep, requeued } = await ctx.prisma.$transaction(
     async (tx) => {
       const sweep = await tx.sweep.create({ data: { name: spec.name, preset: options.preset, spec } });
-      const ids = new Map<string, string>();
-      const requeued: string[] = [];
-      for (const { key, config } of plan.models) {
-        const model = await upsertModel(tx, key, config);
-        if (model.requeued) requeued.push(model.id);
-        ids.set(key, model.id);
-      }
-      await tx.sweepModel.createMany({ data: [...ids.values()].map((modelId) => ({ sweepId: sweep.id, modelId })) });
-      await tx.run.createMany({
-        data: plan.runs.map((r) => ({
-          sweepId: sweep.id,
-          key: r.key,
-          guidance: r.guidance,
-          method: r.method,
-          methodParams: r.methodParams as object,
-          pUncond: r.pUncond,
-          scale: r.scale,
-          seed: r.seed,
-          sampler: r.sampler.kind,
-          steps: r.sampler.steps,
-          eta: r.sampler.eta,
-          samplesPerClass: r.samplesPerClass,
-          epsModelId: ids.get(r.epsModel)!,
-          classifierModelId: r.classifierModel === null ? null : ids.get(r.classifierModel)!,
-          guideModelId: r.guideModel === null ? null : ids.get(r.guideModel)!,
-          evaluatorModelId: ids.get(r.evaluatorModel)!,
-        })),
-      });
-      return { sweep, requeued };
+      return { sweep, requeued: await storePlan(tx, sweep.id, plan) };
     },
     { timeout: 60_000 },
   );
-  // Their dead jobs would otherwise hold the job keys (scheduleReadyWork dedupes on them).
-  await removeJobs(ctx.prisma, requeued.map(trainJobKey));
-  await scheduleReadyWork(ctx.prisma, ctx.jobs.addJob, sweep.id);
+  await queueWork(ctx, sweep.id, requeued);
   return sweep;
 }

@@ -6,6 +6,7 @@ import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type 
 import { getPreset, isReliable, listPresets, mergeOverrides, PRESET_SIZES, runMethodLabel, type GuidanceType, type MethodId, type MethodParams, type PresetSize } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
+import { extendSweep, type ExtendInput } from './extend';
 import { launch } from './launch';
 import { scoresOf, underEvaluator } from './metrics';
 import { sweepProgress } from './progress';
@@ -188,6 +189,7 @@ export const resolvers = {
     cancelSweep: guarded((_, { id }: { id: string }, ctx) => cancelSweep(ctx, id)),
     retryFailed: guarded((_, { id }: { id: string }, ctx) => retryFailed(ctx, id)),
     resumeSweep: guarded((_, { id }: { id: string }, ctx) => resumeSweep(ctx, id)),
+    extendSweep: guarded((_, { id, ...input }: { id: string } & ExtendInput, ctx) => extendSweep(ctx, id, input)),
     deleteSweep: guarded((_, { id }: { id: string }, ctx) => deleteSweep(ctx, id)),
     rescoreSweep: guarded((_, { id, evaluator }: { id: string; evaluator?: unknown }, ctx) => rescoreSweep(ctx, id, evaluator)),
   },
