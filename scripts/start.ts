@@ -103,7 +103,8 @@ try {
   } else if (!hasNextApp()) {
     console.log('dashboard  skipped: apps/web has no Next.js app yet');
   } else {
-    const env = { NEXT_PUBLIC_API_URL: api.url, API_URL: api.url };
+    // An API_URL or NEXT_PUBLIC_API_URL the user set wins (runNext passes the environment on).
+    const env = { API_URL: process.env.API_URL || api.url };
     if (needsBuild()) {
       console.log('dashboard  building (next build)…');
       const build = runNext(['build'], env);

@@ -3,7 +3,7 @@ import { SweepList } from '../components/SweepList';
 
 export default function Home() {
   return (
-    <Suspense>
+    <Suspense fallback={<p className="muted" role="status">Loading sweeps…</p>}>
       <SweepList />
     </Suspense>
   );

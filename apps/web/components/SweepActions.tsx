@@ -1,6 +1,6 @@
 'use client';
-/** Cancel, retry-failed and delete for one sweep, on the list and on the sweep's page. */
-import { CANCEL_SWEEP, DELETE_SWEEP, RETRY_FAILED } from '../lib/queries';
+/** Cancel, resume (a cancelled sweep), retry-failed and delete for one sweep, on the list and on the sweep's page. */
+import { CANCEL_SWEEP, DELETE_SWEEP, RESUME_SWEEP, RETRY_FAILED } from '../lib/queries';
 import type { SweepSummary } from '../lib/types';
 import { ApiErrorNotice } from './ApiErrorNotice';
 import { useMutation } from './useMutation';
@@ -15,6 +15,11 @@ export function SweepActions({ sweep, onChange, onDeleted }: { sweep: SweepSumma
       <button type="button" disabled={busy || !active} onClick={() => act(CANCEL_SWEEP, onChange)} aria-label={`Cancel sweep ${sweep.name}`}>
         Cancel
       </button>
+      {sweep.status === 'cancelled' ? (
+        <button type="button" disabled={busy} onClick={() => act(RESUME_SWEEP, onChange)} aria-label={`Resume sweep ${sweep.name}`}>
+          Resume
+        </button>
+      ) : null}
       <button type="button" disabled={busy || sweep.counts.failed === 0} onClick={() => act(RETRY_FAILED, onChange)} aria-label={`Retry the failed runs of sweep ${sweep.name}`}>
         Retry failed
       </button>

@@ -1,6 +1,7 @@
 'use client';
 /** Every sweep, newest first, with its state, progress and actions; filter and page are in the URL. */
 import Link from 'next/link';
+import { useEffect, useState } from 'react';
 import { elapsed, formatDate, formatDuration } from '../lib/format';
 import { SWEEPS } from '../lib/queries';
 import type { JobStatus, SweepSummary, Worker } from '../lib/types';
@@ -13,6 +14,8 @@ import { useNow } from './useNow';
 import { usePoll } from './usePoll';
 import { useUrlState } from './useUrlState';
 
+const LIVE_MS = 2000;
+const IDLE_MS = 15000;
 const STATUSES = ['all', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
 interface SweepsData {
@@ -24,8 +27,12 @@ export function SweepList() {
   const { params, set: go } = useUrlState();
   const status = choiceParam(params, 'status', STATUSES, 'all');
   const after = params.get('after');
-  const { data, error, refresh } = usePoll<SweepsData>(SWEEPS, { first: 20, after, status: status === 'all' ? null : (status as JobStatus) }, 2000);
-  const now = useNow();
+  // Often while a sweep is under way, seldom otherwise (a sweep launched elsewhere still shows up).
+  const [busy, setBusy] = useState(true);
+  const { data, error, refresh } = usePoll<SweepsData>(SWEEPS, { first: 20, after, status: status === 'all' ? null : (status as JobStatus) }, busy ? LIVE_MS : IDLE_MS);
+  const running = !!data?.sweeps.nodes.some((s) => s.status === 'queued' || s.status === 'running');
+  useEffect(() => setBusy(!data || running), [data, running]);
+  const now = useNow(running);
 
   const alive = data?.workers.filter((w) => w.alive) ?? [];
   return (
@@ -42,6 +49,11 @@ export function SweepList() {
         </Select>
       </div>
       <ApiErrorNotice error={error} retrying />
+      {!data && !error ? (
+        <p className="muted" role="status">
+          Loading sweeps…
+        </p>
+      ) : null}
       {data ? (
         <p className="muted">
           {alive.length === 0 ? (

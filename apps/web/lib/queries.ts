@@ -12,26 +12,68 @@ export const SWEEPS = `query Sweeps($first: Int, $after: String, $status: JobSta
   workers { id host backend alive currentJob lastHeartbeat }
 }`;
 
+/** A run as the sweep page shows it ($evaluator: whose scores; null: the run's own evaluator's). */
+const RUN_FIELDS = `id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
+      metrics(evaluatorHash: $evaluator) { fid is isStd kid kidStd precision recall adherence }
+      grid { url rows cols cellSize classNames }
+      samplesNpzUrl samplesZipUrl`;
+
+const MODEL_FIELDS = `id key kind config status attempts error step totalSteps progress curve backend`;
+
+const TRADEOFF_FIELDS = `guidance method methodParams pUncond label
+      points { scale w seeds runIds fid is isStd kid precision recall adherence gridUrl }`;
+
+const EVALUATOR_FIELDS = `evaluators { hash own runsScored } rescores { status }`;
+
 /** $evaluator: the evaluator hash whose scores to show (null: each run's own). */
 export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
   sweep(id: $id) {
     ${SWEEP_SUMMARY}
     spec resultsCsvUrl resultsJsonUrl
-    runs {
-      id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
-      metrics(evaluatorHash: $evaluator) { fid is isStd kid kidStd precision recall adherence }
-      grid { url rows cols cellSize classNames }
-      samplesNpzUrl samplesZipUrl
-    }
-    models { id key kind config status attempts error step totalSteps progress curve backend }
-    evaluators { hash own runsScored }
-    rescores { status }
-    tradeoff(evaluatorHash: $evaluator) {
-      guidance method methodParams pUncond label
-      points { scale w seeds runIds fid is isStd kid precision recall adherence gridUrl }
-    }
+    runs { ${RUN_FIELDS} }
+    models { ${MODEL_FIELDS} }
+    ${EVALUATOR_FIELDS}
+    tradeoff(evaluatorHash: $evaluator) { ${TRADEOFF_FIELDS} }
   }
 }`;
+
+/** The trade-off alone: small, so the chart can be drawn before the rest of the sweep arrives. */
+export const TRADEOFF = `query Tradeoff($id: ID!, $evaluator: String) { tradeoff(sweepId: $id, evaluatorHash: $evaluator) { ${TRADEOFF_FIELDS} } }`;
+
+/**
+ * Live progress: what changes while a sweep runs (a run's full record is fetched by runsQuery once
+ * it ends; models are small and sent whole). The server sends it on every change and once at the start.
+ */
+export const SWEEP_PROGRESS = `subscription SweepProgress($id: ID!) {
+  sweepProgress(id: $id) {
+    ${SWEEP_SUMMARY}
+    runs { id status attempts error phase progress }
+    models { ${MODEL_FIELDS} }
+  }
+}`;
+
+/** Only the re-scorings' states, watched while one is going on (the progress stream does not cover them). */
+export const RESCORES = `query Rescores($id: ID!) { sweep(id: $id) { id ${EVALUATOR_FIELDS} } }`;
+
+/** Runs whose record changed, each by alias, with the trade-off and evaluators that their scores change. */
+export function runsQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$r${i}: ID!`).join(', ');
+  const runs = Array.from({ length: count }, (_, i) => `r${i}: run(id: $r${i}) { ...LiveRun }`).join('\n  ');
+  return `query ChangedRuns($id: ID!, $evaluator: String${vars ? `, ${vars}` : ''}) {
+  ${runs}
+  tradeoff(sweepId: $id, evaluatorHash: $evaluator) { ${TRADEOFF_FIELDS} }
+  sweep(id: $id) { id ${EVALUATOR_FIELDS} }
+}
+fragment LiveRun on Run { ${RUN_FIELDS} }`;
+}
+
+/** Runs per runsQuery request (the API allows 15 aliases a request). */
+export const RUNS_PER_QUERY = 10;
+
+export const EXTEND_SWEEP = `mutation Extend($id: ID!, $scales: [Float!], $seeds: [Int!], $methods: JSON) {
+  extendSweep(id: $id, scales: $scales, seeds: $seeds, methods: $methods) { id status }
+}`;
+export const RESUME_SWEEP = `mutation Resume($id: ID!) { resumeSweep(id: $id) { id status } }`;
 
 export const PRESETS = `query Presets { presets { name description quick spec } }`;
 

@@ -5,7 +5,7 @@ import { formatDuration } from '../../lib/format';
 import type { Model, Run } from '../../lib/types';
 import { ProgressBar, StatusBadge } from '../Status';
 
-const KIND_LABEL: Record<Model['kind'], string> = { eps: 'ε-net', noisy_classifier: 'noise-aware classifier', evaluator: 'evaluator' };
+export const KIND_LABEL: Record<Model['kind'], string> = { eps: 'ε-net', noisy_classifier: 'noise-aware classifier', evaluator: 'evaluator' };
 
 function LossCurve({ curve }: { curve: Model['curve'] }) {
   if (curve.length < 2) return <span className="muted">–</span>;

@@ -1,55 +1,47 @@
 'use client';
 /**
  * One sweep, live: header and actions, whose evaluator's scores to show, job progress, the
- * trade-off chart, metrics against scale, samples side by side, every sample of a run, and the results table. Polls every 2 s while the sweep is active; every
- * selection (axes, point, class, seed, compared series, zoom, sort) lives in the URL.
+ * trade-off chart, metrics against scale, samples side by side, every sample of a run, and the
+ * results table. Live updates come from the progress subscription (useLiveSweep); every selection
+ * (axes, point, class, seed, compared series, zoom, sort) lives in the URL.
  */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { ApiError, apiHref } from '../../lib/api';
 import { elapsed, formatDate, formatDuration } from '../../lib/format';
 import { METRICS } from '../../lib/metrics';
-import { SWEEP } from '../../lib/queries';
 import type { SortDir } from '../../lib/sort';
 import { curvesFromApi } from '../../lib/tradeoff';
-import type { SweepDetail } from '../../lib/types';
 import { choiceParam, intParam } from '../../lib/urlState';
 import { ApiErrorNotice } from '../ApiErrorNotice';
 import { useApi } from '../ApiProvider';
 import { ProgressBar, StatusBadge } from '../Status';
 import { SweepActions } from '../SweepActions';
 import { useNow } from '../useNow';
-import { usePoll } from '../usePoll';
 import { useUrlState } from '../useUrlState';
 import { EvaluatorControls } from './EvaluatorControls';
+import { ExtendForm } from './ExtendForm';
+import { Failures } from './Failures';
 import { JobsSection } from './JobsSection';
 import { MetricMultiples } from './MetricMultiples';
 import { ResultsTable, SORT_KEYS } from './ResultsTable';
 import { SampleBrowser, type BrowseSelection } from './SampleBrowser';
 import { SamplesSection, type SampleSelection } from './SamplesSection';
 import { TradeoffSection } from './TradeoffSection';
+import { useLiveSweep } from './useLiveSweep';
 
 const METRIC_KEYS = METRICS.map((m) => m.key);
-const LIVE_MS = 2000;
-const IDLE_MS = 15000;
 
 export function SweepPage({ id }: { id: string }) {
   const { params, set: go } = useUrlState();
   const router = useRouter();
   const { config } = useApi();
-  const now = useNow();
-
-  // Poll fast while work is going on, slowly once the sweep has ended (a retry can restart it).
-  const [live, setLive] = useState(true);
   const evaluator = params.get('ev');
-  const { data, error, refresh } = usePoll<{ sweep: SweepDetail }>(SWEEP, { id, evaluator }, live ? LIVE_MS : IDLE_MS);
-  const sweep = data?.sweep ?? null;
+  const { sweep, tradeoff, error, refresh } = useLiveSweep(id, evaluator);
+  const now = useNow(!!sweep && (sweep.status === 'queued' || sweep.status === 'running'));
   const notFound = error instanceof ApiError && error.errors.some((e) => e.code === 'NOT_FOUND');
-  // Re-scoring a finished sweep is work going on too.
-  const rescoring = !!sweep?.rescores.some((r) => r.status === 'queued' || r.status === 'running');
-  useEffect(() => setLive(!notFound && (!sweep || sweep.status === 'queued' || sweep.status === 'running' || rescoring)), [sweep, notFound, rescoring]);
-  const curves = useMemo(() => (sweep ? curvesFromApi(sweep.tradeoff) : []), [sweep]);
+  const curves = useMemo(() => (tradeoff ? curvesFromApi(tradeoff) : []), [tradeoff]);
 
   const x = choiceParam(params, 'x', METRIC_KEYS, 'is');
   const y = choiceParam(params, 'y', METRIC_KEYS, 'fid');
@@ -74,11 +66,17 @@ export function SweepPage({ id }: { id: string }) {
     );
   }
   if (!sweep) {
+    // The trade-off arrives first and is drawn while the rest of the sweep loads.
     return (
       <>
         <h1>Sweep</h1>
         <ApiErrorNotice error={error} retrying />
-        {!error ? <p className="muted">Loading…</p> : null}
+        {!error ? (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        ) : null}
+        {tradeoff ? <TradeoffSection curves={curves} x={x} y={y} selected={point} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} /> : null}
       </>
     );
   }
@@ -111,6 +109,8 @@ export function SweepPage({ id }: { id: string }) {
       </div>
       <EvaluatorControls sweep={sweep} evaluator={evaluator} onEvaluator={(ev) => go({ ev })} onRescored={refresh} />
       {sweep.error ? <div className="notice notice-error">{sweep.error}</div> : null}
+      <Failures sweep={sweep} />
+      <ExtendForm sweep={sweep} onExtended={refresh} />
       {spec.description ? <p className="muted">{spec.description}</p> : null}
       <ApiErrorNotice error={error} retrying />
       <nav aria-label="Sections" className="actions">

@@ -4,7 +4,7 @@ import { SweepPage } from '../../../components/sweep/SweepPage';
 export default async function Sweep({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   return (
-    <Suspense>
+    <Suspense fallback={<p className="muted" role="status">Loading the sweep…</p>}>
       <SweepPage id={id} />
     </Suspense>
   );

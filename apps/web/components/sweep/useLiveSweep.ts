@@ -1,0 +1,174 @@
+'use client';
+/**
+ * One sweep's data, live without polling. The trade-off is fetched beside the whole sweep so the
+ * chart can be drawn first; while the sweep is active the API's sweepProgress subscription
+ * (graphql-ws) says what changed, and only the runs that ended (or are new) are fetched again, with
+ * the trade-off their scores move. A finished sweep costs nothing: no timer, no request, no render.
+ * Re-scorings are not in the progress stream: their states alone are polled while one is going on.
+ */
+import { createClient, type Client } from 'graphql-ws/client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { gql, type ApiConfig } from '../../lib/api';
+import { RESCORES, RUNS_PER_QUERY, runsQuery, SWEEP, SWEEP_PROGRESS, TRADEOFF } from '../../lib/queries';
+import type { JobStatus, Model, Run, SweepDetail, SweepSummary, TradeoffSeriesApi } from '../../lib/types';
+import { useApi } from '../ApiProvider';
+
+const RETRY_MS = 5000;
+const RESCORE_POLL_MS = 2000;
+const isActive = (s: JobStatus) => s === 'queued' || s === 'running';
+
+type RunState = Pick<Run, 'id' | 'status' | 'attempts' | 'error' | 'phase' | 'progress'>;
+type Progress = SweepSummary & { runs: RunState[]; models: Model[] };
+type Scored = Pick<SweepDetail, 'evaluators' | 'rescores'>;
+
+export interface LiveSweep {
+  sweep: SweepDetail | null;
+  /** The trade-off, as soon as it is known (before the rest of the sweep on first load). */
+  tradeoff: TradeoffSeriesApi[] | null;
+  error: Error | null;
+  /** Loads the whole sweep again and follows it if it is active (after an action on it). */
+  refresh(): void;
+}
+
+function wsClient(config: ApiConfig): Client {
+  return createClient({
+    url: config.url.replace(/^http/, 'ws'),
+    connectionParams: config.token ? { authorization: `Bearer ${config.token}` } : {},
+    retryAttempts: 10,
+  });
+}
+
+/** Runs that need their full record: new ones, and those that ended since the last state. */
+export function runsToFetch(known: readonly Pick<Run, 'id' | 'status'>[], now: readonly RunState[]): string[] {
+  const before = new Map(known.map((r) => [r.id, r.status]));
+  return now.filter((r) => !before.has(r.id) || (before.get(r.id) !== r.status && !isActive(r.status))).map((r) => r.id);
+}
+
+export function useLiveSweep(id: string, evaluator: string | null): LiveSweep {
+  const { config } = useApi();
+  const [sweep, setSweep] = useState<SweepDetail | null>(null);
+  const [tradeoff, setTradeoff] = useState<TradeoffSeriesApi[] | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const current = useRef<SweepDetail | null>(null);
+  current.current = sweep;
+  const refresh = useCallback(() => setGeneration((g) => g + 1), []);
+
+  // The whole sweep (and, beside it, the trade-off alone); retried while the API cannot be reached.
+  useEffect(() => {
+    const controller = new AbortController();
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const load = () => {
+      void gql<{ tradeoff: TradeoffSeriesApi[] }>(config, TRADEOFF, { id, evaluator }, controller.signal)
+        .then((d) => !controller.signal.aborted && !current.current && setTradeoff(d.tradeoff))
+        .catch(() => undefined); // the whole sweep's request reports the error
+      gql<{ sweep: SweepDetail }>(config, SWEEP, { id, evaluator }, controller.signal).then(
+        (d) => {
+          if (controller.signal.aborted) return;
+          setSweep(d.sweep);
+          setTradeoff(d.sweep.tradeoff);
+          setError(null);
+        },
+        (e: Error) => {
+          if (controller.signal.aborted) return;
+          setError(e);
+          if ((e as { errors?: { code: string | null }[] }).errors?.some((x) => x.code === 'NOT_FOUND')) return;
+          retry = setTimeout(load, RETRY_MS);
+        },
+      );
+    };
+    load();
+    return () => {
+      controller.abort();
+      clearTimeout(retry);
+    };
+  }, [config, id, evaluator, generation]);
+
+  const active = sweep !== null && isActive(sweep.status);
+  // Follow an active sweep through the progress stream.
+  useEffect(() => {
+    if (!active) return;
+    let closed = false;
+    const client = wsClient(config);
+    // One fetch at a time, in order, so an older answer never overwrites a newer one.
+    let chain = Promise.resolve();
+    const fetchRuns = (ids: string[], state: Progress) => {
+      chain = chain.then(async () => {
+        const fetched = new Map<string, Run>();
+        let latest: { tradeoff: TradeoffSeriesApi[]; sweep: Scored } | null = null;
+        for (let i = 0; i < ids.length; i += RUNS_PER_QUERY) {
+          const batch = ids.slice(i, i + RUNS_PER_QUERY);
+          const vars = Object.fromEntries(batch.map((runId, k) => [`r${k}`, runId]));
+          const d = await gql<Record<string, Run> & { tradeoff: TradeoffSeriesApi[]; sweep: Scored }>(config, runsQuery(batch.length), { id, evaluator, ...vars });
+          batch.forEach((runId, k) => fetched.set(runId, d[`r${k}`]));
+          latest = d;
+        }
+        if (closed || !latest) return;
+        const { tradeoff: curves, sweep: scored } = latest;
+        setTradeoff(curves);
+        setSweep((s) => s && merge(s, state, fetched, { tradeoff: curves, ...scored }));
+      });
+      chain = chain.catch((e: Error) => {
+        if (!closed) setError(e);
+      });
+    };
+    const unsubscribe = client.subscribe<{ sweepProgress: Progress }>(
+      { query: SWEEP_PROGRESS, variables: { id } },
+      {
+        next: ({ data, errors }) => {
+          if (errors?.length) return setError(new Error(errors.map((e) => e.message).join('; ')));
+          const state = data?.sweepProgress;
+          const known = current.current;
+          if (!state || !known) return;
+          const ids = runsToFetch(known.runs, state.runs);
+          if (ids.length) fetchRuns(ids, state);
+          else setSweep((s) => s && merge(s, state, new Map(), {}));
+        },
+        error: (e) => !closed && setError(e instanceof Error ? e : new Error('the live progress connection to the API closed')),
+        complete: () => undefined,
+      },
+    );
+    return () => {
+      closed = true;
+      unsubscribe();
+      void client.dispose();
+    };
+  }, [active, config, id, evaluator]);
+
+  // Re-scoring: only its states are polled, and the sweep reloaded once it is over.
+  const rescoring = !!sweep?.rescores.some((r) => isActive(r.status));
+  useEffect(() => {
+    if (!rescoring) return;
+    const controller = new AbortController();
+    const timer = setInterval(() => {
+      gql<{ sweep: Scored }>(config, RESCORES, { id }, controller.signal).then(
+        (d) => {
+          if (controller.signal.aborted) return;
+          if (d.sweep.rescores.some((r) => isActive(r.status))) setSweep((s) => s && { ...s, ...d.sweep });
+          else refresh();
+        },
+        () => undefined,
+      );
+    }, RESCORE_POLL_MS);
+    return () => {
+      controller.abort();
+      clearInterval(timer);
+    };
+  }, [rescoring, config, id, refresh]);
+
+  return { sweep, tradeoff, error, refresh };
+}
+
+/**
+ * The sweep after a progress event: its summary and models as sent, each run's live fields merged
+ * (full records where fetched), in the server's order; a run not yet fetched waits for its record.
+ */
+function merge(sweep: SweepDetail, state: Progress, fetched: Map<string, Run>, rest: Partial<SweepDetail>): SweepDetail {
+  const { runs: liveRuns, models, ...summary } = state;
+  const byId = new Map(sweep.runs.map((r) => [r.id, r]));
+  const runs = liveRuns.flatMap((live) => {
+    const full = fetched.get(live.id) ?? byId.get(live.id);
+    return full ? [{ ...full, ...live }] : [];
+  });
+  return { ...sweep, ...summary, models, runs, ...rest };
+}
