@@ -6,6 +6,7 @@ import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type 
 import { getPreset, isReliable, listPresets, mergeOverrides, PRESET_SIZES, runMethodLabel, type GuidanceType, type MethodId, type MethodParams, type PresetSize } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
+import { estimate } from './estimate';
 import { extendSweep, type ExtendInput } from './extend';
 import { launch } from './launch';
 import { scoresOf, underEvaluator } from './metrics';
@@ -167,6 +168,7 @@ export const resolvers = {
       return tradeoffOf(ctx, sweepId, evaluatorHash);
     },
     samples: (_: unknown, args: SamplePageArgs, ctx: ApiContext) => samplePage(ctx, args),
+    estimate: (_: unknown, { spec }: { spec: unknown }, ctx: ApiContext) => estimate(ctx, spec),
   },
 
   Mutation: {

@@ -5,7 +5,7 @@
  */
 import { expandSweep } from '@guidance-lab/experiments/grid';
 import { parseSpec, SpecError, type SpecIssue } from '@guidance-lab/experiments/spec';
-import { sweepCost, type SweepCost } from '../../lib/cost';
+import { sweepCost, type SweepCost } from '@guidance-lab/experiments/cost';
 
 export type PlanResult = { ok: true; cost: SweepCost } | { ok: false; issues: SpecIssue[] };
 
