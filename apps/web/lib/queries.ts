@@ -77,6 +77,8 @@ export const RESUME_SWEEP = `mutation Resume($id: ID!) { resumeSweep(id: $id) { 
 
 export const PRESETS = `query Presets { presets { name description quick spec } }`;
 
+export const ESTIMATE = `query Estimate($spec: JSON!) { estimate(spec: $spec) { runs models modelsTrained trainExamples samplingEvals seconds basis } }`;
+
 export const LAUNCH_SWEEP = `mutation LaunchSweep($spec: JSON!, $name: String) { launchSweep(spec: $spec, name: $name) { id } }`;
 
 export const LAUNCH_PRESET = `mutation LaunchPreset($name: String!, $overrides: JSON, $quick: Boolean) {

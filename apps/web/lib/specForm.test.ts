@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec, SpecError, type SpecIssue } from '@guidance-lab/experiments/spec';
-import { formFieldOf, formToSpec, issuesByField, parseOverrides, specToForm } from './specForm';
+import { combineIssues, formFieldOf, formFromQuery, formToSpec, issuesByField, parseOverrides, specToForm, type GridForm } from './specForm';
 
 const preset = parseSpec({
   name: 'p',
@@ -81,5 +81,33 @@ describe('parseOverrides', () => {
     expect(parseOverrides('{"seeds": [1]}', 'overrides')).toEqual({ overrides: { seeds: [1] }, issue: null });
     expect(parseOverrides('[1]', 'overrides').issue).toEqual({ field: 'overrides', message: 'is not a JSON object: it must be a JSON object' });
     expect(parseOverrides('{', 'overrides').issue?.field).toBe('overrides');
+  });
+});
+
+describe('formFromQuery', () => {
+  const fallback = specToForm(preset);
+  it('restores an edited form and ignores what is not a form field', () => {
+    const edited = { ...fallback, scales: '0, 2, 8', guidance: ['apg', 'none'] as GridForm['guidance'] };
+    expect(formFromQuery(JSON.stringify({ ...edited, evil: 'x', samplesPerClass: 5 }), fallback)).toEqual({ ...edited, guidance: ['none', 'apg'] });
+    expect(formFromQuery('{not json', fallback)).toEqual(fallback);
+    expect(formFromQuery(null, fallback)).toEqual(fallback);
+  });
+});
+
+describe('combineIssues', () => {
+  it("keeps the form's parse error alone at its input and every other input's range errors", () => {
+    const form = { ...specToForm(preset), scales: '1, x', seeds: '-1', guidance: [] };
+    const { spec, issues } = formToSpec(form, preset);
+    let checked: SpecIssue[] = [];
+    try {
+      parseSpec(spec);
+    } catch (e) {
+      checked = (e as SpecError).issues;
+    }
+    const byField = issuesByField(combineIssues(issues, checked));
+    expect(byField.scales).toBe('scales must be a number (got "x")');
+    expect(byField.seeds).toMatch(/^seeds\.0 /);
+    // One message for no method, not the form's and the spec's.
+    expect(byField.guidance?.split('; ')).toHaveLength(1);
   });
 });

@@ -181,3 +181,38 @@ export function parseOverrides(text: string, field: string): { overrides: Record
     return { overrides: null, issue: { field, message: `is not a JSON object: ${(error as Error).message}` } };
   }
 }
+
+/**
+ * The form as a page's query string keeps it (so a reload keeps an edited grid): the inputs'
+ * strings as JSON. Unknown keys and values of the wrong type are dropped, missing ones come from `fallback`.
+ */
+export function formFromQuery(text: string | null, fallback: GridForm): GridForm {
+  if (!text) return fallback;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+  if (typeof value !== 'object' || value === null) return fallback;
+  const form = { ...fallback };
+  for (const [key, v] of Object.entries(value)) {
+    if (!(key in fallback)) continue;
+    if (key === 'guidance') {
+      if (Array.isArray(v)) form.guidance = METHOD_IDS.filter((id) => v.includes(id));
+    } else if (typeof v === 'string' && typeof fallback[key as keyof GridForm] === 'string') {
+      (form as unknown as Record<string, string>)[key] = v;
+    }
+  }
+  return form;
+}
+
+/**
+ * The form's own issues (text that is not a number, JSON that does not parse) with the spec
+ * check's: an input the form already flags keeps its message alone, so a parse error neither
+ * repeats as a range error nor hides the range errors of other inputs.
+ */
+export function combineIssues(own: SpecIssue[], checked: SpecIssue[]): SpecIssue[] {
+  const flagged = new Set(own.map((i) => formFieldOf(i.field)));
+  return [...own, ...checked.filter((i) => !flagged.has(formFieldOf(i.field)))];
+}

@@ -156,3 +156,14 @@ export interface Worker {
   currentJob: string | null;
   lastHeartbeat: string;
 }
+
+/** The API's estimate of a sweep before launch (Query.estimate). */
+export interface Estimate {
+  runs: number;
+  models: number;
+  modelsTrained: number;
+  trainExamples: number;
+  samplingEvals: number;
+  seconds: number;
+  basis: string;
+}

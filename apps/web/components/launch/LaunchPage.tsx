@@ -1,8 +1,9 @@
 'use client';
 /**
- * Launch a preset (with optional overrides) or a grid built field by field. The grid's size and
- * cost are worked out as the form changes; problems, from the spec check or from the API on
- * launch (extensions.field), are shown at the input they concern.
+ * Launch a preset (with optional overrides) or a grid built field by field. The grid's size is
+ * worked out as the form changes and its time by the API from this deployment's speed; problems,
+ * from the spec check or from the API on launch (extensions.field), are shown at the input they
+ * concern, and Launch waits until there are none. The form lives in the URL, so a reload keeps it.
  */
 import { mergeOverrides } from '@guidance-lab/experiments/merge';
 import { parseSpec, type SpecIssue, type SweepSpecInput } from '@guidance-lab/experiments/spec';
@@ -10,9 +11,9 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { planSweep, type PlanResult } from '../../app/launch/plan';
 import { gql, issuesFromApiError } from '../../lib/api';
-import { LAUNCH_PRESET, LAUNCH_SWEEP, PRESETS } from '../../lib/queries';
-import { formToSpec, issuesByField, issueText, parseOverrides, specToForm, type GridForm } from '../../lib/specForm';
-import type { Preset } from '../../lib/types';
+import { ESTIMATE, LAUNCH_PRESET, LAUNCH_SWEEP, PRESETS } from '../../lib/queries';
+import { combineIssues, formFromQuery, formToSpec, issuesByField, issueText, parseOverrides, specToForm, type GridForm } from '../../lib/specForm';
+import type { Estimate, Preset } from '../../lib/types';
 import { choiceParam } from '../../lib/urlState';
 import { ApiErrorNotice } from '../ApiErrorNotice';
 import { useApi } from '../ApiProvider';
@@ -42,10 +43,24 @@ export function LaunchPage() {
   const names = useMemo(() => [...new Set(presets.data?.presets.map((p) => p.name) ?? [])], [presets.data]);
   const preset = presets.data?.presets.find((p) => p.name === (presetName ?? names[0]) && p.quick === quick) ?? null;
 
-  const [overridesText, setOverridesText] = useState('');
-  const [base, setBase] = useState<{ name: string; spec: SweepSpecInput } | null>(null);
-  const [form, setForm] = useState<GridForm>(() => specToForm(parseSpec(STARTING_GRID)));
+  // Typed text is kept here and copied to the URL (which lags a moment behind each keystroke).
+  const [overridesText, setOverridesTextState] = useState(() => params.get('overrides') ?? '');
+  const [form, setFormState] = useState<GridForm>(() => formFromQuery(params.get('form'), specToForm(parseSpec(STARTING_GRID))));
+  const setOverridesText = (text: string) => {
+    setOverridesTextState(text);
+    go({ overrides: text || null });
+  };
+  const setForm = (next: GridForm) => {
+    setFormState(next);
+    go({ form: JSON.stringify(next) });
+  };
+  // The preset a grid was started from, by name; its fields the form does not show are kept.
+  const baseName = params.get('base');
+  const basePreset = baseName ? (presets.data?.presets.find((p) => p.name === baseName && p.quick === quick) ?? null) : null;
+  const base = useMemo(() => (basePreset ? { name: basePreset.name, spec: basePreset.spec } : null), [basePreset]);
+  const baseLoading = baseName !== null && !presets.data;
   const [plan, setPlan] = useState<PlanResult | null>(null);
+  const [estimate, setEstimate] = useState<Estimate | null>(null);
   const [planning, setPlanning] = useState(false);
   const [launchIssues, setLaunchIssues] = useState<SpecIssue[]>([]);
   const [launchError, setLaunchError] = useState<Error | null>(null);
@@ -53,24 +68,32 @@ export function LaunchPage() {
 
   // The spec the page would launch, and the problems found before asking anyone.
   const draft = useMemo(() => {
-    if (mode === 'grid') return formToSpec(form, base?.spec ?? null);
+    if (mode === 'grid') return baseLoading ? null : formToSpec(form, base?.spec ?? null);
     if (!preset) return null;
     const { overrides, issue } = parseOverrides(overridesText, 'overrides');
     return { spec: overrides ? mergeOverrides(preset.spec, overrides) : preset.spec, issues: issue ? [issue] : [], overrides };
-  }, [mode, form, base, preset, overridesText]);
+  }, [mode, form, base, baseLoading, preset, overridesText]);
 
   useEffect(() => {
     setLaunchIssues([]);
     setLaunchError(null);
-    if (!draft || draft.issues.length) {
+    setEstimate(null);
+    if (!draft) {
       setPlan(null);
       return;
     }
     let current = true;
     setPlanning(true);
+    // Checked even when some input does not parse, so the other inputs' range errors show too.
     const timer = setTimeout(() => {
       planSweep(draft.spec)
-        .then((result) => current && setPlan(result))
+        .then(async (result) => {
+          if (!current) return;
+          setPlan(result);
+          if (!result.ok || draft.issues.length) return;
+          const { estimate } = await gql<{ estimate: Estimate }>(config, ESTIMATE, { spec: draft.spec });
+          if (current) setEstimate(estimate);
+        })
         .catch((error: Error) => current && setLaunchError(error))
         .finally(() => current && setPlanning(false));
     }, 250);
@@ -78,9 +101,9 @@ export function LaunchPage() {
       current = false;
       clearTimeout(timer);
     };
-  }, [draft]);
+  }, [draft, config]);
 
-  const issues = [...(draft?.issues ?? []), ...(plan && !plan.ok ? plan.issues : []), ...launchIssues];
+  const issues = [...combineIssues(draft?.issues ?? [], plan && !plan.ok ? plan.issues : []), ...launchIssues];
   // A preset's problems all show at its overrides box (the only input it has); a grid's at each field.
   const errors = mode === 'grid' ? issuesByField(issues) : {};
   const presetError = mode === 'preset' && issues.length ? issues.map(issueText).join('; ') : undefined;
@@ -108,9 +131,8 @@ export function LaunchPage() {
 
   const editAsGrid = () => {
     if (!preset) return;
-    setBase({ name: preset.name, spec: preset.spec });
     setForm(specToForm(parseSpec(preset.spec)));
-    go({ mode: 'grid' });
+    go({ mode: 'grid', base: preset.name });
   };
 
   return (
@@ -173,7 +195,7 @@ export function LaunchPage() {
               {base ? (
                 <p className="notice notice-info">
                   Starting from preset <strong>{base.name}</strong>; fields not shown keep its values.{' '}
-                  <button type="button" onClick={() => setBase(null)}>
+                  <button type="button" onClick={() => go({ base: null })}>
                     Forget the preset's other fields
                   </button>
                 </p>
@@ -188,12 +210,17 @@ export function LaunchPage() {
           ) : null}
           <ApiErrorNotice error={launchError} />
           <p>
-            <button type="submit" className="primary" disabled={launching || !draft}>
+            <button type="submit" className="primary" disabled={launching || !draft || issues.length > 0} aria-describedby={issues.length ? 'launch-blocked' : undefined}>
               {launching ? 'Launching…' : 'Launch sweep'}
-            </button>
+            </button>{' '}
+            {issues.length ? (
+              <span id="launch-blocked" className="muted">
+                Fix the {issues.length === 1 ? 'problem' : `${issues.length} problems`} flagged above to launch.
+              </span>
+            ) : null}
           </p>
         </div>
-        <CostPanel plan={plan} pending={planning} />
+        <CostPanel plan={plan} estimate={estimate} pending={planning} />
       </form>
     </>
   );
