@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { headers } from 'next/headers';
 import { connection } from 'next/server';
 import { ApiProvider } from '../components/ApiProvider';
 import { TokenControl } from '../components/TokenControl';
-import { browserApiUrl } from '../lib/apiUrl';
+import { apiUrls } from './apiUrls';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,16 +11,11 @@ export const metadata: Metadata = {
   description: 'Launch and compare classifier and classifier-free guidance sweeps.',
 };
 
-const DEFAULT_API_URL = 'http://localhost:4000/graphql';
-
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // Read at request time, so one build serves any API location (the browser test picks a free port)
   // and a browser on another machine is sent to the API by the name it reached the dashboard with.
   await connection();
-  const request = await headers();
-  const pageHost = request.get('x-forwarded-host') ?? request.get('host');
-  const explicit = process.env.BROWSER_API_URL || process.env.NEXT_PUBLIC_API_URL;
-  const apiUrl = browserApiUrl(process.env.API_URL || DEFAULT_API_URL, pageHost, explicit);
+  const { browser: apiUrl } = await apiUrls();
   return (
     <html lang="en">
       <body>

@@ -13,6 +13,7 @@ import { elapsed, formatDate, formatDuration } from '../../lib/format';
 import { METRICS } from '../../lib/metrics';
 import type { SortDir } from '../../lib/sort';
 import { curvesFromApi } from '../../lib/tradeoff';
+import type { TradeoffSeriesApi } from '../../lib/types';
 import { choiceParam, intParam } from '../../lib/urlState';
 import { ApiErrorNotice } from '../ApiErrorNotice';
 import { useApi } from '../ApiProvider';
@@ -33,12 +34,12 @@ import { useLiveSweep } from './useLiveSweep';
 
 const METRIC_KEYS = METRICS.map((m) => m.key);
 
-export function SweepPage({ id }: { id: string }) {
+export function SweepPage({ id, initialTradeoff = null }: { id: string; initialTradeoff?: TradeoffSeriesApi[] | null }) {
   const { params, set: go } = useUrlState();
   const router = useRouter();
   const { config } = useApi();
   const evaluator = params.get('ev');
-  const { sweep, tradeoff, error, refresh } = useLiveSweep(id, evaluator);
+  const { sweep, tradeoff, error, refresh } = useLiveSweep(id, evaluator, initialTradeoff);
   const now = useNow(!!sweep && (sweep.status === 'queued' || sweep.status === 'running'));
   const notFound = error instanceof ApiError && error.errors.some((e) => e.code === 'NOT_FOUND');
   const curves = useMemo(() => (tradeoff ? curvesFromApi(tradeoff) : []), [tradeoff]);

@@ -44,13 +44,16 @@ export function runsToFetch(known: readonly Pick<Run, 'id' | 'status'>[], now: r
   return now.filter((r) => !before.has(r.id) || (before.get(r.id) !== r.status && !isActive(r.status))).map((r) => r.id);
 }
 
-export function useLiveSweep(id: string, evaluator: string | null): LiveSweep {
+/** `initialTradeoff`: the trade-off the page's server fetched already (null: none). */
+export function useLiveSweep(id: string, evaluator: string | null, initialTradeoff: TradeoffSeriesApi[] | null = null): LiveSweep {
   const { config } = useApi();
   const [sweep, setSweep] = useState<SweepDetail | null>(null);
-  const [tradeoff, setTradeoff] = useState<TradeoffSeriesApi[] | null>(null);
+  const [tradeoff, setTradeoff] = useState<TradeoffSeriesApi[] | null>(initialTradeoff);
   const [error, setError] = useState<Error | null>(null);
   const [generation, setGeneration] = useState(0);
   const current = useRef<SweepDetail | null>(null);
+  // The server's trade-off serves the first load only (a changed evaluator or a refresh asks again).
+  const prefetched = useRef(initialTradeoff !== null);
   current.current = sweep;
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
 
@@ -59,9 +62,12 @@ export function useLiveSweep(id: string, evaluator: string | null): LiveSweep {
     const controller = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
     const load = () => {
-      void gql<{ tradeoff: TradeoffSeriesApi[] }>(config, TRADEOFF, { id, evaluator }, controller.signal)
-        .then((d) => !controller.signal.aborted && !current.current && setTradeoff(d.tradeoff))
-        .catch(() => undefined); // the whole sweep's request reports the error
+      if (!prefetched.current) {
+        void gql<{ tradeoff: TradeoffSeriesApi[] }>(config, TRADEOFF, { id, evaluator }, controller.signal)
+          .then((d) => !controller.signal.aborted && !current.current && setTradeoff(d.tradeoff))
+          .catch(() => undefined); // the whole sweep's request reports the error
+      }
+      prefetched.current = false;
       gql<{ sweep: SweepDetail }>(config, SWEEP, { id, evaluator }, controller.signal).then(
         (d) => {
           if (controller.signal.aborted) return;
