@@ -191,7 +191,8 @@ describe('dashboard: live, light, launch form, extend and resume, remote host', 
     await expect.poll(() => new URL(page.url()).searchParams.get('base'), { timeout: 10_000 }).not.toBeNull();
     await page.reload();
     await expect.poll(() => field('Guidance scales s').inputValue(), { timeout: 30_000 }).toBe('0, 2');
-    expect(await page.getByText('Starting from preset').count()).toBe(1);
+    // The preset's other fields come back once the presets have loaded.
+    await expect.poll(() => page.getByText('Starting from preset').count(), { timeout: 30_000 }).toBe(1);
   }, 600_000);
 
   it('serves a browser that reaches the dashboard by a name other than localhost', async () => {
