@@ -78,7 +78,6 @@ describe('dashboard: live, light, launch form, extend and resume, remote host', 
     ensureWebBuild();
     const webPort = await freePort();
     stack = await startStack({ allowedOrigins: [`http://127.0.0.1:${webPort}`] });
-    worker = startWorkerChild(stack);
     web = await startWeb(`${stack.origin}/graphql`, webPort);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 900_000);
@@ -103,6 +102,9 @@ describe('dashboard: live, light, launch form, extend and resume, remote host', 
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     const traffic = watchTraffic(page);
     await page.goto(`${web!.url}/sweeps/${id}`);
+    // The worker starts once the page shows the sweep waiting, so the page sees it all happen.
+    await expect.poll(() => badge(page), { timeout: 60_000 }).toBe('queued');
+    worker = startWorkerChild(stack!);
 
     // Followed live to the end: the whole sweep was asked for once, then only what changed.
     const status = await waitFor('the sweep page to show the sweep ended', async () => {
