@@ -1,7 +1,7 @@
 'use client';
 /**
- * One sweep's data, live without polling. The trade-off is fetched beside the whole sweep so the
- * chart can be drawn first; while the sweep is active the API's sweepProgress subscription
+ * One sweep's data, live without polling. The trade-off (when the page's server has not fetched it)
+ * is fetched beside the whole sweep so the chart can be drawn first; while the sweep is active the API's sweepProgress subscription
  * (graphql-ws) says what changed, and only the runs that ended (or are new) are fetched again, with
  * the trade-off their scores move. A finished sweep costs nothing: no timer, no request, no render.
  * Re-scorings are not in the progress stream: their states alone are polled while one is going on.
@@ -10,15 +10,13 @@ import { createClient, type Client } from 'graphql-ws/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { gql, type ApiConfig } from '../../lib/api';
 import { RESCORES, RUNS_PER_QUERY, runsQuery, SWEEP, SWEEP_PROGRESS, TRADEOFF } from '../../lib/queries';
-import type { JobStatus, Model, Run, SweepDetail, SweepSummary, TradeoffSeriesApi } from '../../lib/types';
+import { isActive, mergeProgress, runsToFetch, type Progress } from '../../lib/liveSweep';
+import type { Run, SweepDetail, TradeoffSeriesApi } from '../../lib/types';
 import { useApi } from '../ApiProvider';
 
 const RETRY_MS = 5000;
 const RESCORE_POLL_MS = 2000;
-const isActive = (s: JobStatus) => s === 'queued' || s === 'running';
 
-type RunState = Pick<Run, 'id' | 'status' | 'attempts' | 'error' | 'phase' | 'progress'>;
-type Progress = SweepSummary & { runs: RunState[]; models: Model[] };
 type Scored = Pick<SweepDetail, 'evaluators' | 'rescores'>;
 
 export interface LiveSweep {
@@ -38,13 +36,6 @@ function wsClient(config: ApiConfig): Client {
   });
 }
 
-/** Runs that need their full record: new ones, and those that ended since the last state. */
-export function runsToFetch(known: readonly Pick<Run, 'id' | 'status'>[], now: readonly RunState[]): string[] {
-  const before = new Map(known.map((r) => [r.id, r.status]));
-  return now.filter((r) => !before.has(r.id) || (before.get(r.id) !== r.status && !isActive(r.status))).map((r) => r.id);
-}
-
-/** `initialTradeoff`: the trade-off the page's server fetched already (null: none). */
 export function useLiveSweep(id: string, evaluator: string | null, initialTradeoff: TradeoffSeriesApi[] | null = null): LiveSweep {
   const { config } = useApi();
   const [sweep, setSweep] = useState<SweepDetail | null>(null);
@@ -112,7 +103,7 @@ export function useLiveSweep(id: string, evaluator: string | null, initialTradeo
         if (closed || !latest) return;
         const { tradeoff: curves, sweep: scored } = latest;
         setTradeoff(curves);
-        setSweep((s) => s && merge(s, state, fetched, { tradeoff: curves, ...scored }));
+        setSweep((s) => s && mergeProgress(s, state, fetched, { tradeoff: curves, ...scored }));
       });
       chain = chain.catch((e: Error) => {
         if (!closed) setError(e);
@@ -126,9 +117,10 @@ export function useLiveSweep(id: string, evaluator: string | null, initialTradeo
           const state = data?.sweepProgress;
           const known = current.current;
           if (!state || !known) return;
+          setError(null);
           const ids = runsToFetch(known.runs, state.runs);
           if (ids.length) fetchRuns(ids, state);
-          else setSweep((s) => s && merge(s, state, new Map(), {}));
+          else setSweep((s) => s && mergeProgress(s, state, new Map(), {}));
         },
         error: (e) => !closed && setError(e instanceof Error ? e : new Error('the live progress connection to the API closed')),
         complete: () => undefined,
@@ -163,18 +155,4 @@ export function useLiveSweep(id: string, evaluator: string | null, initialTradeo
   }, [rescoring, config, id, refresh]);
 
   return { sweep, tradeoff, error, refresh };
-}
-
-/**
- * The sweep after a progress event: its summary and models as sent, each run's live fields merged
- * (full records where fetched), in the server's order; a run not yet fetched waits for its record.
- */
-function merge(sweep: SweepDetail, state: Progress, fetched: Map<string, Run>, rest: Partial<SweepDetail>): SweepDetail {
-  const { runs: liveRuns, models, ...summary } = state;
-  const byId = new Map(sweep.runs.map((r) => [r.id, r]));
-  const runs = liveRuns.flatMap((live) => {
-    const full = fetched.get(live.id) ?? byId.get(live.id);
-    return full ? [{ ...full, ...live }] : [];
-  });
-  return { ...sweep, ...summary, models, runs, ...rest };
 }
