@@ -118,7 +118,8 @@ describe('dashboard: live, light, launch form, extend and resume, remote host', 
     console.log(`[live] while running: ${traffic.requests.length} GraphQL requests (${[...new Set(traffic.requests.map((r) => r.operation))].join(', ')}), ${traffic.frames()} subscription frames`);
 
     // Idle: no request, no frame, and the main thread's busy time over the window (printed, not asserted).
-    await page.waitForTimeout(2000);
+    // Settled first: the last scores' re-render and the sample images' decoding are not idling.
+    await page.waitForTimeout(5000);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value;

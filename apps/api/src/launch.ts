@@ -35,7 +35,7 @@ function checkLimits(spec: SweepSpec, plan: SweepPlan, limits: Limits): void {
 const dbKind = (kind: ModelConfig['kind']): ModelKind => (kind === 'noisy-classifier' ? 'noisy_classifier' : kind);
 const plannedSteps = (c: ModelConfig) => (c.kind === 'eps' ? c.training!.steps : c.classifier!.steps);
 
-export type Tx = Parameters<Parameters<ApiContext['prisma']['$transaction']>[0]>[0];
+type Tx = Parameters<Parameters<ApiContext['prisma']['$transaction']>[0]>[0];
 
 /** A model by content hash, created when new; one that failed or was cancelled before is wanted again and requeued (attempts kept). */
 export async function upsertModel(tx: Tx, key: string, config: ModelConfig): Promise<{ id: string; requeued: boolean }> {
