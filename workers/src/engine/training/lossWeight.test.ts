@@ -19,7 +19,7 @@ describe('min-SNR-γ loss weights (Hang et al. 2023)', () => {
     t.forEach((ti, i) => expect(w[i]).toBeCloseTo(Math.min(snr(ti), 5) / snr(ti), 6));
     expect(snr(50)).toBeGreaterThan(5);
     expect(w[1]).toBeCloseTo(5 / snr(50), 6);
-    expect(w[0]).toBeLessThan(1e-3); // t = 0: SNR ≈ 4·10⁴
+    expect(w[0]).toBeLessThan(1e-3); // t = 0: SNR ≈ 2.4·10⁴
     expect(snr(500)).toBeLessThan(5);
     expect([w[3], w[4]]).toEqual([1, 1]);
     // Monotone: more noise never weighs less.
