@@ -52,6 +52,17 @@ describe('sweep spec', () => {
     expect(issuesOf({ ...minimal, scales: [] })[0]).toEqual({ field: 'scales', message: 'must list at least one value (at most 64)' });
   });
 
+  it('takes model.patch and training.minSnrGamma only when given, and names their ranges', () => {
+    const spec = parseSpec(minimal);
+    expect('patch' in spec.model).toBe(false); // absent fields keep existing specs' content hashes
+    expect('minSnrGamma' in spec.training).toBe(false);
+    const given = parseSpec({ ...minimal, model: { patch: 2 }, training: { minSnrGamma: 5 } });
+    expect([given.model.patch, given.training.minSnrGamma]).toEqual([2, 5]);
+    const byField = Object.fromEntries(issuesOf({ ...minimal, model: { patch: 3 }, training: { minSnrGamma: 0 } }).map((i) => [i.field, i.message]));
+    expect(byField['model.patch']).toBe('must be 1, 2 or 4');
+    expect(byField['training.minSnrGamma']).toBe('must be a number from 0.1 to 1000');
+  });
+
   it('refuses NUL characters in stored text, naming the field', () => {
     expect(issuesOf({ ...minimal, name: 'a\u0000b' })).toEqual([{ field: 'name', message: 'must not contain NUL characters (\\u0000)' }]);
     expect(issuesOf({ ...minimal, description: '\u0000' })[0].field).toBe('description');

@@ -95,6 +95,12 @@ export const ModelSpec = z.strictObject({
   channels: list(int(4, 256), 4).default([32, 64, 64]),
   /** Residual blocks per U-Net level. */
   blocksPerLevel: int(1, 3).default(1),
+  /**
+   * Images: the U-Net's first level runs on p×p patches (space-to-depth in, pixel shuffle out), so
+   * its convolutions cost 1/p² as much per channel pair. Optional without a default, so specs that
+   * leave it out keep their content hashes.
+   */
+  patch: z.literal([1, 2, 4], { error: 'must be 1, 2 or 4' }).optional(),
 });
 
 /**
@@ -115,6 +121,12 @@ export const TrainingSpec = z.strictObject({
   emaDecay: real(0, 0.99999).default(0.999),
   checkpointEvery: int(1, 1_000_000).default(500),
   ...learningRateSchedule,
+  /**
+   * Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε-loss is weighted by
+   * min(SNR_t, γ)/SNR_t, so the many low-noise steps stop dominating the gradient. Optional without
+   * a default (absent: the plain ε-loss), so existing specs keep their content hashes.
+   */
+  minSnrGamma: real(0.1, 1000).optional(),
 });
 
 /** A classifier (the noise-aware one for guidance, or the clean evaluator). */

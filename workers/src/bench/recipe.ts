@@ -1,10 +1,13 @@
 /**
- * `npx tsx workers/src/bench/recipe.ts [--only <id,...>] [--out <dir>] [--evaluator <ClassifierSpec JSON>]`: quality per CPU-minute of MNIST ε-net recipes.
+ * `npx tsx workers/src/bench/recipe.ts [--only <id,...>] [--out <dir>] [--models <dir>] [--evaluator <ClassifierSpec JSON>] [--train-only]`:
+ * quality per CPU-minute of MNIST ε-net recipes. Trained models are cached in `--models` (default
+ * `<out>/models`) by content hash, so a second process can train recipes (`--train-only`: no
+ * evaluator, no scoring) while the first trains the evaluator, and a later run scores them.
  * Trains the evaluator once (its held-out accuracy is printed: the scores are only as good as it),
  * then per recipe trains a classifier-free ε-net (p_uncond 0.1), measures the process's CPU time of
  * training (process.cpuUsage: user + system of every thread, so other processes' load barely
  * counts), the per-t loss of the raw and EMA weights on held-out digits, and samples 20 digits per
- * class with DDIM at s = 1 and s = 3 from the EMA (and, at s = 1, the raw) weights, scored by the
+ * class with DDIM at s = 1, 3 and 10 from the EMA (and, at s = 1, the raw) weights, scored by the
  * evaluator. Writes `<out>/<id>.json` and sample grids `<out>/<id>-<weights>-s<s>.png`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,14 +32,19 @@ const dataset: DatasetSpec = { kind: 'mnist', testPerClass: 200, seed: 0 };
 const schedule: SweepSpec['schedule'] = { kind: 'cosine', T: 1000 };
 const evaluatorSpec: SweepSpec['evaluator'] = { hidden: 128, depth: 3, channels: [16, 32], steps: 1000, batchSize: 64, learningRate: 1e-3 };
 
-function parseArgs(argv: string[]): { only: string[] | null; out: string; evaluator: string | null } {
-  const args = { only: null as string[] | null, out: 'bench-results/recipes', evaluator: null as string | null };
+function parseArgs(argv: string[]): { only: string[] | null; out: string; models: string | null; evaluator: string | null; trainOnly: boolean } {
+  const args = { only: null as string[] | null, out: 'bench-results/recipes', models: null as string | null, evaluator: null as string | null, trainOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
+    if (argv[i] === '--train-only') {
+      args.trainOnly = true;
+      continue;
+    }
     if (argv[i] === '--only') args.only = v.split(',');
     else if (argv[i] === '--out') args.out = v;
+    else if (argv[i] === '--models') args.models = v;
     else if (argv[i] === '--evaluator') args.evaluator = v;
-    else throw new Error(`unknown argument ${argv[i]} (use --only <ids>, --out <dir>, --evaluator <json of ClassifierSpec>)`);
+    else throw new Error(`unknown argument ${argv[i]} (use --only <ids>, --out <dir>, --models <dir>, --evaluator <json of ClassifierSpec>, --train-only)`);
     i++;
   }
   return args;
@@ -47,15 +55,15 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
-/** Trains `config` (or reads it from `<out>/models`), returning the checkpoint and the CPU/wall seconds it took. */
-async function trained(config: ModelConfig, out: string): Promise<{ checkpoint: Uint8Array; cpu: number; wall: number }> {
-  const file = join(out, 'models', `${contentHash(config)}.ckpt`);
+/** Trains `config` (or reads it from `models`), returning the checkpoint and the CPU/wall seconds it took. */
+async function trained(config: ModelConfig, models: string): Promise<{ checkpoint: Uint8Array; cpu: number; wall: number }> {
+  const file = join(models, `${contentHash(config)}.ckpt`);
   const timing = `${file}.time.json`;
   if (existsSync(file) && existsSync(timing)) return { checkpoint: new Uint8Array(readFileSync(file)), ...JSON.parse(readFileSync(timing, 'utf8')) };
   const [c0, w0] = [cpuSeconds(), performance.now()];
   const { checkpoint } = await trainModel(config, { onProgress: (p) => p.done % Math.max(1, Math.round(p.total / 10)) === 0 && console.error(`${p.phase} ${p.done}/${p.total} loss ${p.loss?.toFixed(4)} ${(cpuSeconds() - c0).toFixed(0)} CPU-s`) });
   const times = { cpu: cpuSeconds() - c0, wall: (performance.now() - w0) / 1000 };
-  mkdirSync(join(out, 'models'), { recursive: true });
+  mkdirSync(models, { recursive: true });
   writeFileSync(file, checkpoint);
   writeFileSync(timing, JSON.stringify(times));
   return { checkpoint, ...times };
@@ -144,26 +152,28 @@ async function samplerVariants(bytes: Uint8Array, evaluator: Uint8Array, out: st
   return result;
 }
 
-async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string) {
-  const config: ModelConfig = { kind: 'eps', dataset, schedule, model: r.model, training: r.training, pUncond: 0.1, seed: 0 };
-  const { checkpoint, cpu, wall } = await trained(config, out);
-  const models = (eps: Uint8Array) => ({ eps, classifier: null, evaluator });
+const epsConfig = (r: Recipe): ModelConfig => ({ kind: 'eps', dataset, schedule, model: r.model, training: r.training, pUncond: 0.1, seed: 0 });
+
+async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string, models: string) {
+  const { checkpoint, cpu, wall } = await trained(epsConfig(r), models);
+  const trainedModels = (eps: Uint8Array) => ({ eps, classifier: null, evaluator });
   const point = (scale: number, steps: number): RunSettings => ({ method: 'classifier-free', methodParams: METHOD_DEFAULTS['classifier-free'], pUncond: 0.1, scale, seed: 0, sampler: { kind: 'ddim', steps, eta: 0 }, samplesPerClass: 20 });
   const samples: Record<string, { adherence: number; fid: number; is: number }> = {};
   const raw = rawWeights(checkpoint);
   for (const [label, eps, scale, steps] of [
     ['ema', checkpoint, 1, 20],
     ['ema', checkpoint, 3, 20],
+    ['ema', checkpoint, 10, 20],
     ['raw', raw, 1, 20],
     ...(r.ddim100 ? [['ema', checkpoint, 1, 100] as const] : []),
   ] as const) {
-    const res = await sampleAndScore(point(scale, steps), { dataset, schedule }, models(eps));
+    const res = await sampleAndScore(point(scale, steps), { dataset, schedule }, trainedModels(eps));
     const name = `${label}-s${scale}-ddim${steps}`;
     samples[name] = { adherence: res.metrics.adherence, fid: Number(res.metrics.fid.toFixed(2)), is: Number(res.metrics.is.toFixed(3)) };
     writeFileSync(join(out, `${r.id}-${name}.png`), res.grid.png);
   }
   const sampler = r.ddim100 ? await samplerVariants(checkpoint, evaluator, out, r.id) : undefined;
-  const row = { id: r.id, model: r.model, training: r.training, sampler, cpuSeconds: Number(cpu.toFixed(1)), wallSeconds: Number(wall.toFixed(1)), lossEma: perTLoss(checkpoint, true), lossRaw: perTLoss(checkpoint, false), samples };
+  const row = { id: r.id, model: r.model, training: r.training, sampler, cpuSeconds: Number(cpu.toFixed(1)), imagesPerCpuSecond: Math.round((r.training.steps * r.training.batchSize) / cpu), wallSeconds: Number(wall.toFixed(1)), lossEma: perTLoss(checkpoint, true), lossRaw: perTLoss(checkpoint, false), samples };
   writeFileSync(join(out, `${r.id}.json`), JSON.stringify(row, null, 2));
   return row;
 }
@@ -172,11 +182,17 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   mkdirSync(args.out, { recursive: true });
   await initBackend('wasm');
+  const models = args.models ?? join(args.out, 'models');
+  const chosen = recipes.filter((x) => !args.only || args.only.includes(x.id));
+  if (args.trainOnly) {
+    for (const r of chosen) console.log(JSON.stringify({ id: r.id, ...(await trained(epsConfig(r), models)), checkpoint: undefined }));
+    return;
+  }
   const evalSpec = args.evaluator ? { ...evaluatorSpec, ...JSON.parse(args.evaluator) } : evaluatorSpec;
-  const ev = await trained({ kind: 'evaluator', dataset, classifier: evalSpec, seed: 0 }, args.out);
+  const ev = await trained({ kind: 'evaluator', dataset, classifier: evalSpec, seed: 0 }, models);
   console.log(`evaluator ${JSON.stringify(evalSpec)}: held-out accuracy ${evaluatorAccuracy(ev.checkpoint).toFixed(4)}, ${ev.cpu.toFixed(0)} CPU-s`);
-  for (const r of recipes.filter((x) => !args.only || args.only.includes(x.id))) {
-    const row = await runRecipe(r, ev.checkpoint, args.out);
+  for (const r of chosen) {
+    const row = await runRecipe(r, ev.checkpoint, args.out, models);
     console.log(JSON.stringify(row));
   }
 }

@@ -16,4 +16,9 @@ export const recipes: Recipe[] = [
   { id: 'q8-16', model: { hidden: 128, depth: 3, channels: [8, 16], blocksPerLevel: 1 }, training: quickTraining, ddim100: true },
   { id: 'c16-32-32-b64-2k-cos', model: { hidden: 128, depth: 3, channels: [16, 32, 32], blocksPerLevel: 1 }, training: { ...quickTraining, steps: 2000, batchSize: 64, warmupSteps: 100, lrDecay: 'cosine' } },
   { id: 'c8-16-32-b32-4k-cos', model: { hidden: 128, depth: 3, channels: [8, 16, 32], blocksPerLevel: 1 }, training: { ...quickTraining, warmupSteps: 100, lrDecay: 'cosine' } },
+  // Patches (model.patch 2): the levels run at 14 and 7 px, so the same CPU buys 4× the channel pairs.
+  { id: 'p2-16-32-b64-2k', model: { hidden: 128, depth: 3, channels: [16, 32], blocksPerLevel: 1, patch: 2 }, training: { ...quickTraining, steps: 2000, batchSize: 64, warmupSteps: 100, lrDecay: 'cosine' } },
+  { id: 'p2-16-32-b64-2k-msnr5', model: { hidden: 128, depth: 3, channels: [16, 32], blocksPerLevel: 1, patch: 2 }, training: { ...quickTraining, steps: 2000, batchSize: 64, warmupSteps: 100, lrDecay: 'cosine', minSnrGamma: 5 } },
+  // Min-SNR-5 on the unpatched quick recipe of the previous session: which of the two levers does the work.
+  { id: 'c8-16-32-b32-4k-cos-msnr5', model: { hidden: 128, depth: 3, channels: [8, 16, 32], blocksPerLevel: 1 }, training: { ...quickTraining, warmupSteps: 100, lrDecay: 'cosine', minSnrGamma: 5 } },
 ];

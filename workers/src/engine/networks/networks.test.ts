@@ -5,6 +5,7 @@ import { makeSchedule } from '../schedules/index';
 import { trainEpsNet } from '../training/index';
 import { applyEps, countParams, disposeParams, epsNetConfig, flopsPerSample, initParams } from './index';
 import { groupsFor } from './layers';
+import { patchify, unpatchify } from './unetEps';
 
 describe('networks', () => {
   beforeAll(async () => {
@@ -26,9 +27,21 @@ describe('networks', () => {
     expect([8, 32, 12, 4, 6].map((c) => groupsFor(c))).toEqual([8, 8, 6, 4, 6]);
   });
 
-  for (const channels of [[8, 16, 16], [8, 8, 8, 8]]) {
-    it(`U-Net ε-net [${channels}] maps 28×28 inputs to 28×28 outputs and its class input matters`, () => {
-      const cfg = epsNetConfig({ hidden: 16, depth: 1, channels, blocksPerLevel: 1 }, { shape: [28, 28, 1], classes: 10 });
+  it('patchify moves each p×p patch into the channels (row-major, channels innermost) and unpatchify undoes it', () => {
+    // x[0, i, j, c] = 100·i + 10·j + c on a 4×4×2 image.
+    const x = tf.tensor4d(Array.from({ length: 32 }, (_, k) => 100 * Math.floor(k / 8) + 10 * (Math.floor(k / 2) % 4) + (k % 2)), [1, 4, 4, 2]);
+    const patched = patchify(x, 2);
+    expect(patched.shape).toEqual([1, 2, 2, 8]);
+    // Patch (1, 0) covers rows 2–3, columns 0–1: pixels (2,0), (2,1), (3,0), (3,1), two channels each.
+    expect(Array.from(tf.tidy(() => tf.slice(patched, [0, 1, 0, 0], [1, 1, 1, 8]).dataSync()))).toEqual([200, 201, 210, 211, 300, 301, 310, 311]);
+    const back = unpatchify(patched, 2);
+    expect(Array.from(back.dataSync())).toEqual(Array.from(x.dataSync()));
+    tf.dispose([x, patched, back]);
+  });
+
+  for (const [channels, patch] of [[[8, 16, 16], undefined], [[8, 8, 8, 8], undefined], [[8, 16, 16], 2]] as const) {
+    it(`U-Net ε-net [${channels}]${patch ? `, patch ${patch},` : ''} maps 28×28 inputs to 28×28 outputs and its class input matters`, () => {
+      const cfg = epsNetConfig({ hidden: 16, depth: 1, channels: [...channels], blocksPerLevel: 1, patch }, { shape: [28, 28, 1], classes: 10 });
       const params = initParams(cfg, 1);
       // Residual branches and the output start at zero (identity blocks): give every zero-initialised
       // weight some value so the class path reaches the output.

@@ -340,6 +340,7 @@ const TABLE: Record<string, Translate> = {
     const size = order.map((a) => c.outputs[0].shape[a]);
     return { names: [c.g.op('Slice', [c.in.x, c.g.int64s(begin), c.g.int64s(begin.map((b, i) => b + size[i]))])], perm };
   },
+  Transpose: inTfjsLayout((c, ins) => [c.g.op('Transpose', [ins.x], { perm: c.attrs.perm as number[] })]),
   ExpandDims: inTfjsLayout((c, ins) => [c.g.op('Unsqueeze', [ins.input, c.g.int64s([normAxis(c.attrs.dim as number, c.tensors.input.rank + 1)])])]),
   BatchMatMul: inTfjsLayout((c, ins) => {
     const t = (name: 'a' | 'b', flag: unknown) => {

@@ -5,18 +5,19 @@ import { applyEps, classifierConfig, classify, disposeParams, epsNetConfig, init
 import { loadOrt } from '../onnx/session';
 import { maxRelativeError } from '../../testing/relativeError';
 import { flatten, layoutOf } from './flat';
+import { weightedEpsLoss } from './lossWeight';
 import { onnxStepEngine } from './onnxStepEngine';
 import { tfjsStepEngine } from './stepEngine';
 import { stepScalars, type FlatVectors, type HostBatch, type LossFn } from './update';
 
-/** Seeded values of every dtype the batches use. */
-function hostBatch(shapes: Record<string, { shape: number[]; int?: number }>, seed: number): HostBatch {
+/** Seeded values of every dtype the batches use (floats in (−1, 1), or (0, 1) when `positive`). */
+function hostBatch(shapes: Record<string, { shape: number[]; int?: number; positive?: boolean }>, seed: number): HostBatch {
   let s = seed;
   const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   return Object.fromEntries(
-    Object.entries(shapes).map(([n, { shape, int }]) => {
+    Object.entries(shapes).map(([n, { shape, int, positive }]) => {
       const size = shape.reduce((a, b) => a * b, 1);
-      const data = int ? Int32Array.from({ length: size }, () => Math.floor(next() * int)) : Float32Array.from({ length: size }, () => 2 * next() - 1);
+      const data = int ? Int32Array.from({ length: size }, () => Math.floor(next() * int)) : Float32Array.from({ length: size }, () => (positive ? next() : 2 * next() - 1));
       return [n, { data, shape }];
     }),
   );
@@ -43,6 +44,11 @@ const epsLoss =
   (cfg: NetworkConfig): LossFn =>
   (p, b) =>
     tf.mean(tf.squaredDifference(b.eps, applyEps(cfg as Parameters<typeof applyEps>[0], p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D)));
+/** The ε-loss with min-SNR-style per-sample weights, a batch input `w`. */
+const weightedLoss =
+  (cfg: NetworkConfig): LossFn =>
+  (p, b) =>
+    weightedEpsLoss(b.eps, applyEps(cfg as Parameters<typeof applyEps>[0], p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w);
 const crossEntropy =
   (cfg: NetworkConfig, classes: number): LossFn =>
   (p, b) => {
@@ -53,6 +59,7 @@ const crossEntropy =
 const cases = (() => {
   const mlp = epsNetConfig({ hidden: 32, depth: 2, channels: [8], blocksPerLevel: 1 }, { shape: [2], classes: 4 });
   const unet = epsNetConfig({ hidden: 32, depth: 1, channels: [8, 8, 16], blocksPerLevel: 1 }, { shape: [10, 10, 1], classes: 10 });
+  const patched = epsNetConfig({ hidden: 32, depth: 1, channels: [8, 16], blocksPerLevel: 1, patch: 2 }, { shape: [10, 10, 1], classes: 10 });
   const clsSpec = { hidden: 64, depth: 2, channels: [8, 16], steps: 1, batchSize: B, learningRate: 1e-3 };
   const noisy = classifierConfig(clsSpec, images, true);
   const evaluator = classifierConfig(clsSpec, { shape: [2], classes: 4 }, false);
@@ -60,6 +67,7 @@ const cases = (() => {
   return [
     ['MLP ε-net, with EMA', mlp, epsLoss(mlp), epsBatch([2], 4), true],
     ['U-Net ε-net (padded, strided conv, upsampling), with EMA', unet, epsLoss(unet), epsBatch([10, 10, 1], 10), true],
+    ['U-Net ε-net on 2×2 patches (padded), per-sample loss weights, with EMA', patched, weightedLoss(patched), { ...epsBatch([10, 10, 1], 10), w: { shape: [B], positive: true } }, true],
     ['noise-aware image classifier', noisy, crossEntropy(noisy, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
     ['toy evaluator', evaluator, crossEntropy(evaluator, 4), { x: { shape: [B, 2] }, y: { shape: [B], int: 4 } }, false],
   ] as const;
@@ -83,7 +91,7 @@ describe('optimiser steps on onnxruntime match tfjs', () => {
     const params = initParams(cfg, 0);
     const def = { layout: layoutOf(params), loss };
     disposeParams(params);
-    const batches = [0, 1, 2, 3].map((i) => hostBatch(shapes as Record<string, { shape: number[]; int?: number }>, 100 + i));
+    const batches = [0, 1, 2, 3].map((i) => hostBatch(shapes as Record<string, { shape: number[]; int?: number; positive?: boolean }>, 100 + i));
     const reference = tfjsStepEngine(def, copy(initial));
     const onnx = await onnxStepEngine(ort!, def, initial, batches[0]);
     for (let i = 0; i < batches.length; i++) {

@@ -74,6 +74,19 @@ describe.each(engines)('trainEpsNet on toy2d (MLP ε-net), steps on %s', (engine
     await expect(trainEpsNet({ ...base(12, 6), resume: saved as unknown as Uint8Array })).rejects.toThrow(/hyper-parameters differ/);
   });
 
+  it('resumes a min-SNR-γ weighted run to exactly the uninterrupted run, and the weights change the run', async () => {
+    const weighted = (o: TrainEpsNetOptions): TrainEpsNetOptions => ({ ...o, training: { ...o.training, minSnrGamma: 5 } });
+    const straight = await trainEpsNet(weighted(base(12, 6)));
+    expect(straight.weightsHash).not.toBe((await trainEpsNet(base(12, 6))).weightsHash);
+    let saved: Uint8Array | null = null;
+    const stop = new AbortController();
+    const first = trainEpsNet({ ...weighted(base(12, 6)), signal: stop.signal, onCheckpoint: (bytes) => ((saved = bytes), stop.abort(new Error('stop'))) });
+    await expect(first).rejects.toThrow('stop');
+    const resumed = await trainEpsNet({ ...weighted(base(12, 6)), resume: saved as unknown as Uint8Array });
+    expect(Buffer.from(resumed.checkpoint).equals(Buffer.from(straight.checkpoint))).toBe(true);
+    await expect(trainEpsNet({ ...base(12, 6), resume: saved as unknown as Uint8Array })).rejects.toThrow(/hyper-parameters differ/);
+  });
+
   it('refuses to resume under different hyper-parameters', async () => {
     const { checkpoint } = await trainEpsNet(base(2, 2));
     await expect(trainEpsNet({ ...base(4, 2), pUncond: 0.5, resume: checkpoint })).rejects.toThrow(/cannot resume.*hyper-parameters differ/);

@@ -4,6 +4,7 @@ import type { SweepSpec } from '@guidance-lab/experiments/spec';
 import { applyEps, epsNetConfig } from '../networks/index';
 import type { LabelledData, NoiseSchedule } from '../types';
 import { drawBatch } from './batches';
+import { minSnrWeights, weightedEpsLoss } from './lossWeight';
 import { trainLoop, type TrainHooks, type TrainResult } from './loop';
 
 export interface TrainEpsNetOptions extends TrainHooks {
@@ -16,21 +17,25 @@ export interface TrainEpsNetOptions extends TrainHooks {
   seed: number;
 }
 
-/** Minimises E‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t, c)‖² with t ~ U{0..T−1} and c → ∅ with probability p_uncond. */
+/**
+ * Minimises E‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t, c)‖² with t ~ U{0..T−1} and c → ∅ with probability
+ * p_uncond; with `training.minSnrGamma`, each sample's term is weighted by min(SNR_t, γ)/SNR_t (lossWeight.ts).
+ */
 export function trainEpsNet(o: TrainEpsNetOptions): Promise<TrainResult> {
   if (!(o.pUncond >= 0 && o.pUncond <= 1)) throw new Error(`pUncond must be a number from 0 to 1, got ${o.pUncond}`);
   const config = epsNetConfig(o.model, { shape: o.data.shape, classes: o.data.classes });
-  const { steps, batchSize, learningRate, emaDecay, checkpointEvery, warmupSteps, lrDecay } = o.training;
+  const { steps, batchSize, learningRate, emaDecay, checkpointEvery, warmupSteps, lrDecay, minSnrGamma } = o.training;
   return trainLoop({
     ...o,
     role: 'eps',
     config,
-    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay, warmupSteps: warmupSteps ?? null, cosineDecay: lrDecay === 'cosine' ? 1 : null, pUncond: o.pUncond, T: o.schedule.T },
+    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay, warmupSteps: warmupSteps ?? null, cosineDecay: lrDecay === 'cosine' ? 1 : null, pUncond: o.pUncond, T: o.schedule.T, minSnrGamma: minSnrGamma ?? null },
     batch: (step) => {
       const b = drawBatch(o.data, o.schedule, batchSize, o.pUncond, o.seed, step);
       const shape = [batchSize, ...o.data.shape];
-      return { x: { data: b.x, shape }, eps: { data: b.eps, shape }, t: { data: b.t, shape: [batchSize] }, y: { data: b.y, shape: [batchSize] } };
+      const batch = { x: { data: b.x, shape }, eps: { data: b.eps, shape }, t: { data: b.t, shape: [batchSize] }, y: { data: b.y, shape: [batchSize] } };
+      return minSnrGamma === undefined ? batch : { ...batch, w: { data: minSnrWeights(o.schedule, b.t, minSnrGamma), shape: [batchSize] } };
     },
-    loss: (params, b) => tf.mean(tf.squaredDifference(b.eps, applyEps(config, params, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D))),
+    loss: (params, b) => weightedEpsLoss(b.eps, applyEps(config, params, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w ?? null),
   });
 }
