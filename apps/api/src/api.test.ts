@@ -246,6 +246,31 @@ describe('results', () => {
     expect(series[0].points.map((p: any) => p.scale)).toEqual([0]);
   });
 
+  it('tradeoff(sweepIds) puts several sweeps on one chart: their series in the order asked, each named by its sweep', async () => {
+    const other = await launch(tiny({ guidance: ['classifier-free'], scales: [1], pUncond: [0.1] }), 'compared');
+    const TRADEOFF = `query($ids: [ID!]) { tradeoff(sweepIds: $ids) { sweepId sweepName guidance pUncond points { scale seeds fid std { fid } } } }`;
+    const { data, errors } = await gql(TRADEOFF, { ids: [other, sweepId] });
+    expect(errors).toBeUndefined();
+    expect(data.tradeoff.map((s: any) => [s.sweepName, s.guidance, s.pUncond])).toEqual([
+      ['compared', 'classifier-free', 0.1],
+      ['results', 'none', 0.1],
+      ['results', 'none', 0.2],
+      ['results', 'classifier-free', 0.1],
+      ['results', 'classifier-free', 0.2],
+    ]);
+    expect(data.tradeoff[0]).toMatchObject({ sweepId: other, points: [{ scale: 1, seeds: 0, fid: null, std: { fid: null } }] });
+    // The same sweep's series are the same as the single-id form gives.
+    const single = (await gql(`query($id: ID!) { tradeoff(sweepId: $id) { sweepId points { fid std { fid } } } }`, { id: sweepId })).data.tradeoff;
+    expect(data.tradeoff.slice(1).map((s: any) => s.points)).toEqual(single.map((s: any) => s.points));
+    expect(single.every((s: any) => s.sweepId === sweepId)).toBe(true);
+    const code = (e: GqlError) => [e.extensions.code, e.extensions.field];
+    expect(code(await gqlError(`query($id: ID!) { tradeoff(sweepId: $id, sweepIds: [$id]) { label } }`, { id: sweepId }))).toEqual(['BAD_USER_INPUT', 'sweepId']);
+    expect(code(await gqlError(`{ tradeoff { label } }`))).toEqual(['BAD_USER_INPUT', 'sweepId']);
+    expect(code(await gqlError(TRADEOFF, { ids: [] }))).toEqual(['BAD_USER_INPUT', 'sweepIds']);
+    expect(code(await gqlError(TRADEOFF, { ids: [sweepId, '00000000-0000-4000-8000-000000000000'] }))).toEqual(['NOT_FOUND', 'sweepIds']);
+    await gql(`mutation($id: ID!) { deleteSweep(id: $id) }`, { id: other });
+  });
+
   it('serves sample grids as image/png, 404 for unknown runs', async () => {
     const run = await prisma.run.findFirstOrThrow({ where: { sweepId, seed: 1, scale: 4, pUncond: 0.2 } });
     const { data } = await gql(`query($id: ID!) { run(id: $id) { gridUrl grid { rows cols cellSize classNames } evaluatorAccuracy evaluatorReliable floor { fid density coverage } metrics { density coverage } } }`, { id: run.id });

@@ -40,18 +40,34 @@ async function gridUrls(ctx: ApiContext, runIds: string[]): Promise<Map<string, 
   return new Map(grids.map((g) => [g.runId, ctx.baseUrl + gridPath(g.runId)]));
 }
 
-/** Scores under the evaluator asked for, else each run's own. */
-async function tradeoffOf(ctx: ApiContext, sweepId: string, evaluatorHash?: string | null) {
+/** Scores under the evaluator asked for, else each run's own; several sweeps' series in the order of their ids. */
+async function tradeoffOf(ctx: ApiContext, sweepIds: string[], evaluatorHash?: string | null) {
   const runs = await ctx.prisma.run.findMany({
-    where: { sweepId },
+    where: { sweepId: { in: sweepIds } },
     select: {
-      id: true, guidance: true, method: true, methodParams: true, pUncond: true, scale: true, seed: true,
+      id: true, sweepId: true, guidance: true, method: true, methodParams: true, pUncond: true, scale: true, seed: true,
       metrics: { select: { name: true, value: true, std: true, evaluatorHash: true } },
       evaluatorModel: { select: { weightsHash: true } },
     },
   });
   const urls = await gridUrls(ctx, runs.map((r) => r.id));
-  return buildTradeoff(runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: urls.get(r.id) ?? null })));
+  return buildTradeoff(
+    runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: urls.get(r.id) ?? null })),
+    sweepIds,
+  );
+}
+
+/** At most this many sweeps on one comparison chart. */
+const MAX_COMPARED = 8;
+
+/** tradeoff(sweepId) or tradeoff(sweepIds: [...]): exactly one of them, every id a known sweep. */
+async function tradeoffSweeps(ctx: ApiContext, sweepId?: string | null, sweepIds?: string[] | null): Promise<string[]> {
+  if ((sweepId == null) === (sweepIds == null)) throw badInput(sweepId == null ? 'sweepId' : 'sweepIds', 'give either sweepId or sweepIds, not both or neither');
+  if (sweepId != null) return [(await findSweep(ctx, sweepId, 'sweepId')).id];
+  const ids = [...new Set(sweepIds)];
+  if (ids.length < 1 || ids.length > MAX_COMPARED) throw badInput('sweepIds', `must list 1 to ${MAX_COMPARED} sweeps; got ${ids.length}`);
+  for (const id of ids) await findSweep(ctx, id, 'sweepIds');
+  return ids;
 }
 
 /** The evaluators that scored a sweep's runs, its own (the spec's) first. */
@@ -161,10 +177,8 @@ export const resolvers = {
     sweep: (_: unknown, { id }: { id: string }, ctx: ApiContext) => findSweep(ctx, id),
     run: (_: unknown, { id }: { id: string }, ctx: ApiContext) => findRun(ctx, id),
     workers: (_: unknown, __: unknown, ctx: ApiContext) => ctx.prisma.worker.findMany({ orderBy: { lastHeartbeat: 'desc' } }),
-    tradeoff: async (_: unknown, { sweepId, evaluatorHash }: { sweepId: string; evaluatorHash?: string | null }, ctx: ApiContext) => {
-      await findSweep(ctx, sweepId, 'sweepId');
-      return tradeoffOf(ctx, sweepId, evaluatorHash);
-    },
+    tradeoff: async (_: unknown, { sweepId, sweepIds, evaluatorHash }: { sweepId?: string | null; sweepIds?: string[] | null; evaluatorHash?: string | null }, ctx: ApiContext) =>
+      tradeoffOf(ctx, await tradeoffSweeps(ctx, sweepId, sweepIds), evaluatorHash),
     samples: (_: unknown, args: SamplePageArgs, ctx: ApiContext) => samplePage(ctx, args),
   },
 
@@ -218,7 +232,7 @@ export const resolvers = {
       ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { method: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }], include: RUN_FACTS }),
     models: (s: Sweep, _: unknown, ctx: ApiContext) =>
       ctx.prisma.model.findMany({ where: { sweeps: { some: { sweepId: s.id } } }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }], omit: { checkpoint: true } }),
-    tradeoff: (s: Sweep, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) => tradeoffOf(ctx, s.id, evaluatorHash),
+    tradeoff: (s: Sweep, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) => tradeoffOf(ctx, [s.id], evaluatorHash),
     evaluators: (s: Sweep, _: unknown, ctx: ApiContext) => evaluatorsOf(ctx, s.id),
     rescores: (s: Sweep, _: unknown, ctx: ApiContext) => ctx.prisma.rescore.findMany({ where: { run: { sweepId: s.id } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
     resultsCsvUrl: (s: Sweep, _: unknown, ctx: ApiContext) => ctx.baseUrl + resultsPath(s.id, 'csv'),
@@ -246,6 +260,10 @@ export const resolvers = {
     guideModel: (r: Run, _: unknown, ctx: ApiContext) => (r.guideModelId ? modelById(ctx, r.guideModelId) : null),
     methodLabel: (r: Run) => runMethodLabel(r as Run & { method: MethodId; methodParams: MethodParams; guidance: GuidanceType }),
     evaluatorModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.evaluatorModelId),
+  },
+
+  TradeoffSeries: {
+    sweepName: async (t: { sweepId: string }, _: unknown, ctx: ApiContext) => (await ctx.prisma.sweep.findUniqueOrThrow({ where: { id: t.sweepId }, select: { name: true } })).name,
   },
 
   Rescore: {

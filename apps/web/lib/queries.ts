@@ -12,6 +12,11 @@ export const SWEEPS = `query Sweeps($first: Int, $after: String, $status: JobSta
   workers { id host backend alive currentJob lastHeartbeat }
 }`;
 
+const METRIC_FIELDS = 'fid is isStd kid kidStd precision recall density coverage adherence';
+const POINT_FIELDS = 'fid is isStd kid precision recall density coverage adherence';
+const TRADEOFF_SERIES = `sweepId sweepName guidance method methodParams pUncond label
+  points { scale w seeds runIds ${POINT_FIELDS} std { ${POINT_FIELDS} } gridUrl }`;
+
 /** $evaluator: the evaluator hash whose scores to show (null: each run's own). */
 export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
   sweep(id: $id) {
@@ -19,17 +24,16 @@ export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
     spec resultsCsvUrl resultsJsonUrl
     runs {
       id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
-      metrics(evaluatorHash: $evaluator) { fid is isStd kid kidStd precision recall adherence }
+      metrics(evaluatorHash: $evaluator) { ${METRIC_FIELDS} }
+      floor { ${METRIC_FIELDS} }
+      evaluatorAccuracy evaluatorReliable
       grid { url rows cols cellSize classNames }
       samplesNpzUrl samplesZipUrl
     }
     models { id key kind config status attempts error step totalSteps progress curve backend }
     evaluators { hash own runsScored }
     rescores { status }
-    tradeoff(evaluatorHash: $evaluator) {
-      guidance method methodParams pUncond label
-      points { scale w seeds runIds fid is isStd kid precision recall adherence gridUrl }
-    }
+    tradeoff(evaluatorHash: $evaluator) { ${TRADEOFF_SERIES} }
   }
 }`;
 
@@ -50,5 +54,14 @@ export const SAMPLES = `query Samples($runId: ID!, $class: Int, $offset: Int, $l
   samples(runId: $runId, class: $class, offset: $offset, limit: $limit, evaluatorHash: $evaluator) {
     total offset classNames evaluatorHash
     items { index label className predicted confidence imageUrl point }
+  }
+}`;
+
+/** Several sweeps side by side: their curves on one chart, their runs for the sample rows. */
+export const COMPARE = `query Compare($ids: [ID!]!) {
+  tradeoff(sweepIds: $ids) { ${TRADEOFF_SERIES} }
+  compared: sweepsByIds(ids: $ids) {
+    id name status
+    runs { id guidance method methodLabel pUncond scale w seed status grid { url rows cols cellSize classNames } floor { ${METRIC_FIELDS} } evaluatorAccuracy evaluatorReliable }
   }
 }`;

@@ -23,8 +23,10 @@ import { useNow } from '../useNow';
 import { usePoll } from '../usePoll';
 import { useUrlState } from '../useUrlState';
 import { EvaluatorControls } from './EvaluatorControls';
+import { EvaluatorVerdict, sweepVerdict } from './EvaluatorVerdict';
 import { JobsSection } from './JobsSection';
 import { MetricMultiples } from './MetricMultiples';
+import { PointsTable } from './PointsTable';
 import { ResultsTable, SORT_KEYS } from './ResultsTable';
 import { SampleBrowser, type BrowseSelection } from './SampleBrowser';
 import { SamplesSection, type SampleSelection } from './SamplesSection';
@@ -50,6 +52,7 @@ export function SweepPage({ id }: { id: string }) {
   const rescoring = !!sweep?.rescores.some((r) => r.status === 'queued' || r.status === 'running');
   useEffect(() => setLive(!notFound && (!sweep || sweep.status === 'queued' || sweep.status === 'running' || rescoring)), [sweep, notFound, rescoring]);
   const curves = useMemo(() => (sweep ? curvesFromApi(sweep.tradeoff) : []), [sweep]);
+  const floor = useMemo(() => (sweep ? sweepVerdict(sweep.runs).floor : null), [sweep]);
 
   const x = choiceParam(params, 'x', METRIC_KEYS, 'is');
   const y = choiceParam(params, 'y', METRIC_KEYS, 'fid');
@@ -110,6 +113,7 @@ export function SweepPage({ id }: { id: string }) {
         <a href={apiHref(config, sweep.resultsJsonUrl)}>results.json</a>
       </div>
       <EvaluatorControls sweep={sweep} evaluator={evaluator} onEvaluator={(ev) => go({ ev })} onRescored={refresh} />
+      <EvaluatorVerdict runs={sweep.runs} />
       {sweep.error ? <div className="notice notice-error">{sweep.error}</div> : null}
       {spec.description ? <p className="muted">{spec.description}</p> : null}
       <ApiErrorNotice error={error} retrying />
@@ -118,11 +122,12 @@ export function SweepPage({ id }: { id: string }) {
         <a href="#multiples-title">Metrics vs scale</a>
         <a href="#samples-title">Samples</a>
         <a href="#browse-title">Every sample</a>
+        <a href="#points-title">Points</a>
         <a href="#results-title">Results</a>
         <a href="#jobs-title">Jobs</a>
       </nav>
-      <TradeoffSection curves={curves} x={x} y={y} selected={point} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
-      <MetricMultiples curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
+      <TradeoffSection curves={curves} x={x} y={y} selected={point} floor={floor} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
+      <MetricMultiples curves={curves} selected={point} floor={floor} onSelect={(runId) => go({ point: runId })} />
       <SamplesSection runs={sweep.runs} sel={samples} onChange={go} />
       <SampleBrowser
         runs={sweep.runs}
@@ -133,6 +138,7 @@ export function SweepPage({ id }: { id: string }) {
           go({ ...(c.run !== undefined && { brun: c.run }), ...(c.cls !== undefined && { bcls: c.cls < 0 ? null : c.cls }), ...(c.page !== undefined && { bpage: c.page || null }) })
         }
       />
+      <PointsTable curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
       <ResultsTable
         runs={sweep.runs}
         sort={sort}
