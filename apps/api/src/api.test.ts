@@ -260,11 +260,11 @@ describe('results', () => {
     ]);
     expect(data.tradeoff[0]).toMatchObject({ sweepId: other, points: [{ scale: 1, seeds: 0, fid: null, std: { fid: null } }] });
     // The same sweep's series are the same as the single-id form gives.
-    const single = (await gql(`query($id: ID!) { tradeoff(sweepId: $id) { sweepId points { fid std { fid } } } }`, { id: sweepId })).data.tradeoff;
+    const single = (await gql(`query($id: ID!) { tradeoff(sweepId: $id) { sweepId points { scale seeds fid std { fid } } } }`, { id: sweepId })).data.tradeoff;
     expect(data.tradeoff.slice(1).map((s: any) => s.points)).toEqual(single.map((s: any) => s.points));
     expect(single.every((s: any) => s.sweepId === sweepId)).toBe(true);
     const code = (e: GqlError) => [e.extensions.code, e.extensions.field];
-    expect(code(await gqlError(`query($id: ID!) { tradeoff(sweepId: $id, sweepIds: [$id]) { label } }`, { id: sweepId }))).toEqual(['BAD_USER_INPUT', 'sweepId']);
+    expect(code(await gqlError(`query($id: ID!) { tradeoff(sweepId: $id, sweepIds: [$id]) { label } }`, { id: sweepId }))).toEqual(['BAD_USER_INPUT', 'sweepIds']);
     expect(code(await gqlError(`{ tradeoff { label } }`))).toEqual(['BAD_USER_INPUT', 'sweepId']);
     expect(code(await gqlError(TRADEOFF, { ids: [] }))).toEqual(['BAD_USER_INPUT', 'sweepIds']);
     expect(code(await gqlError(TRADEOFF, { ids: [sweepId, '00000000-0000-4000-8000-000000000000'] }))).toEqual(['NOT_FOUND', 'sweepIds']);
