@@ -57,11 +57,23 @@ export const SAMPLES = `query Samples($runId: ID!, $class: Int, $offset: Int, $l
   }
 }`;
 
-/** Several sweeps side by side: their curves on one chart, their runs for the sample rows. */
-export const COMPARE = `query Compare($ids: [ID!]!) {
+/** The API's limit on sweeps in one tradeoff(sweepIds). */
+export const MAX_COMPARED = 8;
+
+const COMPARED_SWEEP = `id name status
+  runs { id guidance method methodLabel pUncond scale w seed status phase progress grid { url rows cols cellSize classNames } }`;
+
+/**
+ * Several sweeps side by side: their curves on one chart (tradeoff(sweepIds)) and each sweep's runs
+ * for the sample rows, one aliased sweep(id) per id (s0, s1, …) since their number varies.
+ */
+export function compareQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$id${i}: ID!`).join(', ');
+  const sweeps = Array.from({ length: count }, (_, i) => `s${i}: sweep(id: $id${i}) { ${COMPARED_SWEEP} }`).join('\n  ');
+  return `query Compare($ids: [ID!]!, ${vars}) {
   tradeoff(sweepIds: $ids) { ${TRADEOFF_SERIES} }
-  compared: sweepsByIds(ids: $ids) {
-    id name status
-    runs { id guidance method methodLabel pUncond scale w seed status grid { url rows cols cellSize classNames } floor { ${METRIC_FIELDS} } evaluatorAccuracy evaluatorReliable }
-  }
+  ${sweeps}
 }`;
+}
+
+export const compareVariables = (ids: string[]) => ({ ids, ...Object.fromEntries(ids.map((id, i) => [`id${i}`, id])) });
