@@ -2,7 +2,7 @@
  * Resolvers for schema.graphql. Parents are Prisma rows; sample grid bytes and checkpoints never
  * travel through GraphQL (grids are served as PNG URLs).
  */
-import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type Sweep, type Worker } from '@guidance-lab/db';
+import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type RunEvaluation, type Sweep, type Worker } from '@guidance-lab/db';
 import { getPreset, isReliable, listPresets, mergeOverrides, PRESET_SIZES, runMethodLabel, type GuidanceType, type MethodId, type MethodParams, type PresetSize } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
@@ -92,11 +92,19 @@ async function findRun(ctx: ApiContext, id: string): Promise<Run> {
   return run;
 }
 
-/** A sweep's runs come with these two facts (RUN_FACTS), so listing them costs no query per run; a lone run looks them up. */
-type RunRow = Run & { evaluatorModel?: { weightsHash: string | null }; samples?: { dtype: string } | null };
-const RUN_FACTS = { evaluatorModel: { select: { weightsHash: true } }, samples: { select: { dtype: true } } } as const;
+/** A sweep's runs come with these facts (RUN_FACTS), so listing them costs no query per run; a lone run looks them up. */
+type RunRow = Run & { evaluatorModel?: { weightsHash: string | null }; samples?: { dtype: string } | null; evaluations?: RunEvaluation[] };
+const RUN_FACTS = { evaluatorModel: { select: { weightsHash: true } }, samples: { select: { dtype: true } }, evaluations: true } as const;
 const ownEvaluatorHash = async (ctx: ApiContext, r: RunRow) =>
   r.evaluatorModel ? r.evaluatorModel.weightsHash : ((await ctx.prisma.model.findUnique({ where: { id: r.evaluatorModelId }, select: { weightsHash: true } }))?.weightsHash ?? null);
+/** The verdict of the evaluator asked for (default: the run's own) where it scored the run, else null. */
+async function evaluationOf(ctx: ApiContext, r: RunRow, asked?: string | null): Promise<RunEvaluation | null> {
+  const hash = asked ?? (await ownEvaluatorHash(ctx, r));
+  if (!hash) return null;
+  const rows = r.evaluations ?? (await ctx.prisma.runEvaluation.findMany({ where: { runId: r.id } }));
+  return rows.find((e) => e.evaluatorHash === hash) ?? null;
+}
+type EvaluatorArg = { evaluatorHash?: string | null };
 /** uint8 (images) or float32 (points) when the run's samples are stored, else null. */
 const samplesDtype = async (ctx: ApiContext, r: RunRow) =>
   (r.samples !== undefined ? r.samples : await ctx.prisma.runSamples.findUnique({ where: { runId: r.id }, select: { dtype: true } }))?.dtype ?? null;
@@ -248,8 +256,12 @@ export const resolvers = {
     samplesNpzUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
     samplesZipUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
     metricRows: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.metric.findMany({ where: { runId: r.id }, orderBy: { name: 'asc' } }),
-    evaluatorReliable: (r: Run) => (r.evaluatorAccuracy === null ? null : isReliable(r.evaluatorAccuracy, r.evaluatorAttainable ?? 1)),
-    floor: (r: Run) => (r.floor as { metrics: Record<string, number> } | null)?.metrics ?? null,
+    evaluatorAccuracy: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => (await evaluationOf(ctx, r, evaluatorHash))?.accuracy ?? null,
+    evaluatorReliable: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => {
+      const e = await evaluationOf(ctx, r, evaluatorHash);
+      return e ? isReliable(e.accuracy, e.attainable) : null;
+    },
+    floor: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => ((await evaluationOf(ctx, r, evaluatorHash))?.floor as { metrics: Record<string, number> } | undefined)?.metrics ?? null,
     grid: async (r: Run, _: unknown, ctx: ApiContext) => {
       const grid = await ctx.prisma.sampleGrid.findUnique({ where: { runId: r.id }, omit: { png: true } });
       return grid && { ...grid, url: ctx.baseUrl + gridPath(r.id) };

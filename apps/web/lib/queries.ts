@@ -25,8 +25,8 @@ export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
     runs {
       id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
       metrics(evaluatorHash: $evaluator) { ${METRIC_FIELDS} }
-      floor { ${METRIC_FIELDS} }
-      evaluatorAccuracy evaluatorReliable
+      floor(evaluatorHash: $evaluator) { ${METRIC_FIELDS} }
+      evaluatorAccuracy(evaluatorHash: $evaluator) evaluatorReliable(evaluatorHash: $evaluator)
       grid { url rows cols cellSize classNames }
       samplesNpzUrl samplesZipUrl
     }
