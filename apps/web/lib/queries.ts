@@ -30,7 +30,7 @@ export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
       grid { url rows cols cellSize classNames }
       samplesNpzUrl samplesZipUrl
     }
-    models { id key kind config status attempts error step totalSteps progress curve backend }
+    models { id key kind config status attempts error step totalSteps progress curve backend startedAt }
     evaluators { hash own runsScored }
     rescores { status }
     tradeoff(evaluatorHash: $evaluator) { ${TRADEOFF_SERIES} }

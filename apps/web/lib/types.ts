@@ -100,6 +100,7 @@ export interface Model {
   progress: number;
   curve: { step: number; loss: number }[];
   backend: string | null;
+  startedAt: string | null;
 }
 
 export interface TradeoffPointApi extends Omit<Metrics, 'kidStd'> {
