@@ -10,6 +10,7 @@ import type { Run } from '../../lib/types';
 import { useApi } from '../ApiProvider';
 import { Select } from '../Select';
 import { ClassRow } from './ClassRow';
+import { SampleSliders } from './SampleSliders';
 import { cellPx, SampleTable } from './SampleTable';
 
 export interface SampleSelection {
@@ -80,6 +81,7 @@ export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: Samp
       </div>
       {classNames.length === 0 ? <p className="muted">No sample grid yet: they appear as runs finish.</p> : null}
       <SampleTable scales={scales} rows={rows} cls={cls} className={className(cls)} shown={sel.shown} onZoom={(runId) => onChange({ zoom: runId })} />
+      <SampleSliders scales={scales} rows={rows} cls={cls} className={className(cls)} shown={sel.shown} />
       <ZoomDialog run={zoomRun} cls={cls} className={className(cls)} onClose={() => onChange({ zoom: null })}>
         {zoomRun?.grid ? (
           <>
