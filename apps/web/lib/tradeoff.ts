@@ -46,6 +46,8 @@ export interface ChartPoint {
   yErr: number | null;
   s: number;
   runId: string;
+  /** Every run behind the point (one per seed). */
+  runIds: string[];
   pareto: boolean;
   best: MetricKey[];
 }
@@ -150,7 +152,7 @@ export function chartData(curves: Curve[], xKey: MetricKey, yKey: MetricKey): { 
         const x = metricValue(p.metrics, xKey);
         const y = metricValue(p.metrics, yKey);
         if (x === null || y === null) return [];
-        return [{ x, y, xErr: metricValue(p.std, xKey), yErr: metricValue(p.std, yKey), s: p.scale, runId: p.runId, pareto: false, best: bestAt(optima, p.runId, xKey === yKey ? [xKey] : [xKey, yKey]) }];
+        return [{ x, y, xErr: metricValue(p.std, xKey), yErr: metricValue(p.std, yKey), s: p.scale, runId: p.runId, runIds: p.runIds, pareto: false, best: bestAt(optima, p.runId, xKey === yKey ? [xKey] : [xKey, yKey]) }];
       }),
     };
   });
@@ -168,7 +170,7 @@ export function metricByScale(curves: Curve[], key: MetricKey): { curve: Curve; 
       curve,
       data: curve.points.flatMap((p) => {
         const y = metricValue(p.metrics, key);
-        return y === null ? [] : [{ x: p.scale, y, xErr: null, yErr: metricValue(p.std, key), s: p.scale, runId: p.runId, pareto: false, best: bestAt(optima, p.runId, [key]) }];
+        return y === null ? [] : [{ x: p.scale, y, xErr: null, yErr: metricValue(p.std, key), s: p.scale, runId: p.runId, runIds: p.runIds, pareto: false, best: bestAt(optima, p.runId, [key]) }];
       }),
     };
   });

@@ -4,7 +4,7 @@ import { METRICS, formatMeanStd, metricValue, type MetricValues } from '../../li
 import { metricByScale, type Curve } from '../../lib/tradeoff';
 import { SeriesChart } from './SeriesChart';
 
-export function MetricMultiples({ curves, selected, floor, onSelect }: { curves: Curve[]; selected: string | null; floor: MetricValues | null; onSelect(runId: string): void }) {
+export function MetricMultiples({ curves, selected, highlight = null, floor, onSelect }: { curves: Curve[]; selected: string | null; highlight?: Set<string> | null; floor: MetricValues | null; onSelect(runId: string): void }) {
   const std = (curve: Curve, runId: string) => curve.points.find((q) => q.runId === runId)?.std ?? {};
   return (
     <section aria-labelledby="multiples-title">
@@ -25,6 +25,7 @@ export function MetricMultiples({ curves, selected, floor, onSelect }: { curves:
               height={230}
               floor={{ x: null, y: metricValue(floor, m.key) }}
               selected={selected}
+              highlight={highlight}
               onSelect={onSelect}
               pointClass={`multiple-point multiple-${m.key}`}
               pointName={(p, curve) => `${curve.label}, s = ${p.s}: ${m.label} ${formatMeanStd(p.y, std(curve, p.runId)[m.key], m.key)}${p.best.length ? `; best ${m.label} of its curve` : ''}`}

@@ -29,6 +29,8 @@ export interface SeriesChartProps {
   labelScales?: boolean;
   markPareto?: boolean;
   selected: string | null;
+  /** Runs brushed in the parallel-coordinates view: other points are dimmed (null: none dimmed). */
+  highlight?: Set<string> | null;
   onSelect(runId: string): void;
   tooltip(point: ChartPoint, curve: Curve): React.ReactNode;
   /** Accessible name of a point (its curve, s and values). */
@@ -56,7 +58,7 @@ function extent(values: number[], log: boolean): Domain {
 const makeScale = (log: boolean, domain: Domain, range: Domain) => (log ? scaleLog().domain(domain).range(range) : scaleLinear().domain(domain).range(range).nice());
 
 export function SeriesChart(props: SeriesChartProps) {
-  const { rows, title, description, xLabel, yLabel, width, height, logX = false, logY = false, floor, labelScales = false, markPareto = false, selected, onSelect, tooltip, pointName, pointClass } = props;
+  const { rows, title, description, xLabel, yLabel, width, height, logX = false, logY = false, floor, labelScales = false, markPareto = false, selected, highlight = null, onSelect, tooltip, pointName, pointClass } = props;
   const id = useId();
   const [zoom, setZoom] = useState<{ x: Domain; y: Domain } | null>(null);
   const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
@@ -215,6 +217,8 @@ export function SeriesChart(props: SeriesChartProps) {
                   data-run-id={p.runId}
                   data-pareto={p.pareto ? 'true' : undefined}
                   data-best={p.best.length ? p.best.join(' ') : undefined}
+                  data-dimmed={highlight && !p.runIds.some((id) => highlight.has(id)) ? 'true' : undefined}
+                  opacity={highlight && !p.runIds.some((id) => highlight.has(id)) ? 0.2 : 1}
                   role="button"
                   tabIndex={0}
                   aria-label={pointName(p, curve)}

@@ -26,6 +26,7 @@ import { EvaluatorControls } from './EvaluatorControls';
 import { EvaluatorVerdict, sweepVerdict } from './EvaluatorVerdict';
 import { JobsSection } from './JobsSection';
 import { MetricMultiples } from './MetricMultiples';
+import { ParallelView } from './ParallelView';
 import { PointsTable } from './PointsTable';
 import { ResultsTable, SORT_KEYS } from './ResultsTable';
 import { SampleBrowser, type BrowseSelection } from './SampleBrowser';
@@ -53,6 +54,8 @@ export function SweepPage({ id }: { id: string }) {
   useEffect(() => setLive(!notFound && (!sweep || sweep.status === 'queued' || sweep.status === 'running' || rescoring)), [sweep, notFound, rescoring]);
   const curves = useMemo(() => (sweep ? curvesFromApi(sweep.tradeoff) : []), [sweep]);
   const floor = useMemo(() => (sweep ? sweepVerdict(sweep.runs).floor : null), [sweep]);
+  // Runs inside the parallel-coordinates brush (null: no brush).
+  const [brushed, setBrushed] = useState<Set<string> | null>(null);
 
   const x = choiceParam(params, 'x', METRIC_KEYS, 'is');
   const y = choiceParam(params, 'y', METRIC_KEYS, 'fid');
@@ -123,11 +126,12 @@ export function SweepPage({ id }: { id: string }) {
         <a href="#samples-title">Samples</a>
         <a href="#browse-title">Every sample</a>
         <a href="#points-title">Points</a>
+        <a href="#parallel-title">Parallel coordinates</a>
         <a href="#results-title">Results</a>
         <a href="#jobs-title">Jobs</a>
       </nav>
-      <TradeoffSection curves={curves} x={x} y={y} selected={point} floor={floor} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
-      <MetricMultiples curves={curves} selected={point} floor={floor} onSelect={(runId) => go({ point: runId })} />
+      <TradeoffSection curves={curves} x={x} y={y} selected={point} highlight={brushed} floor={floor} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
+      <MetricMultiples curves={curves} selected={point} highlight={brushed} floor={floor} onSelect={(runId) => go({ point: runId })} />
       <SamplesSection runs={sweep.runs} sel={samples} onChange={go} />
       <SampleBrowser
         runs={sweep.runs}
@@ -139,8 +143,9 @@ export function SweepPage({ id }: { id: string }) {
         }
       />
       <PointsTable curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
+      <ParallelView runs={sweep.runs} onBrush={setBrushed} />
       <ResultsTable
-        runs={sweep.runs}
+        runs={brushed ? sweep.runs.filter((r) => brushed.has(r.id)) : sweep.runs}
         sort={sort}
         dir={dir as SortDir}
         selected={point}

@@ -19,6 +19,7 @@ export function TradeoffSection({
   x,
   y,
   selected,
+  highlight = null,
   floor,
   onAxes,
   onSelect,
@@ -27,6 +28,8 @@ export function TradeoffSection({
   x: MetricKey;
   y: MetricKey;
   selected: string | null;
+  /** Runs brushed in the parallel-coordinates view (null: all). */
+  highlight?: Set<string> | null;
   /** The real-data floor (held-out data scored like a run), when known. */
   floor: MetricValues | null;
   onAxes(x: MetricKey, y: MetricKey): void;
@@ -91,6 +94,7 @@ export function TradeoffSection({
             labelScales
             markPareto
             selected={selected}
+            highlight={highlight}
             onSelect={(id) => onSelect(id === selected ? null : id)}
             pointClass="tradeoff-point"
             pointName={(p, curve) => {
