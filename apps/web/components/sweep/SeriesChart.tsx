@@ -59,7 +59,8 @@ const makeScale = (log: boolean, domain: Domain, range: Domain) => (log ? scaleL
 
 export function SeriesChart(props: SeriesChartProps) {
   const { rows, title, description, xLabel, yLabel, width, height, logX = false, logY = false, floor, labelScales = false, markPareto = false, selected, highlight = null, onSelect, tooltip, pointName, pointClass } = props;
-  const id = useId();
+  // React's ids hold characters that break SVG url(#…) references.
+  const id = `chart-${useId().replace(/[^\w-]/g, '')}`;
   const [zoom, setZoom] = useState<{ x: Domain; y: Domain } | null>(null);
   const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const [hover, setHover] = useState<string | null>(null);
