@@ -192,6 +192,7 @@ describe('dashboard charts and comparison', () => {
     await expect.poll(() => page.getByTestId('wipe-left').getAttribute('style')).toContain('inset(0px 80% 0px 0px)');
 
     // Parallel coordinates: brushing the top of the s axis keeps the high scales in the table and dims the rest on the curves.
+    await page.locator('.parallel-chart').scrollIntoViewIfNeeded();
     const parallel = (await page.locator('.parallel-chart').boundingBox())!;
     const axes = 4 + 8; // method, p_uncond, s, seed, then 8 metrics
     const sAxisX = parallel.x + 70 + (2 * (parallel.width - 140)) / (axes - 1);

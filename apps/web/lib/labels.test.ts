@@ -21,6 +21,12 @@ describe('placeLabels', () => {
     for (const a of shown) for (const p of requests) expect(overlaps(a, { x: p.x - 5, y: p.y - 5, w: 10, h: 10 })).toBe(false);
   });
 
+  it('keeps clear of larger point markers when asked', () => {
+    const requests = [{ x: 100, y: 100, text: 's=1' }, { x: 100, y: 112, text: 's=2' }];
+    const boxes = placeLabels(requests, bounds, 9);
+    for (const b of boxes) for (const p of requests) expect(overlaps(b!, { x: p.x - 9, y: p.y - 9, w: 18, h: 18 })).toBe(false);
+  });
+
   it('moves a label inside the plot at its edge and drops it when no spot is free', () => {
     const [top] = placeLabels([{ x: 100, y: 2, text: 's=4' }], bounds);
     expect(top!.y).toBeGreaterThanOrEqual(0);

@@ -21,7 +21,6 @@ export interface LabelRequest {
 /** Approximate text box of an 11 px sans-serif label. */
 const CHAR_W = 6.2;
 const TEXT_H = 12;
-const GAP = 7;
 /** Where a label may sit, relative to its point: above, right, below, left, then the diagonals. */
 const SPOTS: [number, number][] = [[0, -1], [1, 0], [0, 1], [-1, 0], [1, -1], [1, 1], [-1, 1], [-1, -1]];
 
@@ -31,11 +30,13 @@ const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y <
 export function placeLabels(requests: LabelRequest[], bounds: Box, pointRadius = 5): (Box | null)[] {
   const points: Box[] = requests.map((p) => ({ x: p.x - pointRadius, y: p.y - pointRadius, w: 2 * pointRadius, h: 2 * pointRadius }));
   const placed: Box[] = [];
+  // Clear of the label's own point.
+  const gap = pointRadius + 2;
   return requests.map((r) => {
     const w = r.text.length * CHAR_W;
     for (const [dx, dy] of SPOTS) {
-      const cx = r.x + dx * (GAP + w / 2);
-      const cy = r.y + dy * (GAP + TEXT_H / 2);
+      const cx = r.x + dx * (gap + w / 2);
+      const cy = r.y + dy * (gap + TEXT_H / 2);
       const box = { x: cx - w / 2, y: cy - TEXT_H / 2, w, h: TEXT_H };
       const inside = box.x >= bounds.x && box.y >= bounds.y && box.x + box.w <= bounds.x + bounds.w && box.y + box.h <= bounds.y + bounds.h;
       if (inside && !placed.some((b) => overlaps(b, box)) && !points.some((b) => overlaps(b, box))) {

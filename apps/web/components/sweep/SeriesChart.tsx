@@ -86,7 +86,8 @@ export function SeriesChart(props: SeriesChartProps) {
   if (labelScales) {
     // Optima first: their labels are the ones worth keeping when space runs out.
     const shown = all.filter((p) => inPlot(X(p.x), Y(p.y))).sort((a, b) => Number(b.best.length > 0) - Number(a.best.length > 0));
-    const boxes = placeLabels(shown.map((p) => ({ x: X(p.x), y: Y(p.y), text: `s=${p.s}` })), plot);
+    // Obstacles as large as a point's rings and optimum diamond.
+    const boxes = placeLabels(shown.map((p) => ({ x: X(p.x), y: Y(p.y), text: `s=${p.s}` })), plot, 9);
     shown.forEach((p, i) => labels.set(p.runId, boxes[i] && { x: boxes[i].x + boxes[i].w / 2, y: boxes[i].y + boxes[i].h - 2 }));
   }
 
