@@ -194,12 +194,15 @@ describe('dashboard charts and comparison', () => {
     // Parallel coordinates: brushing the top of the s axis keeps the high scales in the table and dims the rest on the curves.
     await page.locator('.parallel-chart').scrollIntoViewIfNeeded();
     const parallel = (await page.locator('.parallel-chart').boundingBox())!;
-    const axes = 4 + 8; // method, p_uncond, s, seed, then 8 metrics
-    const sAxisX = parallel.x + 70 + (2 * (parallel.width - 140)) / (axes - 1);
-    await page.mouse.move(sAxisX, parallel.y + 32);
+    // The s axis is where ECharts drew its name.
+    const sName = (await page.locator('.parallel-chart svg text').filter({ hasText: /^s$/ }).boundingBox())!;
+    const sAxisX = sName.x + sName.width / 2;
+    await page.mouse.move(sAxisX, parallel.y + 30 + 0.05 * 300);
     await page.mouse.down();
-    await page.mouse.move(sAxisX, parallel.y + 30 + 0.4 * (360 - 60), { steps: 8 });
+    await page.mouse.move(sAxisX, parallel.y + 30 + 0.6 * 300, { steps: 12 });
     await page.mouse.up();
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.locator('.parallel-chart').screenshot({ path: 'test-artifacts/charts-brush.png' });
     await expect.poll(() => page.getByTestId('parallel-count').textContent(), { timeout: 10_000 }).toMatch(/^\d+ of 8 runs brushed\.$/);
     const brushed = Number(/^(\d+)/.exec((await page.getByTestId('parallel-count').textContent())!)![1]);
     expect(brushed).toBeGreaterThan(0);

@@ -11,25 +11,34 @@ import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
 import { methodColor } from '@guidance-lab/experiments/palette';
-import { brushedRunIds, parallelAxes, type Brush } from '../../lib/parallel';
+import { parallelAxes } from '../../lib/parallel';
 import type { Run } from '../../lib/types';
 
 echarts.use([ParallelChart, ParallelComponent, AriaComponent, SVGRenderer]);
 
+/** What ECharts documents for reading a parallel brush (its axisareaselected event): the series' items by active state. */
+interface BrushedSeries {
+  getRawIndicesByActiveState(state: 'active' | 'inactive'): number[];
+}
+const parallelSeries = (chart: echarts.ECharts) => (chart as unknown as { getModel(): { getSeries(): BrushedSeries[] } }).getModel().getSeries()[0];
+
 export function ParallelView({ runs, onBrush }: { runs: Run[]; onBrush(ids: Set<string> | null): void }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
-  const [brush, setBrush] = useState<Brush>({});
+  // The runs as last drawn: the brush's item indices point into it.
+  const drawn = useRef<Run[]>([]);
+  const [selected, setSelected] = useState<Set<string> | null>(null);
   const axes = parallelAxes(runs);
-  const selected = brushedRunIds(runs, axes, brush);
   const description = `${runs.length} runs on ${axes.length} axes: ${axes.map((a) => a.label).join(', ')}.`;
 
   useEffect(() => {
     const instance = echarts.init(el.current!, null, { renderer: 'svg' });
     chart.current = instance;
-    instance.on('axisareaselected', (e: unknown) => {
-      const { parallelAxisId, intervals } = e as { parallelAxisId: string; intervals: [number, number][] };
-      setBrush((b) => ({ ...b, [parallelAxisId]: intervals }));
+    instance.on('axisareaselected', () => {
+      const series = parallelSeries(instance);
+      // No item inactive: no brush left.
+      const inactive = series.getRawIndicesByActiveState('inactive');
+      setSelected(inactive.length === 0 ? null : new Set(series.getRawIndicesByActiveState('active').map((i) => drawn.current[i].id)));
     });
     const resize = () => instance.resize();
     window.addEventListener('resize', resize);
@@ -45,6 +54,7 @@ export function ParallelView({ runs, onBrush }: { runs: Run[]; onBrush(ids: Set<
   useEffect(() => onBrush(selected), [key]);
 
   useEffect(() => {
+    drawn.current = runs;
     chart.current?.setOption(
       {
         aria: { enabled: true, label: { description } },
