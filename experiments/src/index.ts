@@ -8,3 +8,4 @@ export * from './budget';
 export * from './npy';
 export * from './samples';
 export * from './methods';
+export * from './palette';

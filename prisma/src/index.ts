@@ -1,5 +1,5 @@
 export { PrismaClient, Prisma } from '../generated/client';
-export type { JobStatus, ModelKind, Sweep, Model, SweepModel, Run, Metric, SampleGrid, Worker, RunSamples, SamplePredictions, Rescore } from '../generated/client';
+export type { JobStatus, ModelKind, Sweep, Model, SweepModel, Run, Metric, SampleGrid, Worker, RunSamples, SamplePredictions, Rescore, RunEvaluation } from '../generated/client';
 export { packSamples, unpackSamples, packPredictions, unpackPredictions } from './samples';
 export type { SamplesRow, Predictions } from './samples';
 export { createPrisma, createPool } from './client';

@@ -215,8 +215,9 @@ describe('every model round-trips through the client with every field set', () =
       id: 'r1', sweepId: 's1', key: 'rk', guidance: 'classifier', method: 'classifier', methodParams: { interval: [0.28, 1.61], schedule: 'linear' }, pUncond: 0.25, scale: 1.5, seed: 7, sampler: 'ddim', steps: 50, eta: 0.5,
       samplesPerClass: 10, epsModelId: 'm1', classifierModelId: 'm1', guideModelId: 'm1', evaluatorModelId: 'm1', status: 'failed' as const, attempts: 1,
       error: 'boom', phase: 'scoring', progress: 0.75, n: 40, backend: 'cpu', workerId: 'wk', createdAt: t('07'), startedAt: t('08'),
-      finishedAt: t('09'), durationMs: 1234, evaluatorAccuracy: 0.985, evaluatorAttainable: 1, floor: { n: 40, metrics: { fid: 0.5 } },
+      finishedAt: t('09'), durationMs: 1234,
     };
+    const evaluation = { id: 'v1', runId: 'r1', evaluatorHash: 'h', accuracy: 0.985, attainable: 1, floor: { n: 40, metrics: { fid: 0.5 } } };
     const metric = { id: 'x1', runId: 'r1', name: 'is', value: 3.5, std: 0.25, n: 40, evaluatorHash: 'h', referenceSet: 'toy2d:test:2000' };
     const grid = { id: 'g1', runId: 'r1', png: new Uint8Array([137, 80, 78, 71]), rows: 4, cols: 8, cellSize: 28, classNames: ['a', 'b'] };
     const worker = { id: 'w1', host: 'h', pid: 42, backend: 'wasm', startedAt: t('10'), lastHeartbeat: t('11'), currentJob: 'run:r1' };
@@ -229,6 +230,7 @@ describe('every model round-trips through the client with every field set', () =
     expect(await prisma.sweepModel.create({ data: { sweepId: 's1', modelId: 'm1' } })).toEqual({ sweepId: 's1', modelId: 'm1' });
     expect(await prisma.run.create({ data: run })).toEqual(run);
     expect(await prisma.metric.create({ data: metric })).toEqual(metric);
+    expect(await prisma.runEvaluation.create({ data: evaluation })).toEqual(evaluation);
     expect(await prisma.sampleGrid.create({ data: grid })).toEqual(grid);
     expect(await prisma.worker.create({ data: worker })).toEqual(worker);
     expect(await prisma.runSamples.create({ data: samples })).toEqual(samples);
@@ -242,9 +244,11 @@ describe('every model round-trips through the client with every field set', () =
     expect(await prisma.sampleGrid.findUnique({ where: { runId: 'r1' } })).toEqual(grid);
     expect(await prisma.worker.findUnique({ where: { id: 'w1' } })).toEqual(worker);
 
-    // Deleting the sweep cascades to its runs, their metrics, grid, samples, predictions and re-scorings, and the links; the model stays.
+    expect(await prisma.runEvaluation.findUnique({ where: { runId_evaluatorHash: { runId: 'r1', evaluatorHash: 'h' } } })).toEqual(evaluation);
+
+    // Deleting the sweep cascades to its runs, their metrics, verdicts, grid, samples, predictions and re-scorings, and the links; the model stays.
     await prisma.sweep.delete({ where: { id: 's1' } });
-    const left = [prisma.run, prisma.metric, prisma.sampleGrid, prisma.runSamples, prisma.samplePredictions, prisma.rescore, prisma.sweepModel, prisma.model] as unknown as { count(): Promise<number> }[];
-    expect(await Promise.all(left.map((table) => table.count()))).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+    const left = [prisma.run, prisma.metric, prisma.runEvaluation, prisma.sampleGrid, prisma.runSamples, prisma.samplePredictions, prisma.rescore, prisma.sweepModel, prisma.model] as unknown as { count(): Promise<number> }[];
+    expect(await Promise.all(left.map((table) => table.count()))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1]);
   });
 });

@@ -14,8 +14,6 @@ import { ensureWebBuild, startWeb, type Web } from './web';
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACT = 'test-artifacts/sweep-page.png';
-/** Set UPDATE_DOCS_SCREENSHOT=1 to refresh the README's screenshot from this run. */
-const DOCS_SCREENSHOT = 'docs/sweep-page.png';
 
 /** Model and data sizes the form does not show, through its advanced JSON box: trains in seconds. */
 const TINY_EXTRA = {
@@ -149,10 +147,6 @@ describe('dashboard', () => {
 
     mkdirSync('test-artifacts', { recursive: true });
     await reopened.screenshot({ path: ARTIFACT, fullPage: true });
-    if (process.env.UPDATE_DOCS_SCREENSHOT) {
-      mkdirSync('docs', { recursive: true });
-      await reopened.screenshot({ path: DOCS_SCREENSHOT, fullPage: true });
-    }
 
     // Click a sample row to enlarge it; Escape closes it.
     await reopened.locator('.samples button.crop').first().click();

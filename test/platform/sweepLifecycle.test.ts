@@ -81,7 +81,7 @@ describe('a sweep through the platform', () => {
     await initBackend();
     for (const guidance of ['classifier-free', 'classifier']) {
       const run = sweep.runs.find((r) => r.guidance === guidance && r.scale === 3 && r.pUncond !== 0.5)!;
-      const row = await stack.prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { epsModel: true, classifierModel: true, evaluatorModel: true } });
+      const row = await stack.prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { epsModel: true, classifierModel: true, evaluatorModel: true, evaluations: true } });
       const expected = await sampleAndScore(
         { method: guidance as 'classifier-free' | 'classifier', methodParams: {}, pUncond: row.pUncond, scale: 3, seed: 0, sampler: spec.sampler, samplesPerClass: spec.samplesPerClass },
         { dataset: spec.dataset, schedule: spec.schedule },
@@ -90,9 +90,10 @@ describe('a sweep through the platform', () => {
       for (const name of METRICS) expect(run.metrics[name]).toBe(expected.metrics[name]);
       expect(run.metrics.isStd).toBe(expected.metrics.isStd);
       expect(row.n).toBe(expected.n);
-      // The evaluator's verdict and the real-data floor are stored with the run, as computed.
-      expect(row.evaluatorAccuracy).toBe(expected.evaluation.accuracy);
-      expect(row.floor).toEqual({ n: expected.evaluation.floorN, metrics: expected.evaluation.floor });
+      // The evaluator's verdict and the real-data floor are stored with the run under its evaluator's hash, as computed.
+      expect(row.evaluations).toHaveLength(1);
+      expect(row.evaluations[0]).toMatchObject({ evaluatorHash: row.evaluatorModel.weightsHash, accuracy: expected.evaluation.accuracy, attainable: expected.evaluation.attainable });
+      expect(row.evaluations[0].floor).toEqual({ n: expected.evaluation.floorN, metrics: expected.evaluation.floor });
 
       const response = await fetch(`${stack.origin}/grids/${run.id}.png`);
       expect(response.status).toBe(200);
@@ -224,5 +225,12 @@ describe('a sweep through the platform', () => {
     expect(own).toEqual(await fids(before[0].evaluatorHash));
     expect(another).toHaveLength(own.length);
     expect(another).not.toEqual(own); // a 40-step evaluator sees the samples differently
+    // Each evaluator keeps its own verdict and real-data floor beside the run's own.
+    const VERDICT = `query($id: ID!, $hash: String) { sweep(id: $id) { runs { evaluatorAccuracy(evaluatorHash: $hash) floor(evaluatorHash: $hash) { fid } } } }`;
+    type Verdict = { evaluatorAccuracy: number | null; floor: { fid: number } | null };
+    const verdicts = async (hash: string | null) => (await stack.gql<{ sweep: { runs: Verdict[] } }>(VERDICT, { id: sweepA, hash })).sweep.runs;
+    const [ownVerdicts, otherVerdicts] = [await verdicts(null), await verdicts(other)];
+    expect(otherVerdicts.every((r) => r.evaluatorAccuracy !== null && r.floor !== null)).toBe(true);
+    expect(otherVerdicts.map((r) => r.floor!.fid)).not.toEqual(ownVerdicts.map((r) => r.floor!.fid));
   });
 });

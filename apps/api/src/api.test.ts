@@ -215,7 +215,8 @@ describe('results', () => {
     for (const r of runs) {
       const v = r.scale * 10 + r.seed + r.pUncond; // known values: the mean over seeds 0 and 1 adds 0.5
       // An evaluator just below the 0.98 bar, and a floor, as the worker stores them.
-      await prisma.run.update({ where: { id: r.id }, data: { status: 'succeeded', n: 40, backend: 'wasm', evaluatorAccuracy: 0.97, evaluatorAttainable: 1, floor: { n: 40, metrics: floor } } });
+      await prisma.run.update({ where: { id: r.id }, data: { status: 'succeeded', n: 40, backend: 'wasm' } });
+      await prisma.runEvaluation.create({ data: { runId: r.id, evaluatorHash: 'evalhash', accuracy: 0.97, attainable: 1, floor: { n: 40, metrics: floor } } });
       await prisma.metric.createMany({
         data: ['fid', 'is', 'kid', 'precision', 'recall', 'adherence', 'density', 'coverage'].map((name, i) => ({
           runId: r.id, name, value: v + i, std: name === 'is' ? 0.5 : null, n: 40, evaluatorHash: 'evalhash', referenceSet: 'toy2d:test:2000',
@@ -246,11 +247,46 @@ describe('results', () => {
     expect(series[0].points.map((p: any) => p.scale)).toEqual([0]);
   });
 
+  it('tradeoff(sweepIds) puts several sweeps on one chart: their series in the order asked, each named by its sweep', async () => {
+    const other = await launch(tiny({ guidance: ['classifier-free'], scales: [1], pUncond: [0.1] }), 'compared');
+    const TRADEOFF = `query($ids: [ID!]) { tradeoff(sweepIds: $ids) { sweepId sweepName guidance pUncond points { scale seeds fid std { fid } } } }`;
+    const { data, errors } = await gql(TRADEOFF, { ids: [other, sweepId] });
+    expect(errors).toBeUndefined();
+    expect(data.tradeoff.map((s: any) => [s.sweepName, s.guidance, s.pUncond])).toEqual([
+      ['compared', 'classifier-free', 0.1],
+      ['results', 'none', 0.1],
+      ['results', 'none', 0.2],
+      ['results', 'classifier-free', 0.1],
+      ['results', 'classifier-free', 0.2],
+    ]);
+    expect(data.tradeoff[0]).toMatchObject({ sweepId: other, points: [{ scale: 1, seeds: 0, fid: null, std: { fid: null } }] });
+    // The same sweep's series are the same as the single-id form gives.
+    const single = (await gql(`query($id: ID!) { tradeoff(sweepId: $id) { sweepId points { scale seeds fid std { fid } } } }`, { id: sweepId })).data.tradeoff;
+    expect(data.tradeoff.slice(1).map((s: any) => s.points)).toEqual(single.map((s: any) => s.points));
+    expect(single.every((s: any) => s.sweepId === sweepId)).toBe(true);
+    const code = (e: GqlError) => [e.extensions.code, e.extensions.field];
+    expect(code(await gqlError(`query($id: ID!) { tradeoff(sweepId: $id, sweepIds: [$id]) { label } }`, { id: sweepId }))).toEqual(['BAD_USER_INPUT', 'sweepIds']);
+    expect(code(await gqlError(`{ tradeoff { label } }`))).toEqual(['BAD_USER_INPUT', 'sweepId']);
+    expect(code(await gqlError(TRADEOFF, { ids: [] }))).toEqual(['BAD_USER_INPUT', 'sweepIds']);
+    expect(code(await gqlError(TRADEOFF, { ids: [sweepId, '00000000-0000-4000-8000-000000000000'] }))).toEqual(['NOT_FOUND', 'sweepIds']);
+    await gql(`mutation($id: ID!) { deleteSweep(id: $id) }`, { id: other });
+  });
+
   it('serves sample grids as image/png, 404 for unknown runs', async () => {
     const run = await prisma.run.findFirstOrThrow({ where: { sweepId, seed: 1, scale: 4, pUncond: 0.2 } });
     const { data } = await gql(`query($id: ID!) { run(id: $id) { gridUrl grid { rows cols cellSize classNames } evaluatorAccuracy evaluatorReliable floor { fid density coverage } metrics { density coverage } } }`, { id: run.id });
     expect(data.run.grid).toEqual({ rows: 4, cols: 8, cellSize: 16, classNames: ['0', '1', '2', '3'] });
     expect(data.run).toMatchObject({ evaluatorAccuracy: 0.97, evaluatorReliable: false, floor: { fid: 0.5, density: 1.02, coverage: 0.97 }, metrics: { density: 47.2, coverage: 48.2 } });
+    // Another evaluator's re-scoring keeps its own verdict and floor beside the run's own.
+    await prisma.runEvaluation.create({ data: { runId: run.id, evaluatorHash: 'other', accuracy: 0.995, attainable: 1, floor: { n: 40, metrics: { ...floor, fid: 0.25 } } } });
+    const VERDICT = `query($id: ID!, $hash: String) { run(id: $id) { evaluatorAccuracy(evaluatorHash: $hash) evaluatorReliable(evaluatorHash: $hash) floor(evaluatorHash: $hash) { fid } } }`;
+    expect((await gql(VERDICT, { id: run.id, hash: 'other' })).data.run).toEqual({ evaluatorAccuracy: 0.995, evaluatorReliable: true, floor: { fid: 0.25 } });
+    expect((await gql(VERDICT, { id: run.id })).data.run).toEqual({ evaluatorAccuracy: 0.97, evaluatorReliable: false, floor: { fid: 0.5 } });
+    expect((await gql(VERDICT, { id: run.id, hash: 'never' })).data.run).toEqual({ evaluatorAccuracy: null, evaluatorReliable: null, floor: null });
+    // Listed with its sweep (the facts loaded with the runs), the same.
+    const listed = (await gql(`query($id: ID!) { sweep(id: $id) { runs { id floor(evaluatorHash: "other") { fid } evaluatorAccuracy } } }`, { id: sweepId })).data.sweep.runs.find((r: any) => r.id === run.id);
+    expect(listed).toMatchObject({ floor: { fid: 0.25 }, evaluatorAccuracy: 0.97 });
+    await prisma.runEvaluation.deleteMany({ where: { evaluatorHash: 'other' } });
     const res = await fetch(data.run.gridUrl);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([137, 80, 78, 71, 4]);

@@ -2,7 +2,7 @@
  * Resolvers for schema.graphql. Parents are Prisma rows; sample grid bytes and checkpoints never
  * travel through GraphQL (grids are served as PNG URLs).
  */
-import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type Sweep, type Worker } from '@guidance-lab/db';
+import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type RunEvaluation, type Sweep, type Worker } from '@guidance-lab/db';
 import { getPreset, isReliable, listPresets, mergeOverrides, PRESET_SIZES, runMethodLabel, type GuidanceType, type MethodId, type MethodParams, type PresetSize } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
@@ -42,18 +42,34 @@ async function gridUrls(ctx: ApiContext, runIds: string[]): Promise<Map<string, 
   return new Map(grids.map((g) => [g.runId, ctx.baseUrl + gridPath(g.runId)]));
 }
 
-/** Scores under the evaluator asked for, else each run's own. */
-async function tradeoffOf(ctx: ApiContext, sweepId: string, evaluatorHash?: string | null) {
+/** Scores under the evaluator asked for, else each run's own; several sweeps' series in the order of their ids. */
+async function tradeoffOf(ctx: ApiContext, sweepIds: string[], evaluatorHash?: string | null) {
   const runs = await ctx.prisma.run.findMany({
-    where: { sweepId },
+    where: { sweepId: { in: sweepIds } },
     select: {
-      id: true, guidance: true, method: true, methodParams: true, pUncond: true, scale: true, seed: true,
+      id: true, sweepId: true, guidance: true, method: true, methodParams: true, pUncond: true, scale: true, seed: true,
       metrics: { select: { name: true, value: true, std: true, evaluatorHash: true } },
       evaluatorModel: { select: { weightsHash: true } },
     },
   });
   const urls = await gridUrls(ctx, runs.map((r) => r.id));
-  return buildTradeoff(runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: urls.get(r.id) ?? null })));
+  return buildTradeoff(
+    runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: urls.get(r.id) ?? null })),
+    sweepIds,
+  );
+}
+
+/** At most this many sweeps on one comparison chart. */
+const MAX_COMPARED = 8;
+
+/** tradeoff(sweepId) or tradeoff(sweepIds: [...]): exactly one of them, every id a known sweep. */
+async function tradeoffSweeps(ctx: ApiContext, sweepId?: string | null, sweepIds?: string[] | null): Promise<string[]> {
+  if ((sweepId == null) === (sweepIds == null)) throw badInput(sweepId == null ? 'sweepId' : 'sweepIds', 'give either sweepId or sweepIds, not both or neither');
+  if (sweepId != null) return [(await findSweep(ctx, sweepId, 'sweepId')).id];
+  const ids = [...new Set(sweepIds)];
+  if (ids.length < 1 || ids.length > MAX_COMPARED) throw badInput('sweepIds', `must list 1 to ${MAX_COMPARED} sweeps; got ${ids.length}`);
+  for (const id of ids) await findSweep(ctx, id, 'sweepIds');
+  return ids;
 }
 
 /** The evaluators that scored a sweep's runs, its own (the spec's) first. */
@@ -78,11 +94,19 @@ async function findRun(ctx: ApiContext, id: string): Promise<Run> {
   return run;
 }
 
-/** A sweep's runs come with these two facts (RUN_FACTS), so listing them costs no query per run; a lone run looks them up. */
-type RunRow = Run & { evaluatorModel?: { weightsHash: string | null }; samples?: { dtype: string } | null };
-const RUN_FACTS = { evaluatorModel: { select: { weightsHash: true } }, samples: { select: { dtype: true } } } as const;
+/** A sweep's runs come with these facts (RUN_FACTS), so listing them costs no query per run; a lone run looks them up. */
+type RunRow = Run & { evaluatorModel?: { weightsHash: string | null }; samples?: { dtype: string } | null; evaluations?: RunEvaluation[] };
+const RUN_FACTS = { evaluatorModel: { select: { weightsHash: true } }, samples: { select: { dtype: true } }, evaluations: true } as const;
 const ownEvaluatorHash = async (ctx: ApiContext, r: RunRow) =>
   r.evaluatorModel ? r.evaluatorModel.weightsHash : ((await ctx.prisma.model.findUnique({ where: { id: r.evaluatorModelId }, select: { weightsHash: true } }))?.weightsHash ?? null);
+/** The verdict of the evaluator asked for (default: the run's own) where it scored the run, else null. */
+async function evaluationOf(ctx: ApiContext, r: RunRow, asked?: string | null): Promise<RunEvaluation | null> {
+  const hash = asked ?? (await ownEvaluatorHash(ctx, r));
+  if (!hash) return null;
+  const rows = r.evaluations ?? (await ctx.prisma.runEvaluation.findMany({ where: { runId: r.id } }));
+  return rows.find((e) => e.evaluatorHash === hash) ?? null;
+}
+type EvaluatorArg = { evaluatorHash?: string | null };
 /** uint8 (images) or float32 (points) when the run's samples are stored, else null. */
 const samplesDtype = async (ctx: ApiContext, r: RunRow) =>
   (r.samples !== undefined ? r.samples : await ctx.prisma.runSamples.findUnique({ where: { runId: r.id }, select: { dtype: true } }))?.dtype ?? null;
@@ -163,10 +187,8 @@ export const resolvers = {
     sweep: (_: unknown, { id }: { id: string }, ctx: ApiContext) => findSweep(ctx, id),
     run: (_: unknown, { id }: { id: string }, ctx: ApiContext) => findRun(ctx, id),
     workers: (_: unknown, __: unknown, ctx: ApiContext) => ctx.prisma.worker.findMany({ orderBy: { lastHeartbeat: 'desc' } }),
-    tradeoff: async (_: unknown, { sweepId, evaluatorHash }: { sweepId: string; evaluatorHash?: string | null }, ctx: ApiContext) => {
-      await findSweep(ctx, sweepId, 'sweepId');
-      return tradeoffOf(ctx, sweepId, evaluatorHash);
-    },
+    tradeoff: async (_: unknown, { sweepId, sweepIds, evaluatorHash }: { sweepId?: string | null; sweepIds?: string[] | null; evaluatorHash?: string | null }, ctx: ApiContext) =>
+      tradeoffOf(ctx, await tradeoffSweeps(ctx, sweepId, sweepIds), evaluatorHash),
     samples: (_: unknown, args: SamplePageArgs, ctx: ApiContext) => samplePage(ctx, args),
     estimate: (_: unknown, { spec }: { spec: unknown }, ctx: ApiContext) => estimate(ctx, spec),
   },
@@ -222,7 +244,7 @@ export const resolvers = {
       ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { method: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }], include: RUN_FACTS }),
     models: (s: Sweep, _: unknown, ctx: ApiContext) =>
       ctx.prisma.model.findMany({ where: { sweeps: { some: { sweepId: s.id } } }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }], omit: { checkpoint: true } }),
-    tradeoff: (s: Sweep, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) => tradeoffOf(ctx, s.id, evaluatorHash),
+    tradeoff: (s: Sweep, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) => tradeoffOf(ctx, [s.id], evaluatorHash),
     evaluators: (s: Sweep, _: unknown, ctx: ApiContext) => evaluatorsOf(ctx, s.id),
     rescores: (s: Sweep, _: unknown, ctx: ApiContext) => ctx.prisma.rescore.findMany({ where: { run: { sweepId: s.id } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
     resultsCsvUrl: (s: Sweep, _: unknown, ctx: ApiContext) => ctx.baseUrl + resultsPath(s.id, 'csv'),
@@ -238,8 +260,12 @@ export const resolvers = {
     samplesNpzUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
     samplesZipUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
     metricRows: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.metric.findMany({ where: { runId: r.id }, orderBy: { name: 'asc' } }),
-    evaluatorReliable: (r: Run) => (r.evaluatorAccuracy === null ? null : isReliable(r.evaluatorAccuracy, r.evaluatorAttainable ?? 1)),
-    floor: (r: Run) => (r.floor as { metrics: Record<string, number> } | null)?.metrics ?? null,
+    evaluatorAccuracy: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => (await evaluationOf(ctx, r, evaluatorHash))?.accuracy ?? null,
+    evaluatorReliable: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => {
+      const e = await evaluationOf(ctx, r, evaluatorHash);
+      return e ? isReliable(e.accuracy, e.attainable) : null;
+    },
+    floor: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => ((await evaluationOf(ctx, r, evaluatorHash))?.floor as { metrics: Record<string, number> } | undefined)?.metrics ?? null,
     grid: async (r: Run, _: unknown, ctx: ApiContext) => {
       const grid = await ctx.prisma.sampleGrid.findUnique({ where: { runId: r.id }, omit: { png: true } });
       return grid && { ...grid, url: ctx.baseUrl + gridPath(r.id) };
@@ -250,6 +276,10 @@ export const resolvers = {
     guideModel: (r: Run, _: unknown, ctx: ApiContext) => (r.guideModelId ? modelById(ctx, r.guideModelId) : null),
     methodLabel: (r: Run) => runMethodLabel(r as Run & { method: MethodId; methodParams: MethodParams; guidance: GuidanceType }),
     evaluatorModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.evaluatorModelId),
+  },
+
+  TradeoffSeries: {
+    sweepName: async (t: { sweepId: string }, _: unknown, ctx: ApiContext) => (await ctx.prisma.sweep.findUniqueOrThrow({ where: { id: t.sweepId }, select: { name: true } })).name,
   },
 
   Rescore: {

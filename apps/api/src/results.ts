@@ -18,7 +18,7 @@ const referenceN = (referenceSet: string) => Number(/(\d+)$/.exec(referenceSet)?
 export async function sweepResults(prisma: PrismaClient, sweepId: string, baseUrl: string): Promise<ResultsFile | null> {
   const sweep = await prisma.sweep.findUnique({
     where: { id: sweepId },
-    include: { runs: { where: { status: 'succeeded' }, include: { metrics: true, grid: { select: { id: true } }, evaluatorModel: { select: { weightsHash: true } } } } },
+    include: { runs: { where: { status: 'succeeded' }, include: { metrics: true, evaluations: true, grid: { select: { id: true } }, evaluatorModel: { select: { weightsHash: true } } } } },
   });
   if (!sweep) return null;
   const scored = sweep.runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash) }));
@@ -42,11 +42,11 @@ export async function sweepResults(prisma: PrismaClient, sweepId: string, baseUr
     });
   }
   const metric = scored.flatMap((r) => r.metrics)[0];
-  // One evaluator and one N per sweep: any scored run carries the sweep's verdict and floor.
-  const judged = sweep.runs.find((r) => r.evaluatorAccuracy !== null && r.floor !== null);
+  // One evaluator and one N per sweep: any scored run carries the sweep's verdict and floor (its own evaluator's).
+  const judged = sweep.runs.flatMap((r) => underEvaluator(r.evaluations, r.evaluatorModel.weightsHash))[0];
   const floor = (judged?.floor ?? null) as { n: number; metrics: RunMetrics } | null;
-  const accuracy = judged?.evaluatorAccuracy ?? 0;
-  const attainable = judged?.evaluatorAttainable ?? 1;
+  const accuracy = judged?.accuracy ?? 0;
+  const attainable = judged?.attainable ?? 1;
   return {
     spec: sweep.spec as SweepSpec,
     backend: [...new Set(sweep.runs.map((r) => r.backend).filter(Boolean))].join(',') || 'unknown',

@@ -8,6 +8,7 @@ import { scoresOf, SCORE_NAMES, type MetricRow, type Scores } from './metrics';
 
 export interface TradeoffRun {
   id: string;
+  sweepId: string;
   guidance: string;
   method: string;
   methodParams: unknown;
@@ -30,6 +31,7 @@ export interface TradeoffPoint extends Omit<Scores, 'kidStd'> {
 }
 
 export interface TradeoffSeries {
+  sweepId: string;
   guidance: string;
   method: string;
   methodParams: MethodParams;
@@ -58,19 +60,21 @@ function point(scale: number, runs: TradeoffRun[]): TradeoffPoint {
   };
 }
 
-export function buildTradeoff(runs: TradeoffRun[]): TradeoffSeries[] {
+/** Series of several sweeps come out in the order of `sweepOrder` (the ids as asked for), each sweep's in its own order. */
+export function buildTradeoff(runs: TradeoffRun[], sweepOrder: string[] = []): TradeoffSeries[] {
   const groups = new Map<string, TradeoffRun[]>();
   for (const r of runs) {
-    const key = canonicalJson([r.guidance, r.method, r.methodParams, r.pUncond]);
+    const key = canonicalJson([r.sweepId, r.guidance, r.method, r.methodParams, r.pUncond]);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const rank = (g: string) => (GUIDANCE_ORDER.includes(g) ? GUIDANCE_ORDER.indexOf(g) : GUIDANCE_ORDER.length);
   return [...groups.values()]
     .map((group) => {
-      const { guidance, method, pUncond } = group[0];
+      const { sweepId, guidance, method, pUncond } = group[0];
       const methodParams = (group[0].methodParams ?? {}) as MethodParams;
       const scales = [...new Set(group.map((r) => r.scale))].sort((a, b) => a - b);
       return {
+        sweepId,
         guidance,
         method,
         methodParams,
@@ -79,5 +83,5 @@ export function buildTradeoff(runs: TradeoffRun[]): TradeoffSeries[] {
         points: scales.map((s) => point(s, group.filter((r) => r.scale === s))),
       };
     })
-    .sort((a, b) => rank(a.guidance) - rank(b.guidance) || a.guidance.localeCompare(b.guidance) || a.label.localeCompare(b.label) || a.pUncond - b.pUncond);
+    .sort((a, b) => sweepOrder.indexOf(a.sweepId) - sweepOrder.indexOf(b.sweepId) || rank(a.guidance) - rank(b.guidance) || a.guidance.localeCompare(b.guidance) || a.label.localeCompare(b.label) || a.pUncond - b.pUncond);
 }

@@ -1,9 +1,9 @@
 'use client';
-/** Every sweep, newest first, with its state, progress and actions; filter and page are in the URL. */
+/** Every sweep, newest first, with its state, progress and actions; filter and page are in the URL. Tick sweeps to compare them. */
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { elapsed, formatDate, formatDuration } from '../lib/format';
-import { SWEEPS } from '../lib/queries';
+import { MAX_COMPARED, SWEEPS } from '../lib/queries';
 import type { JobStatus, SweepSummary, Worker } from '../lib/types';
 import { choiceParam } from '../lib/urlState';
 import { ApiErrorNotice } from './ApiErrorNotice';
@@ -33,6 +33,8 @@ export function SweepList() {
   const running = !!data?.sweeps.nodes.some((s) => s.status === 'queued' || s.status === 'running');
   useEffect(() => setBusy(!data || running), [data, running]);
   const now = useNow(running);
+  const [compared, setCompared] = useState<string[]>([]);
+  const toggleCompared = (id: string) => setCompared((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-MAX_COMPARED)));
 
   const alive = data?.workers.filter((w) => w.alive) ?? [];
   return (
@@ -76,6 +78,7 @@ export function SweepList() {
           <table>
             <thead>
               <tr>
+                <th scope="col">Compare</th>
                 <th scope="col">Sweep</th>
                 <th scope="col">Status</th>
                 <th scope="col">Progress</th>
@@ -90,6 +93,9 @@ export function SweepList() {
             <tbody>
               {data.sweeps.nodes.map((s) => (
                 <tr key={s.id}>
+                  <td>
+                    <input type="checkbox" checked={compared.includes(s.id)} onChange={() => toggleCompared(s.id)} aria-label={`Compare ${s.name}`} />
+                  </td>
                   <td>
                     <Link href={`/sweeps/${s.id}`}>{s.name}</Link>
                     {s.error ? <div className="error-text">{s.error}</div> : null}
@@ -120,6 +126,13 @@ export function SweepList() {
           <span className="muted">
             {data.sweeps.totalCount} sweep{data.sweeps.totalCount === 1 ? '' : 's'}
           </span>
+          {compared.length >= 2 ? (
+            <Link className="button" href={`/compare?ids=${compared.join(',')}`}>
+              Compare selected ({compared.length})
+            </Link>
+          ) : (
+            <span className="muted">Tick two or more sweeps to compare them (up to {MAX_COMPARED}).</span>
+          )}
           {after ? (
             <button type="button" onClick={() => go({ after: null })}>
               Newest

@@ -12,16 +12,21 @@ export const SWEEPS = `query Sweeps($first: Int, $after: String, $status: JobSta
   workers { id host backend alive currentJob lastHeartbeat }
 }`;
 
+const METRIC_FIELDS = 'fid is isStd kid kidStd precision recall density coverage adherence';
+const POINT_FIELDS = 'fid is isStd kid precision recall density coverage adherence';
+
 /** A run as the sweep page shows it ($evaluator: whose scores; null: the run's own evaluator's). */
 const RUN_FIELDS = `id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
-      metrics(evaluatorHash: $evaluator) { fid is isStd kid kidStd precision recall adherence }
+      metrics(evaluatorHash: $evaluator) { ${METRIC_FIELDS} }
+      floor(evaluatorHash: $evaluator) { ${METRIC_FIELDS} }
+      evaluatorAccuracy(evaluatorHash: $evaluator) evaluatorReliable(evaluatorHash: $evaluator)
       grid { url rows cols cellSize classNames }
       samplesNpzUrl samplesZipUrl`;
 
-const MODEL_FIELDS = `id key kind config status attempts error step totalSteps progress curve backend`;
+const MODEL_FIELDS = `id key kind config status attempts error step totalSteps progress curve backend startedAt`;
 
-const TRADEOFF_FIELDS = `guidance method methodParams pUncond label
-      points { scale w seeds runIds fid is isStd kid precision recall adherence gridUrl }`;
+const TRADEOFF_FIELDS = `sweepId sweepName guidance method methodParams pUncond label
+      points { scale w seeds runIds ${POINT_FIELDS} std { ${POINT_FIELDS} } gridUrl }`;
 
 const EVALUATOR_FIELDS = `evaluators { hash own runsScored } rescores { status }`;
 
@@ -96,3 +101,24 @@ export const SAMPLES = `query Samples($runId: ID!, $class: Int, $offset: Int, $l
     items { index label className predicted confidence imageUrl point }
   }
 }`;
+
+/** The API's limit on sweeps in one tradeoff(sweepIds). */
+export const MAX_COMPARED = 8;
+
+const COMPARED_SWEEP = `id name status
+  runs { id guidance method methodLabel pUncond scale w seed status phase progress grid { url rows cols cellSize classNames } }`;
+
+/**
+ * Several sweeps side by side: their curves on one chart (tradeoff(sweepIds)) and each sweep's runs
+ * for the sample rows, one aliased sweep(id) per id (s0, s1, …) since their number varies.
+ */
+export function compareQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$id${i}: ID!`).join(', ');
+  const sweeps = Array.from({ length: count }, (_, i) => `s${i}: sweep(id: $id${i}) { ${COMPARED_SWEEP} }`).join('\n  ');
+  return `query Compare($ids: [ID!]!, ${vars}) {
+  tradeoff(sweepIds: $ids) { ${TRADEOFF_FIELDS} }
+  ${sweeps}
+}`;
+}
+
+export const compareVariables = (ids: string[]) => ({ ids, ...Object.fromEntries(ids.map((id, i) => [`id${i}`, id])) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleRows, seriesOptions } from './samples';
+import { compareSampleRows, sampleRows, seriesOptions } from './samples';
 import type { Run } from './types';
 
 const run = (id: string, guidance: string, pUncond: number, scale: number, seed = 0, methodLabel = guidance) => ({ id, guidance, method: methodLabel.split(' ')[0], methodLabel, pUncond, scale, seed }) as Run;
@@ -37,5 +37,19 @@ describe('sampleRows', () => {
       ['classifier guidance, p_uncond 1', ['c0', null, 'c3']],
     ]);
     expect(sampleRows(runs, ['classifier-free:0.2'], 1).rows[0].cells.map((c) => c?.id)).toEqual(['f1s1']);
+  });
+});
+
+describe('compareSampleRows', () => {
+  it('stacks every series of each sweep, in sweep order, on the union of all their scales, for one seed', () => {
+    const a = { id: 'A', name: 'first', runs: [run('a1', 'classifier-free', 0.1, 1), run('a3', 'classifier-free', 0.1, 3), run('a3s1', 'classifier-free', 0.1, 3, 1)] };
+    const b = { id: 'B', name: 'second', runs: [run('b2', 'classifier-free', 0.1, 2), run('b0', 'none', 0.1, 0)] };
+    const { scales, rows } = compareSampleRows([a, b], 0);
+    expect(scales).toEqual([0, 1, 2, 3]);
+    expect(rows.map((r) => [r.key, r.label, r.cells.map((c) => c?.id ?? null)])).toEqual([
+      ['A:classifier-free:0.1', 'first: classifier-free, p_uncond 0.1', [null, 'a1', null, 'a3']],
+      ['B:classifier-free:0.1', 'second: classifier-free, p_uncond 0.1', [null, null, 'b2', null]],
+      ['B:none:0.1', 'second: no guidance, p_uncond 0.1', ['b0', null, null, null]],
+    ]);
   });
 });

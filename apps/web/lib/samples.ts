@@ -32,3 +32,16 @@ export function sampleRows(runs: Run[], keys: string[], seed: number): { scales:
   });
   return { scales, rows };
 }
+
+/**
+ * Sample rows across sweeps (the comparison page): every series of every sweep at one seed, rows
+ * labelled "sweep: series" in sweep order, aligned in columns on the union of all their scales.
+ */
+export function compareSampleRows(sweeps: { id: string; name: string; runs: Run[] }[], seed: number): { scales: number[]; rows: SampleRow[] } {
+  const perSweep = sweeps.map((s) => ({ sweep: s, ...sampleRows(s.runs, seriesOptions(s.runs).map((o) => o.key), seed) }));
+  const scales = [...new Set(perSweep.flatMap((p) => p.scales))].sort((a, b) => a - b);
+  const rows = perSweep.flatMap(({ sweep, scales: own, rows: sweepRows }) =>
+    sweepRows.map((row) => ({ key: `${sweep.id}:${row.key}`, label: `${sweep.name}: ${row.label}`, cells: scales.map((s) => (own.includes(s) ? row.cells[own.indexOf(s)] : null)) })),
+  );
+  return { scales, rows };
+}

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { chartData, curvesFromApi, metricByScale, paretoFlags } from './tradeoff';
+import { methodColor } from '@guidance-lab/experiments/palette';
+import { chartData, curveOptima, curvesFromApi, metricByScale, paretoFlags } from './tradeoff';
 import type { TradeoffPointApi, TradeoffSeriesApi } from './types';
 
-const pt = (runId: string, scale: number, fid: number | null, is: number | null): TradeoffPointApi => ({
+const NO_STD = { fid: null, is: null, isStd: null, kid: null, precision: null, recall: null, density: null, coverage: null, adherence: null };
+const pt = (runId: string, scale: number, fid: number | null, is: number | null, std: Partial<TradeoffPointApi['std']> = {}): TradeoffPointApi => ({
   scale,
   w: scale - 1,
   seeds: fid === null ? 0 : 1,
@@ -13,10 +15,15 @@ const pt = (runId: string, scale: number, fid: number | null, is: number | null)
   kid: null,
   precision: null,
   recall: fid === null ? null : 1 / (1 + scale),
+  density: null,
+  coverage: null,
   adherence: null,
+  std: { ...NO_STD, ...std },
   gridUrl: `/grids/${runId}.png`,
 });
-const series = (guidance: string, pUncond: number, points: TradeoffPointApi[], method = guidance, methodParams: TradeoffSeriesApi['methodParams'] = {}): TradeoffSeriesApi => ({
+const series = (guidance: string, pUncond: number, points: TradeoffPointApi[], method = guidance, methodParams: TradeoffSeriesApi['methodParams'] = {}, sweep = 'sw1'): TradeoffSeriesApi => ({
+  sweepId: sweep,
+  sweepName: `sweep ${sweep}`,
   guidance,
   method,
   methodParams,
@@ -41,7 +48,28 @@ describe('curvesFromApi', () => {
     expect(curves[2].points.map((p) => p.scale)).toEqual([0, 2]);
     expect(curves[2].label).toBe('classifier guidance, p_uncond 1');
     expect(curves[0].points[0].metrics).toMatchObject({ fid: 4, is: 5, recall: 0.5 });
-    expect(new Set(curves.map((c) => c.color)).size).toBe(4);
+    // One colour per method wherever it appears; variants of a method differ by dash.
+    expect(curves.map((c) => c.color)).toEqual([methodColor('classifier-free'), methodColor('classifier-free'), methodColor('classifier'), methodColor('none')]);
+    expect(curves[0].dash).not.toBe(curves[1].dash);
+    expect(curves[2].dash).toBe('');
+  });
+
+  it('keeps a method\'s colour whatever else is in the sweep', () => {
+    const alone = curvesFromApi([series('classifier', 1, [pt('c', 1, 5, 4)])]);
+    const mixed = curvesFromApi([series('classifier-free', 0.1, [pt('f', 1, 4, 5)]), series('classifier', 1, [pt('c', 1, 5, 4)])]);
+    expect(alone[0].color).toBe(mixed[1].color);
+    expect(mixed[0].color).not.toBe(mixed[1].color);
+  });
+
+  it('keys and labels curves by sweep when several sweeps are compared, in the order the API gave them', () => {
+    const curves = curvesFromApi([
+      series('classifier-free', 0.1, [pt('b1', 1, 4, 5)], 'classifier-free', {}, 'B'),
+      series('classifier-free', 0.1, [pt('a1', 1, 3, 5)], 'classifier-free', {}, 'A'),
+    ]);
+    expect(curves.map((c) => [c.key, c.label])).toEqual([
+      ['B:classifier-free:0.1', 'sweep B: classifier-free, p_uncond 0.1'],
+      ['A:classifier-free:0.1', 'sweep A: classifier-free, p_uncond 0.1'],
+    ]);
   });
 
   it('draws one curve per method and parameter setting, labelled by the parameters that differ from the defaults', () => {
@@ -90,6 +118,22 @@ describe('chartData', () => {
       ['c', false],
       ['d', true],
     ]);
+  });
+});
+
+describe('curveOptima and error bars', () => {
+  it('marks each curve\'s best point per metric by its direction, and carries the seed spread to the axes', () => {
+    // FID is lowest at s = 3, IS highest at s = 5, recall (1 / (1 + s)) highest at s = 1.
+    const curves = curvesFromApi([series('classifier-free', 0.1, [pt('a', 1, 6, 5), pt('b', 3, 4, 7, { fid: 0.5 }), pt('c', 5, 5, 9, { is: 0.25 })])]);
+    expect(curveOptima(curves[0])).toMatchObject({ fid: 'b', is: 'c', recall: 'a' });
+    expect(curveOptima(curves[0]).kid).toBeUndefined();
+    const rows = chartData(curves, 'is', 'fid');
+    expect(rows[0].data.map((p) => [p.runId, p.xErr, p.yErr, p.best])).toEqual([
+      ['a', null, null, []],
+      ['b', null, 0.5, ['fid']],
+      ['c', 0.25, null, ['is']],
+    ]);
+    expect(metricByScale(curves, 'recall')[0].data.map((p) => p.best)).toEqual([['recall'], [], []]);
   });
 });
 

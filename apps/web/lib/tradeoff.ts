@@ -1,10 +1,12 @@
 /**
- * Shapes the API's trade-off series into GLIDE-style curves: one per method × parameters × p_uncond in a
- * fixed order and colour, points ordered by the guidance scale s (Ho & Salimans' w = s − 1
- * alongside), and the Pareto-optimal points of the chosen pair of metrics marked.
+ * Shapes the API's trade-off series into GLIDE-style curves: one per (sweep ×) method × parameters ×
+ * p_uncond in a fixed order, coloured by method (the shared palette) and dashed by variant, points
+ * ordered by the guidance scale s (Ho & Salimans' w = s − 1 alongside), the Pareto-optimal points of
+ * the chosen pair of metrics and each curve's best point per metric marked.
  */
 import { methodLabel, type MethodId } from '@guidance-lab/experiments/methods';
-import { METRICS, metricDef, metricValue, type MetricKey, type MetricValues } from './metrics';
+import { methodColor, VARIANT_DASHES } from '@guidance-lab/experiments/palette';
+import { beats, METRICS, metricDef, metricValue, type MetricKey, type MetricValues } from './metrics';
 import type { TradeoffSeriesApi } from './types';
 
 /** One point of a curve: one scale, metrics averaged over the seeds scored so far (the API's mean). */
@@ -16,30 +18,41 @@ export interface CurvePoint {
   w: number;
   seeds: number;
   metrics: MetricValues;
+  /** Standard deviation over seeds; null below 2 seeds. */
+  std: MetricValues;
   gridUrl: string | null;
 }
 
 export interface Curve {
   key: string;
+  sweepId: string;
+  sweepName: string;
   guidance: string;
+  /** Method id: its colour. */
+  method: string;
   pUncond: number;
   label: string;
   color: string;
+  /** SVG dash pattern telling apart curves of one method ('' = solid). */
+  dash: string;
   points: CurvePoint[];
 }
 
-/** One plotted point: the axes' values, its scale and whether no other point beats it on both. */
+/** One plotted point: the axes' values and spreads, its scale, whether no other point beats it on both, and the metrics it is its curve's best at. */
 export interface ChartPoint {
   x: number;
   y: number;
+  xErr: number | null;
+  yErr: number | null;
   s: number;
   runId: string;
+  /** Every run behind the point (one per seed). */
+  runIds: string[];
   pareto: boolean;
+  best: MetricKey[];
 }
 
 const GUIDANCE_ORDER = ['classifier-free', 'classifier', 'none'];
-// Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 
 /** A series is one method label (method and non-default parameters) at one p_uncond. */
 export function seriesKey(method: string, pUncond: number): string {
@@ -61,15 +74,29 @@ export function compareSeries(a: { guidance: string; method: string; pUncond: nu
   return guidanceRank(a.guidance) - guidanceRank(b.guidance) || a.method.localeCompare(b.method) || a.pUncond - b.pUncond;
 }
 
-/** Curves from the API's series: ordered, coloured, points by increasing scale. */
+/**
+ * Curves from the API's series: ordered (by sweep in the API's order, then series), coloured by
+ * method, points by increasing scale. Series of several sweeps are keyed and labelled by sweep too.
+ */
 export function curvesFromApi(series: TradeoffSeriesApi[]): Curve[] {
-  const named = series.map((s) => ({ ...s, method: methodLabel(s.method as MethodId, s.methodParams ?? {}) }));
-  return named.sort(compareSeries).map((s, i) => ({
-    key: seriesKey(s.method, s.pUncond),
+  const sweeps = [...new Set(series.map((s) => s.sweepId))];
+  const several = sweeps.length > 1;
+  const named = series.map((s) => ({ ...s, methodId: s.method, method: methodLabel(s.method as MethodId, s.methodParams ?? {}) }));
+  const ordered = named.sort((a, b) => sweeps.indexOf(a.sweepId) - sweeps.indexOf(b.sweepId) || compareSeries(a, b));
+  const variants = new Map<string, number>();
+  return ordered.map((s) => {
+    const variant = variants.get(s.methodId) ?? 0;
+    variants.set(s.methodId, variant + 1);
+    return {
+    key: (several ? `${s.sweepId}:` : '') + seriesKey(s.method, s.pUncond),
+    sweepId: s.sweepId,
+    sweepName: s.sweepName,
     guidance: s.guidance,
+    method: s.methodId,
     pUncond: s.pUncond,
-    label: seriesLabel(s.method, s.pUncond),
-    color: PALETTE[i % PALETTE.length],
+    label: (several ? `${s.sweepName}: ` : '') + seriesLabel(s.method, s.pUncond),
+    color: methodColor(s.methodId),
+    dash: VARIANT_DASHES[variant % VARIANT_DASHES.length],
     points: s.points
       .filter((p) => p.runIds.length > 0)
       .map((p) => ({
@@ -79,11 +106,30 @@ export function curvesFromApi(series: TradeoffSeriesApi[]): Curve[] {
         w: p.scale - 1,
         seeds: p.seeds,
         metrics: Object.fromEntries(METRICS.map((m) => [m.key, p[m.key]])) as MetricValues,
+        std: Object.fromEntries(METRICS.map((m) => [m.key, p.std?.[m.key] ?? null])) as MetricValues,
         gridUrl: p.gridUrl,
       }))
       .sort((a, b) => a.scale - b.scale),
-  }));
+    };
+  });
 }
+
+/** Per metric, the run id of the curve's best point (its first on ties); absent when no point is scored. */
+export function curveOptima(curve: Curve): Partial<Record<MetricKey, string>> {
+  const best: Partial<Record<MetricKey, string>> = {};
+  for (const m of METRICS) {
+    let top: { v: number; runId: string } | null = null;
+    for (const p of curve.points) {
+      const v = metricValue(p.metrics, m.key);
+      if (v !== null && (top === null || beats(m.key, v, top.v))) top = { v, runId: p.runId };
+    }
+    if (top) best[m.key] = top.runId;
+  }
+  return best;
+}
+
+/** The metrics among `keys` at which this point is its curve's best. */
+const bestAt = (optima: Partial<Record<MetricKey, string>>, runId: string, keys: MetricKey[]) => keys.filter((k) => optima[k] === runId);
 
 /**
  * Pareto flags for points in the plane of two metrics, each oriented by its "better" direction:
@@ -98,14 +144,18 @@ export function paretoFlags(points: { x: number; y: number }[], xKey: MetricKey,
 
 /** Per curve, the points scored on both metrics, in scale order, Pareto-marked over ALL curves. */
 export function chartData(curves: Curve[], xKey: MetricKey, yKey: MetricKey): { curve: Curve; data: ChartPoint[] }[] {
-  const rows = curves.map((curve) => ({
-    curve,
-    data: curve.points.flatMap((p) => {
-      const x = metricValue(p.metrics, xKey);
-      const y = metricValue(p.metrics, yKey);
-      return x === null || y === null ? [] : [{ x, y, s: p.scale, runId: p.runId, pareto: false }];
-    }),
-  }));
+  const rows = curves.map((curve) => {
+    const optima = curveOptima(curve);
+    return {
+      curve,
+      data: curve.points.flatMap((p) => {
+        const x = metricValue(p.metrics, xKey);
+        const y = metricValue(p.metrics, yKey);
+        if (x === null || y === null) return [];
+        return [{ x, y, xErr: metricValue(p.std, xKey), yErr: metricValue(p.std, yKey), s: p.scale, runId: p.runId, runIds: p.runIds, pareto: false, best: bestAt(optima, p.runId, xKey === yKey ? [xKey] : [xKey, yKey]) }];
+      }),
+    };
+  });
   const flat = rows.flatMap((r) => r.data);
   const flags = paretoFlags(flat, xKey, yKey);
   flat.forEach((p, i) => (p.pareto = flags[i]));
@@ -114,11 +164,14 @@ export function chartData(curves: Curve[], xKey: MetricKey, yKey: MetricKey): { 
 
 /** One metric against the scale, per curve: the data of a small multiple (x = s, y = the metric). */
 export function metricByScale(curves: Curve[], key: MetricKey): { curve: Curve; data: ChartPoint[] }[] {
-  return curves.map((curve) => ({
-    curve,
-    data: curve.points.flatMap((p) => {
-      const y = metricValue(p.metrics, key);
-      return y === null ? [] : [{ x: p.scale, y, s: p.scale, runId: p.runId, pareto: false }];
-    }),
-  }));
+  return curves.map((curve) => {
+    const optima = curveOptima(curve);
+    return {
+      curve,
+      data: curve.points.flatMap((p) => {
+        const y = metricValue(p.metrics, key);
+        return y === null ? [] : [{ x: p.scale, y, xErr: null, yErr: metricValue(p.std, key), s: p.scale, runId: p.runId, runIds: p.runIds, pareto: false, best: bestAt(optima, p.runId, [key]) }];
+      }),
+    };
+  });
 }

@@ -41,6 +41,8 @@ export interface Metrics {
   kidStd: number | null;
   precision: number | null;
   recall: number | null;
+  density: number | null;
+  coverage: number | null;
   adherence: number | null;
 }
 
@@ -75,6 +77,10 @@ export interface Run {
   backend: string | null;
   durationMs: number | null;
   metrics: Metrics;
+  /** Held-out real data scored like this run at its N: the best any model can score. */
+  floor: Metrics | null;
+  evaluatorAccuracy: number | null;
+  evaluatorReliable: boolean | null;
   grid: SampleGrid | null;
   /** Every sample as .npz / as a zip of PNGs (images only), once sampled. */
   samplesNpzUrl: string | null;
@@ -94,17 +100,23 @@ export interface Model {
   progress: number;
   curve: { step: number; loss: number }[];
   backend: string | null;
+  startedAt: string | null;
 }
 
 export interface TradeoffPointApi extends Omit<Metrics, 'kidStd'> {
   scale: number;
   w: number;
   seeds: number;
+  /** Sample std of each metric over the seeds; null below 2 seeds. */
+  std: Omit<Metrics, 'kidStd'>;
   runIds: string[];
   gridUrl: string | null;
 }
 
 export interface TradeoffSeriesApi {
+  /** The sweep it belongs to (several sweeps share one chart on the comparison page). */
+  sweepId: string;
+  sweepName: string;
   guidance: string;
   method: string;
   methodParams: MethodParams;

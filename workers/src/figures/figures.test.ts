@@ -5,7 +5,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { aggregateRuns, type ResultRun, type ResultsFile, type RunMetrics } from '@guidance-lab/experiments';
+import { aggregateRuns, methodColor, type ResultRun, type ResultsFile, type RunMetrics } from '@guidance-lab/experiments';
 import { PLOTTED_METRICS, metricsSpec } from './metricsChart';
 import { svgToPng, vegaLiteToSvg } from './render';
 import { imageStripSvg, pointStripSpec, sampleStripPng, type StripRun } from './sampleStrips';
@@ -68,6 +68,18 @@ describe('tradeoff figure', () => {
     expect(texts).toContain('real data (floor)');
     // One seed: no error bars.
     expect(els.filter((e) => e.attrs['aria-roledescription'] === 'rule mark')).toHaveLength(0);
+  });
+
+  it("strokes each curve in its method's colour (the dashboard's palette), the two classifier-free curves told apart by dash", async () => {
+    const lines = elements(await vegaLiteToSvg(tradeoffSpec(results([0])))).filter((e) => e.attrs['aria-roledescription'] === 'line mark');
+    const stroke = (label: string) => lines.filter((l) => ariaFields(l.attrs['aria-label'])['guidance, p_uncond'] === label).map((l) => [l.attrs.stroke, l.attrs['stroke-dasharray'] ?? '']);
+    const [classifier] = stroke('classifier, p_uncond 1');
+    const [cfgA] = stroke('classifier-free, p_uncond 0.1');
+    const [cfgB] = stroke('classifier-free, p_uncond 0.5');
+    expect(classifier[0]).toBe(methodColor('classifier'));
+    expect([cfgA[0], cfgB[0]]).toEqual([methodColor('classifier-free'), methodColor('classifier-free')]);
+    const cfgDashes = [cfgA[1], cfgB[1]];
+    expect(new Set(cfgDashes).size).toBe(2);
   });
 
   it('draws ±1 std error bars in FID and IS with two or more seeds', async () => {

@@ -1,5 +1,5 @@
 /** One curve per method × parameters × p_uncond, named as the dashboard names it. */
-import { runMethodLabel, type ResultAggregate } from '@guidance-lab/experiments';
+import { methodColor, runMethodLabel, VARIANT_DASHES, type ResultAggregate } from '@guidance-lab/experiments';
 
 type SeriesKey = Pick<ResultAggregate, 'guidance' | 'pUncond'> & Partial<Pick<ResultAggregate, 'method' | 'methodParams'>>;
 
@@ -11,4 +11,21 @@ export function seriesOf<T extends SeriesKey & Pick<ResultAggregate, 'scale'>>(p
   const sorted = [...points].sort((a, b) => a.guidance.localeCompare(b.guidance) || runMethodLabel(a).localeCompare(runMethodLabel(b)) || a.pUncond - b.pUncond || a.scale - b.scale);
   for (const p of sorted) groups.set(seriesLabel(p), [...(groups.get(seriesLabel(p)) ?? []), p]);
   return [...groups].map(([label, pts]) => ({ label, points: pts }));
+}
+
+/**
+ * Vega-Lite scales giving each series its method's colour (the palette the dashboard uses too) and,
+ * among series of one method, a dash pattern of its own, in seriesOf's order.
+ */
+export function seriesScales(points: (SeriesKey & Pick<ResultAggregate, 'scale'>)[]): { color: { domain: string[]; range: string[] }; strokeDash: { domain: string[]; range: number[][] } } {
+  const series = seriesOf(points).map((s) => ({ label: s.label, method: s.points[0].method ?? s.points[0].guidance }));
+  const variants = new Map<string, number>();
+  const dashes = series.map((s) => {
+    const i = variants.get(s.method) ?? 0;
+    variants.set(s.method, i + 1);
+    const dash = VARIANT_DASHES[i % VARIANT_DASHES.length];
+    return dash ? dash.split(' ').map(Number) : [1, 0];
+  });
+  const domain = series.map((s) => s.label);
+  return { color: { domain, range: series.map((s) => methodColor(s.method)) }, strokeDash: { domain, range: dashes } };
 }

@@ -5,7 +5,7 @@
  */
 import type { ResultsFile } from '@guidance-lab/experiments';
 import type { TopLevelSpec } from 'vega-lite';
-import { seriesLabel } from './series';
+import { seriesLabel, seriesScales } from './series';
 
 /** Where each series' scale labels sit around their points (pixels): right-above, left-below, right-below, left-above. */
 const LABEL_OFFSETS: [number, number][] = [[5, -6], [-5, 11], [5, 11], [-5, -6]];
@@ -31,7 +31,10 @@ export function tradeoffSpec(results: Pick<ResultsFile, 'aggregates' | 'floor' |
   const floor = [{ is: results.floor.is, fid: results.floor.fid, label: 'real data (floor)' }];
   const x = { field: 'is', type: 'quantitative', title: 'Inception Score (higher: more confident, more classes)', scale: { zero: false } } as const;
   const y = { field: 'fid', type: 'quantitative', title: 'FID (lower: closer to the held-out data)', scale: { type: 'log' } } as const;
-  const color = { field: 'series', type: 'nominal', title: 'guidance, p_uncond', legend: { orient: 'bottom', columns: 2, labelLimit: 400 } } as const;
+  const scales = seriesScales(results.aggregates);
+  const color = { field: 'series', type: 'nominal', title: 'guidance, p_uncond', scale: scales.color, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } } as const;
+  // Same field as the colour: one legend shows both.
+  const strokeDash = { field: 'series', type: 'nominal', title: 'guidance, p_uncond', scale: scales.strokeDash } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `${results.spec.name}: FID vs IS as the guidance scale s grows`, subtitle: seeded ? 'points: mean over seeds; bars: ±1 std over seeds' : 'one seed per point' },
@@ -45,7 +48,7 @@ export function tradeoffSpec(results: Pick<ResultsFile, 'aggregates' | 'floor' |
             { data: { values: points }, mark: { type: 'rule', opacity: 0.6 }, encoding: { x: { ...x, field: 'isLo' }, x2: { field: 'isHi' }, y, color } },
           ]
         : []),
-      { data: { values: points }, mark: { type: 'line', point: { filled: true, size: 45 } }, encoding: { x, y, color, order: { field: 'scale', type: 'quantitative' } } },
+      { data: { values: points }, mark: { type: 'line', point: { filled: true, size: 45 } }, encoding: { x, y, color, strokeDash, order: { field: 'scale', type: 'quantitative' } } },
       // Each series labels its points on its own side, so labels of nearby curves collide less.
       ...seriesLabels.map((series, i) => {
         const [dx, dy] = LABEL_OFFSETS[i % LABEL_OFFSETS.length];

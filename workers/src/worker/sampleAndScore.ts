@@ -90,7 +90,7 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
           onProgress: (p) => progress.push({ phase: p.phase, fraction: p.total > 0 ? p.done / p.total : 0 }),
         }).finally(() => progress.close());
 
-        const { metrics: m, n, grid, evaluation } = result;
+        const { metrics: m, n, grid } = result;
         const gridRow = { png: bytes(grid.png), rows: grid.rows, cols: grid.cols, cellSize: grid.cellSize, classNames: grid.classNames };
         const samplesRow = packSamples(result.samples);
         const finishedAt = new Date();
@@ -102,7 +102,6 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
             where: { id: runId },
             data: {
               status: 'succeeded', phase: 'done', progress: 1, n, backend: result.backend, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime(), error: null,
-              evaluatorAccuracy: evaluation.accuracy, evaluatorAttainable: evaluation.attainable, floor: { n: evaluation.floorN, metrics: { ...evaluation.floor } },
             },
           }),
         ]);

@@ -1,6 +1,7 @@
 /**
- * The writes that store one evaluator's scores of a run: a metric row per score and the per-sample
- * predictions, keyed by run × evaluator hash so re-scoring with another evaluator adds beside them.
+ * The writes that store one evaluator's scores of a run: a metric row per score, the per-sample
+ * predictions and the evaluator's verdict with the real-data floor, keyed by run × evaluator hash so
+ * re-scoring with another evaluator adds beside them.
  * Shared by sampling (sampleAndScore) and re-scoring (rescore); the caller puts them in its transaction.
  */
 import { packPredictions, type PrismaClient } from '@guidance-lab/db';
@@ -19,6 +20,8 @@ export function scoreWrites(prisma: PrismaClient, runId: string, scores: Omit<Sc
     { name: 'adherence', value: m.adherence, std: null },
   ];
   const predictions = packPredictions(scores.predictions);
+  const { evaluation } = scores;
+  const verdict = { accuracy: evaluation.accuracy, attainable: evaluation.attainable, floor: { n: evaluation.floorN, metrics: { ...evaluation.floor } } };
   return [
     ...rows.map((s) => {
       const row = { value: s.value, std: s.std, n, referenceSet };
@@ -29,5 +32,6 @@ export function scoreWrites(prisma: PrismaClient, runId: string, scores: Omit<Sc
       });
     }),
     prisma.samplePredictions.upsert({ where: { runId_evaluatorHash: { runId, evaluatorHash } }, create: { runId, evaluatorHash, ...predictions }, update: predictions }),
+    prisma.runEvaluation.upsert({ where: { runId_evaluatorHash: { runId, evaluatorHash } }, create: { runId, evaluatorHash, ...verdict }, update: verdict }),
   ];
 }

@@ -1,19 +1,21 @@
 'use client';
-/** Progress of every job: each model's training (with its loss curve) and each run's sampling and scoring, errors shown. */
-import { Line, LineChart, YAxis } from 'recharts';
+/** Progress of every job: each model's training (its loss curve with axes, and the time left) and each run's sampling and scoring, errors shown. */
+import { Line, LineChart, XAxis, YAxis } from 'recharts';
+import { trainingEta } from '../../lib/eta';
 import { formatDuration } from '../../lib/format';
 import type { Model, Run } from '../../lib/types';
 import { ProgressBar, StatusBadge } from '../Status';
 
 export const KIND_LABEL: Record<Model['kind'], string> = { eps: 'ε-net', noisy_classifier: 'noise-aware classifier', evaluator: 'evaluator' };
 
-function LossCurve({ curve }: { curve: Model['curve'] }) {
+function LossCurve({ curve, name }: { curve: Model['curve']; name: string }) {
   if (curve.length < 2) return <span className="muted">–</span>;
   const last = curve[curve.length - 1];
   return (
-    <span className="actions" title={`loss ${last.loss.toPrecision(4)} at step ${last.step}`}>
-      <LineChart width={160} height={36} data={curve} aria-label="Training loss curve">
-        <YAxis hide domain={['auto', 'auto']} scale="log" allowDataOverflow />
+    <span className="actions loss-curve" title={`loss ${last.loss.toPrecision(4)} at step ${last.step}`}>
+      <LineChart width={260} height={96} data={curve} margin={{ top: 4, right: 8, bottom: 0, left: 0 }} role="img" aria-label={`Training loss of ${name} against the step (log scale): ${last.loss.toPrecision(3)} at step ${last.step}`}>
+        <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} tick={{ fontSize: 10 }} height={18} />
+        <YAxis domain={['auto', 'auto']} scale="log" allowDataOverflow tick={{ fontSize: 10 }} width={44} tickFormatter={(v: number) => v.toPrecision(2)} />
         <Line dataKey="loss" dot={false} stroke="#0072B2" strokeWidth={1.5} isAnimationActive={false} />
       </LineChart>
       <span className="muted">{last.loss.toPrecision(3)}</span>
@@ -22,6 +24,8 @@ function LossCurve({ curve }: { curve: Model['curve'] }) {
 }
 
 export function JobsSection({ models, runs }: { models: Model[]; runs: Run[] }) {
+  // Read at each render (each progress update): no timer re-renders the page for the estimate.
+  const now = Date.now();
   return (
     <section aria-labelledby="jobs-title">
       <h2 id="jobs-title">Jobs</h2>
@@ -54,10 +58,11 @@ export function JobsSection({ models, runs }: { models: Model[]; runs: Run[] }) 
                   <ProgressBar value={m.progress} label={`Training of ${KIND_LABEL[m.kind]} ${m.key.slice(0, 8)}`} />{' '}
                   <span className="muted">
                     {m.step}/{m.totalSteps} steps
+                    {trainingEta(m, now) !== null ? <span className="eta">, about {formatDuration(trainingEta(m, now))} left</span> : null}
                   </span>
                 </td>
                 <td>
-                  <LossCurve curve={m.curve} />
+                  <LossCurve curve={m.curve} name={`${KIND_LABEL[m.kind]} ${m.key.slice(0, 8)}`} />
                 </td>
                 <td>{m.backend ?? '–'}</td>
               </tr>

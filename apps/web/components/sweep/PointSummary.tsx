@@ -1,7 +1,7 @@
 'use client';
-/** Everything about one trade-off point: its curve, s and w, every metric and its sample grid. */
+/** Everything about one trade-off point: its curve, s and w, every metric (± std over seeds) and its sample grid. */
 import { apiHref } from '../../lib/api';
-import { METRICS, formatMetric, metricValue } from '../../lib/metrics';
+import { METRICS, formatMeanStd } from '../../lib/metrics';
 import type { Curve, CurvePoint } from '../../lib/tradeoff';
 import { useApi } from '../ApiProvider';
 
@@ -19,7 +19,7 @@ export function PointSummary({ curve, point, pareto }: { curve: Curve; point: Cu
           {METRICS.map((m) => (
             <tr key={m.key}>
               <td>{m.label}</td>
-              <td className="num">{formatMetric(metricValue(point.metrics, m.key), m.key)}</td>
+              <td className="num">{formatMeanStd(point.metrics[m.key], point.std[m.key], m.key)}</td>
             </tr>
           ))}
         </tbody>

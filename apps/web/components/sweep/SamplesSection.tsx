@@ -9,8 +9,9 @@ import { sampleRows, seriesOptions } from '../../lib/samples';
 import type { Run } from '../../lib/types';
 import { useApi } from '../ApiProvider';
 import { Select } from '../Select';
-import { ProgressBar } from '../Status';
 import { ClassRow } from './ClassRow';
+import { SampleSliders } from './SampleSliders';
+import { cellPx, SampleTable } from './SampleTable';
 
 export interface SampleSelection {
   cls: number;
@@ -22,8 +23,6 @@ export interface SampleSelection {
 }
 
 const SHOWN = [1, 2, 4, 8, 16, 32];
-/** CSS px of a sample: pixel-doubled small images (28 px digits → 56), big panels (toy2d's 160) shrunk to fit. */
-const cellPx = (grid: { cellSize: number }, zoom: boolean) => Math.min((zoom ? 4 : 2) * grid.cellSize, zoom ? 320 : 128);
 
 export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: SampleSelection; onChange(changes: Partial<SampleSelection>): void }) {
   const { config } = useApi();
@@ -81,47 +80,8 @@ export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: Samp
         </Select>
       </div>
       {classNames.length === 0 ? <p className="muted">No sample grid yet: they appear as runs finish.</p> : null}
-      <div className="samples">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Guidance</th>
-              {scales.map((s) => (
-                <th scope="col" key={s}>
-                  s = {s} <span className="muted">(w = {(s - 1).toFixed(2)})</span>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.key}>
-                <th scope="row">{row.label}</th>
-                {row.cells.map((run, i) => (
-                  <td key={scales[i]}>
-                    {run?.grid ? (
-                      <button
-                        type="button"
-                        className="crop"
-                        onClick={() => onChange({ zoom: run.id })}
-                        aria-label={`Enlarge ${className(cls)} samples of ${row.label} at s = ${run.scale}`}
-                      >
-                        <ClassRow grid={run.grid} cls={cls} cell={cellPx(run.grid, false)} samples={sel.shown} alt={`${className(cls)}, ${row.label}, s = ${run.scale}`} />
-                      </button>
-                    ) : run ? (
-                      <span className="pending">
-                        {run.status === 'failed' ? 'failed' : run.phase} <ProgressBar value={run.progress} label={`${row.label} at s = ${run.scale}`} />
-                      </span>
-                    ) : (
-                      <span className="muted">–</span>
-                    )}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SampleTable scales={scales} rows={rows} cls={cls} className={className(cls)} shown={sel.shown} onZoom={(runId) => onChange({ zoom: runId })} />
+      <SampleSliders scales={scales} rows={rows} cls={cls} className={className(cls)} shown={sel.shown} />
       <ZoomDialog run={zoomRun} cls={cls} className={className(cls)} onClose={() => onChange({ zoom: null })}>
         {zoomRun?.grid ? (
           <>

@@ -7,7 +7,7 @@
  */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { ApiError, apiHref } from '../../lib/api';
 import { elapsed, formatDate, formatDuration } from '../../lib/format';
 import { METRICS } from '../../lib/metrics';
@@ -22,10 +22,13 @@ import { SweepActions } from '../SweepActions';
 import { useNow } from '../useNow';
 import { useUrlState } from '../useUrlState';
 import { EvaluatorControls } from './EvaluatorControls';
+import { EvaluatorVerdict, sweepVerdict } from './EvaluatorVerdict';
 import { ExtendForm } from './ExtendForm';
 import { Failures } from './Failures';
 import { JobsSection } from './JobsSection';
 import { MetricMultiples } from './MetricMultiples';
+import { ParallelView } from './ParallelView';
+import { PointsTable } from './PointsTable';
 import { ResultsTable, SORT_KEYS } from './ResultsTable';
 import { SampleBrowser, type BrowseSelection } from './SampleBrowser';
 import { SamplesSection, type SampleSelection } from './SamplesSection';
@@ -43,6 +46,9 @@ export function SweepPage({ id, initialTradeoff = null }: { id: string; initialT
   const now = useNow(!!sweep && (sweep.status === 'queued' || sweep.status === 'running'));
   const notFound = error instanceof ApiError && error.errors.some((e) => e.code === 'NOT_FOUND');
   const curves = useMemo(() => (tradeoff ? curvesFromApi(tradeoff) : []), [tradeoff]);
+  const floor = useMemo(() => (sweep ? sweepVerdict(sweep.runs).floor : null), [sweep]);
+  // Runs inside the parallel-coordinates brush (null: no brush).
+  const [brushed, setBrushed] = useState<Set<string> | null>(null);
 
   const x = choiceParam(params, 'x', METRIC_KEYS, 'is');
   const y = choiceParam(params, 'y', METRIC_KEYS, 'fid');
@@ -77,7 +83,7 @@ export function SweepPage({ id, initialTradeoff = null }: { id: string; initialT
             Loading…
           </p>
         ) : null}
-        {tradeoff ? <TradeoffSection curves={curves} x={x} y={y} selected={point} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} /> : null}
+        {tradeoff ? <TradeoffSection curves={curves} x={x} y={y} selected={point} floor={null} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} /> : null}
       </>
     );
   }
@@ -109,6 +115,7 @@ export function SweepPage({ id, initialTradeoff = null }: { id: string; initialT
         <a href={apiHref(config, sweep.resultsJsonUrl)}>results.json</a>
       </div>
       <EvaluatorControls sweep={sweep} evaluator={evaluator} onEvaluator={(ev) => go({ ev })} onRescored={refresh} />
+      <EvaluatorVerdict runs={sweep.runs} />
       {sweep.error ? <div className="notice notice-error">{sweep.error}</div> : null}
       <Failures sweep={sweep} />
       <ExtendForm sweep={sweep} onExtended={refresh} />
@@ -119,11 +126,13 @@ export function SweepPage({ id, initialTradeoff = null }: { id: string; initialT
         <a href="#multiples-title">Metrics vs scale</a>
         <a href="#samples-title">Samples</a>
         <a href="#browse-title">Every sample</a>
+        <a href="#points-title">Points</a>
+        <a href="#parallel-title">Parallel coordinates</a>
         <a href="#results-title">Results</a>
         <a href="#jobs-title">Jobs</a>
       </nav>
-      <TradeoffSection curves={curves} x={x} y={y} selected={point} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
-      <MetricMultiples curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
+      <TradeoffSection curves={curves} x={x} y={y} selected={point} highlight={brushed} floor={floor} onAxes={(nx, ny) => go({ x: nx, y: ny })} onSelect={(runId) => go({ point: runId })} />
+      <MetricMultiples curves={curves} selected={point} highlight={brushed} floor={floor} onSelect={(runId) => go({ point: runId })} />
       <SamplesSection runs={sweep.runs} sel={samples} onChange={go} />
       <SampleBrowser
         runs={sweep.runs}
@@ -134,8 +143,10 @@ export function SweepPage({ id, initialTradeoff = null }: { id: string; initialT
           go({ ...(c.run !== undefined && { brun: c.run }), ...(c.cls !== undefined && { bcls: c.cls < 0 ? null : c.cls }), ...(c.page !== undefined && { bpage: c.page || null }) })
         }
       />
+      <PointsTable curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
+      <ParallelView runs={sweep.runs} onBrush={setBrushed} />
       <ResultsTable
-        runs={sweep.runs}
+        runs={brushed ? sweep.runs.filter((r) => brushed.has(r.id)) : sweep.runs}
         sort={sort}
         dir={dir as SortDir}
         selected={point}

@@ -50,6 +50,19 @@ describe('scatterGrid', () => {
     expect(Buffer.from(scatterGrid(points, labels, 2, { reference, extent: [-1, 1], panelSize: 100 })).equals(Buffer.from(bytes))).toBe(true);
   });
 
+  it('shares its axes across runs: the extent comes from the real data, and far samples are pinned to the edge', () => {
+    // Real data within ±1 → extent ±1.5 whatever the samples; (0.75, 0) lands at column 75 of 100.
+    const reference = Float32Array.from([1, 0, -1, 0]);
+    const near = decode(scatterGrid(Float32Array.from([0.75, 0]), Int32Array.from([0]), 1, { reference, panelSize: 100 }));
+    const withOutlier = decode(scatterGrid(Float32Array.from([0.75, 0, 40, 0]), Int32Array.from([0, 0]), 1, { reference, panelSize: 100 }));
+    expect(pixel(near, 1 + 75, 1 + 49)).toEqual([31, 119, 180]);
+    // An outlier at x = 40 (a high guidance scale) does not rescale the panel: the same point sits at the same pixel…
+    expect(pixel(withOutlier, 1 + 75, 1 + 49)).toEqual([31, 119, 180]);
+    // …and the outlier itself is pinned to the right edge.
+    expect(pixel(withOutlier, 1 + 98, 1 + 49)).toEqual([31, 119, 180]);
+    expect(pixel(near, 1 + 98, 1 + 49)).toEqual([255, 255, 255]);
+  });
+
   it('names the problem in bad input', () => {
     expect(() => scatterGrid(Float32Array.from([0, 0]), Int32Array.from([2]), 2)).toThrow(/label 2 at index 0 must be from 0 to 1/);
     expect(() => scatterGrid(Float32Array.from([0, 0, 1]), Int32Array.from([0]), 2)).toThrow(/1.5 points but 1 labels/);

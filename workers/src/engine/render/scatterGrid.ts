@@ -1,6 +1,9 @@
 /**
  * 2-D samples → one PNG: a square panel per class, one class per row, each drawing that class's samples
- * (2×2 dots in the class colour) over all the real data drawn faintly, on a shared extent.
+ * (2×2 dots in the class colour) over all the real data drawn faintly, on a shared extent. The
+ * default extent comes from the real data alone, so every run of a dataset shares its axes (a
+ * sample grid at s = 10 is drawn on the same axes as at s = 0, issue 12); samples beyond it are
+ * pinned to the panel's edge rather than dropped.
  */
 import { Canvas, type Rgb } from './canvas';
 
@@ -16,7 +19,7 @@ const FAINT: Rgb = [170, 170, 170];
 export interface ScatterOptions {
   /** Real data drawn faintly behind every panel (x, y pairs). */
   reference?: Float32Array;
-  /** Square data window [min, max] on both axes; default ±(largest |coordinate| · 1.05). */
+  /** Square data window [min, max] on both axes; default ±(largest |real coordinate| · 1.5), or of the samples without real data. */
   extent?: [number, number];
   /** Panel side in pixels (default 160). */
   panelSize?: number;
@@ -41,9 +44,10 @@ export function scatterGrid(points: Float32Array, labels: Int32Array, classes: n
     const p = Math.floor(((v - lo) / (hi - lo)) * panelSize);
     return flip ? panelSize - 1 - p : p;
   };
-  const dot = (panel: number, x: number, y: number, color: Rgb, alpha: number) => {
-    const px = toPixel(x, false);
-    const py = toPixel(y, true);
+  const edge = (p: number) => Math.min(panelSize - 2, Math.max(0, p));
+  const dot = (panel: number, x: number, y: number, color: Rgb, alpha: number, pin = false) => {
+    const px = pin ? edge(toPixel(x, false)) : toPixel(x, false);
+    const py = pin ? edge(toPixel(y, true)) : toPixel(y, true);
     const top = 1 + panel * (panelSize + 1);
     for (let dy = 0; dy < 2; dy++) {
       for (let dx = 0; dx < 2; dx++) {
@@ -57,13 +61,14 @@ export function scatterGrid(points: Float32Array, labels: Int32Array, classes: n
     canvas.fillRect(1, 1 + c * (panelSize + 1), panelSize, panelSize, WHITE);
     for (let i = 0; i < reference.length; i += 2) dot(c, reference[i], reference[i + 1], FAINT, 0.25);
   }
-  labels.forEach((l, i) => dot(l, points[2 * i], points[2 * i + 1], PALETTE[l % PALETTE.length], 1));
+  labels.forEach((l, i) => dot(l, points[2 * i], points[2 * i + 1], PALETTE[l % PALETTE.length], 1, true));
   return canvas.toPng();
 }
 
 function defaultExtent(points: Float32Array, reference: Float32Array): [number, number] {
+  const basis = reference.length > 0 ? reference : points;
   let m = 0;
-  for (const arr of [points, reference]) for (const v of arr) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
-  const half = m > 0 ? m * 1.05 : 1;
+  for (const v of basis) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
+  const half = m > 0 ? m * (reference.length > 0 ? 1.5 : 1.05) : 1;
   return [-half, half];
 }
