@@ -4,6 +4,8 @@
  * `npm run bench --quick` (or those whose id contains `--only`), runs it with onnxruntime's
  * profiler on, and prints the step's wall time, its node count, and per-op-type totals (summed
  * kernel time, share, node count) — the numbers the training-speed levers are judged on.
+ * `--plain` times without the profiler (wall and process CPU ms per step, one line per case), for
+ * interleaved before/after runs.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +70,7 @@ async function main() {
   const only = arg('--only');
   const steps = Number(arg('--steps') ?? 10);
   const top = Number(arg('--top') ?? 12);
+  const plain = argv.includes('--plain');
   await initBackend('wasm');
   const ort = await loadOrt();
   if (!ort) throw new Error('onnxruntime-node cannot load here');
@@ -81,15 +84,23 @@ async function main() {
     const batch = hostBatchOf(c);
     const model = exportTrainStep({ layout, loss: lossOf(c) }, w, batch);
     const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'));
-    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: engineThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', enableProfiling: true, profileFilePrefix: join(dir, 'profile') });
+    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: engineThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', enableProfiling: !plain, profileFilePrefix: join(dir, 'profile') });
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { lr: new ort.Tensor('float32', Float32Array.of(1e-4), []), biasM: new ort.Tensor('float32', Float32Array.of(1), []), biasV: new ort.Tensor('float32', Float32Array.of(1), []) };
     if (w.ema) Object.assign(feeds, { keep: new ort.Tensor('float32', Float32Array.of(0.999), []), take: new ort.Tensor('float32', Float32Array.of(0.001), []) });
     for (const [n, t] of presentVectors(w)) feeds[n] = new ort.Tensor('float32', t.dataSync() as Float32Array, [t.size]);
     for (const [n, b] of Object.entries(batch)) feeds[n] = new ort.Tensor(b.data instanceof Int32Array ? 'int32' : 'float32', b.data as Float32Array, b.shape);
     await session.run(feeds); // warm-up
-    const start = performance.now();
+    const [start, cpu] = [performance.now(), process.cpuUsage()];
     for (let i = 0; i < steps; i++) await session.run(feeds);
     const ms = (performance.now() - start) / steps;
+    const used = process.cpuUsage(cpu);
+    if (plain) {
+      console.log(`${c.id} batch ${c.batch}: wall ${ms.toFixed(1)} ms/step, cpu ${((used.user + used.system) / 1000 / steps).toFixed(1)} ms/step, ${(c.batch / (ms / 1000)).toFixed(0)} img/s`);
+      await session.release();
+      rmSync(dir, { recursive: true });
+      tf.dispose(presentVectors(w).map(([, t]) => t));
+      continue;
+    }
     session.endProfiling();
     const events = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8')) as ProfileEvent[];
     rmSync(dir, { recursive: true });
