@@ -33,7 +33,7 @@ describe('GroupNorm with its hand-derived gradient', () => {
     const dy = tf.randomNormal([n, h, w, c], 0, 1, 'float32', 4);
     const ours = (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => groupNorm(fromParams(new Map([['gn.gamma', b], ['gn.beta', d]])), 'gn', a as tf.Tensor4D);
     const theirs = (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => reference(a as tf.Tensor4D, b, d);
-    const loss = (f: typeof ours) => (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(f(a, b, d), dy));
+    const loss = (f: (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(f(a, b, d), dy));
     expect(maxRelativeError(ours(x, gamma, beta).dataSync(), theirs(x, gamma, beta).dataSync())).toBeLessThan(1e-5);
     const got = tf.grads(loss(ours))([x, gamma, beta]);
     const want = tf.grads(loss(theirs))([x, gamma, beta]);
