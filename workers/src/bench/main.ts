@@ -1,9 +1,14 @@
 /**
- * `npm run bench [-- --quick] [-- --only <text>]`: times the engine's networks on every compute engine
- * present — tfjs backends (threaded wasm, cpu, tfjs-node when installed), onnxruntime for inference,
- * and PyTorch as the reference — prints one table and writes it to bench-results/bench.json.
+ * `npm run bench [-- --quick] [-- --only <text>] [-- --rounds N] [-- --e2e]`: times the engine's
+ * networks on every compute engine present — tfjs backends (threaded wasm, cpu, tfjs-node when
+ * installed), onnxruntime, and PyTorch as the reference — prints one table and writes it to
+ * bench-results/bench.json.
+ * The engines are interleaved: each case runs on every engine in turn, for `--rounds` rounds (A/B/A/B),
+ * so that a load change hits all of them alike; a row gives the median of its rounds, and its ratio
+ * to PyTorch is the median (and min–max) of the per-round ratios.
  * `--only` keeps the cases whose id contains the text (e.g. "unet", "toy2d", "score") or, if no
  * case id matches, the engines whose name contains it (e.g. "onnx", "wasm").
+ * `--e2e` adds the wall time of whole quick presets (e2e.ts; many minutes).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,36 +26,46 @@ import { benchCases, type BenchCase } from './cases';
 import { timeOnnx } from './onnxTasks';
 import { renderTable, type BenchRow } from './table';
 import { timeTfjs } from './tfjsTasks';
-import { findTorchPython, numpyPeak, runTorchReference, type TorchReport } from './torchRef';
-import type { Timing, TimingOptions } from './timing';
+import { findTorchPython, numpyPeak, TorchServer } from './torchRef';
+import { ratioSpread, spread, type Timing, type TimingOptions } from './timing';
+import { E2E_PRESETS, timePreset } from './e2e';
 
 interface Args {
   quick: boolean;
   only: string | null;
   out: string;
+  rounds: number;
+  e2e: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, out: 'bench-results/bench.json' };
+  const args: Args = { quick: false, only: null, out: 'bench-results/bench.json', rounds: 0, e2e: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
-    else if (a === '--only' || a === '--out') {
+    else if (a === '--e2e') args.e2e = true;
+    else if (a === '--only' || a === '--out' || a === '--rounds') {
       const v = argv[++i];
       if (!v || v.startsWith('--')) throw new Error(`${a} needs a value`);
       if (a === '--only') args.only = v;
-      else args.out = v;
-    } else throw new Error(`unknown argument '${a}' (allowed: --quick, --only <text>, --out <file>)`);
+      else if (a === '--out') args.out = v;
+      else {
+        args.rounds = Number(v);
+        if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 20) throw new Error(`--rounds must be a whole number from 1 to 20, got '${v}'`);
+      }
+    } else throw new Error(`unknown argument '${a}' (allowed: --quick, --only <text>, --out <file>, --rounds <1..20>, --e2e)`);
   }
+  args.rounds ||= args.quick ? 2 : 3;
   return args;
 }
 
-/** An engine that can time cases: a tfjs backend, onnxruntime, or PyTorch (timed in one batch). */
+/** An engine that can time cases: a tfjs backend, onnxruntime, or PyTorch. */
 interface Engine {
   name: string;
   /** Makes the engine current (tfjs backends); returns a note on how it runs. */
   activate(): Promise<string>;
-  time(c: BenchCase): Promise<Timing | null>;
+  /** One timing of the case (`note`: how it ran, e.g. PyTorch's configuration); null when the engine does not do the task. */
+  time(c: BenchCase): Promise<(Timing & { note?: string; flopsPerSample?: number }) | null>;
   /** Why a case is skipped on this engine, or null. */
   skip?(c: BenchCase): string | null;
   /** The case as this engine can run it (wasm: a batch that fits its heap), with a note when changed. */
@@ -164,28 +179,41 @@ function stepFlops(c: BenchCase, flops: Map<string, number>): number {
   return perSample * c.batch;
 }
 
-function row(engine: string, c: BenchCase, t: Timing | null, flops: number, peak: number, note?: string): BenchRow {
-  const ms = t?.ms ?? null;
-  const gflops = ms === null ? null : flops / (ms / 1000) / 1e9;
+/** A row from the per-round median times of one engine on one case (empty: the row did not run). */
+function row(engine: string, c: BenchCase, rounds: number[], flops: number, peak: number, note?: string): BenchRow {
+  const ms = rounds.length ? spread(rounds) : null;
+  const gflops = ms === null ? null : flops / (ms.median / 1000) / 1e9;
   return {
     engine,
     caseId: c.id,
     network: c.network,
     task: c.task,
     batch: c.batch,
-    ms,
-    runs: t?.runs ?? 0,
-    imagesPerSec: ms === null ? null : c.batch / (ms / 1000),
+    ms: ms?.median ?? null,
+    msRange: ms ? [ms.min, ms.max] : null,
+    rounds: rounds.length,
+    imagesPerSec: ms === null ? null : c.batch / (ms.median / 1000),
     gflops,
     peakShare: gflops === null ? null : gflops / peak,
     vsTorch: null,
+    vsTorchRange: null,
     note,
   };
 }
 
+/** What one engine measured on one case, round by round. */
+interface Measured {
+  engine: Engine;
+  run: BenchCase;
+  rounds: number[];
+  note?: string;
+  flopsPerSample?: number;
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const o: TimingOptions = args.quick ? { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 5_000 } : { warmup: 1, minRuns: 3, maxRuns: 7, budgetMs: 15_000 };
+  // Per engine and round: the median of a few runs (the rounds give the spread).
+  const o: TimingOptions = args.quick ? { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 3_000 } : { warmup: 1, minRuns: 3, maxRuns: 5, budgetMs: 8_000 };
   let cases = benchCases(args.quick);
   const only = args.only;
   const caseMatch = only ? cases.filter((c) => c.id.includes(only)) : cases;
@@ -195,69 +223,101 @@ async function main() {
   const engines = await tfjsEngines(o);
   const ort = await loadOrt();
   if (ort) engines.push({ name: 'onnxruntime', activate: async () => (await tf.setBackend('wasm'), `onnxruntime-node, ${threads} threads (tfjs-wasm for glue)`), time: (c) => timeOnnx(c, o, threads) });
-  const selected = engines.filter((e) => !engineFilter || e.name.includes(engineFilter));
   const python = !engineFilter || 'pytorch'.includes(engineFilter) ? findTorchPython() : null;
-  if (!selected.length && !python) throw new Error(`--only '${only}' matches no case id and no engine`);
+  let torch: TorchServer | null = null;
+  let torchNote = 'not installed';
+  if (python) {
+    console.log(`[bench] PyTorch reference via ${python} …`);
+    try {
+      const server = await TorchServer.start(python, threads);
+      torch = server;
+      engines.push({ name: 'pytorch', activate: async () => `${server.version}, ${server.threads} threads`, time: async (c) => {
+          const t = await server.time(c, o);
+          return { ...t, note: `best of its configurations: ${t.config}` };
+        } });
+    } catch (error) {
+      torchNote = `failed: ${(error as Error).message}`;
+    }
+  }
+  const selected = engines.filter((e) => !engineFilter || e.name.includes(engineFilter) || e.name === 'pytorch');
+  if (!selected.length) throw new Error(`--only '${only}' matches no case id and no engine`);
 
   // FLOPs and the tfjs matmul rate on the fastest JS backend present (wasm).
   await tf.setBackend('wasm');
   await useThreadedWasm({ threads });
   const flops = forwardFlops(cases);
   const peaks: Record<string, number> = { 'tfjs-wasm': tfjsMatmulPeak() };
-  const np = numpyPeak();
-  if (np !== null) peaks.numpy = np;
-
-  let torch: TorchReport | null = null;
-  let torchNote = 'not installed';
-  if (python) {
-    console.log(`[bench] PyTorch reference via ${python} …`);
-    try {
-      torch = runTorchReference(python, cases, threads, o);
-      for (const [k, v] of Object.entries(torch.peakGflops)) peaks[`torch-${k}`] = v;
-    } catch (error) {
-      torchNote = `failed: ${(error as Error).message}`;
-    }
+  if (torch) for (const [k, v] of Object.entries(await torch.peaks())) peaks[k] = v; // 'numpy' and 'torch'
+  else {
+    const np = numpyPeak();
+    if (np !== null) peaks.numpy = np;
   }
   const peak = Math.max(...Object.values(peaks));
 
-  const rows: BenchRow[] = [];
   const engineNotes: Record<string, string> = {};
-  for (const engine of selected) {
-    engineNotes[engine.name] = await engine.activate();
-    console.log(`[bench] ${engine.name}: ${engineNotes[engine.name]}`);
-    for (const c of cases) {
-      const skip = engine.skip?.(c) ?? null;
-      const { c: run, note } = engine.adjust?.(c) ?? { c };
-      const t = skip ? null : await engine.time(run);
-      if (!skip && !t) continue; // the engine does not do this task (onnxruntime: training)
-      const r = row(engine.name, run, t, stepFlops(run, flops), peak, skip ?? note);
-      const ref = torch?.results.get(c.id);
-      if (ref && r.imagesPerSec !== null) r.vsTorch = r.imagesPerSec / (c.batch / (ref.ms / 1000));
-      rows.push(r);
-      console.log(`[bench]   ${c.id}: ${r.ms === null ? skip : `${r.ms.toFixed(1)} ms${note ? ` (${note})` : ''}`}`);
+  const measured = new Map<string, Measured>(); // by `${engine}|${case id}`
+  const skipped: BenchRow[] = [];
+  for (const c of cases) {
+    for (let round = 0; round < args.rounds; round++) {
+      for (const engine of selected) {
+        const key = `${engine.name}|${c.id}`;
+        const skip = engine.skip?.(c) ?? null;
+        if (skip) {
+          if (round === 0) skipped.push(row(engine.name, c, [], 0, peak, skip));
+          continue;
+        }
+        const activated = await engine.activate(); // every turn: the engines share tfjs's current backend
+        engineNotes[engine.name] ??= activated;
+        const { c: run, note } = engine.adjust?.(c) ?? { c };
+        const t = await engine.time(run);
+        if (!t) continue; // the engine does not do this task
+        const m = measured.get(key) ?? { engine, run, rounds: [], note: note ?? t.note, flopsPerSample: t.flopsPerSample };
+        m.rounds.push(t.ms);
+        measured.set(key, m);
+        console.log(`[bench] round ${round + 1}/${args.rounds} ${engine.name} ${c.id}: ${t.ms.toFixed(1)} ms${note ? ` (${note})` : ''}`);
+      }
     }
   }
+  torch?.stop();
+
+  const rows: BenchRow[] = [...skipped];
   const flopWarnings: string[] = [];
   for (const c of cases) {
-    const ref = torch?.results.get(c.id);
-    if (ref) {
-      rows.push(row('pytorch', c, ref, stepFlops(c, flops), peak));
-      const ours = flops.get(JSON.stringify(c.net))!;
-      if (Math.abs(ref.flopsPerSample - ours) > 0.02 * ours) flopWarnings.push(`${c.id}: PyTorch counts ${ref.flopsPerSample} FLOPs/sample, the engine ${ours}`);
-    } else if (!engineFilter || 'pytorch'.includes(engineFilter)) rows.push(row('pytorch', c, null, 0, peak, torchNote));
+    const ref = measured.get(`pytorch|${c.id}`);
+    for (const m of [...measured.values()].filter((v) => v.run.id === c.id)) {
+      const r = row(m.engine.name, m.run, m.rounds, stepFlops(m.run, flops), peak, m.note);
+      if (ref && m !== ref) {
+        // Per round: our images/s over PyTorch's in the same round.
+        const ratio = ratioSpread(m.rounds.map((ms) => m.run.batch / ms), ref.rounds.map((ms) => c.batch / ms));
+        r.vsTorch = ratio.median;
+        r.vsTorchRange = [ratio.min, ratio.max];
+      }
+      rows.push(r);
+    }
+    const ours = flops.get(JSON.stringify(c.net))!;
+    if (ref?.flopsPerSample !== undefined && Math.abs(ref.flopsPerSample - ours) > 0.02 * ours) flopWarnings.push(`${c.id}: PyTorch counts ${ref.flopsPerSample} FLOPs/sample, the engine ${ours}`);
+    if (!ref && (!engineFilter || 'pytorch'.includes(engineFilter))) rows.push(row('pytorch', c, [], 0, peak, torchNote));
   }
   const order = new Map(cases.map((c, i) => [c.id, i]));
   rows.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)!);
 
+  const e2e = args.e2e
+    ? E2E_PRESETS.map((name) => {
+        console.log(`[bench] end to end: ${name} (quick) …`);
+        return { preset: name, size: 'quick', seconds: timePreset(name) / 1000 };
+      })
+    : [];
+
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: threads, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: os.loadavg() };
-  console.log(`\nGuidance Lab bench — ${machine.cpu}, ${machine.cores} threads, Node ${machine.node}${args.quick ? ' (--quick)' : ''}`);
+  console.log(`\nGuidance Lab bench — ${machine.cpu}, ${machine.cores} threads, Node ${machine.node}${args.quick ? ' (--quick)' : ''}; ${args.rounds} interleaved rounds; load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`float32 matmul peak ${peak.toFixed(1)} GFLOP/s (${Object.entries(peaks).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}); PyTorch: ${torch ? `${torch.version}, ${torch.threads} threads` : torchNote}\n`);
   console.log(renderTable(rows));
+  for (const e of e2e) console.log(`end to end: ${e.preset} (${e.size}) ${e.seconds.toFixed(1)} s wall`);
   for (const w of flopWarnings) console.warn(`[bench] FLOP count mismatch: ${w}`);
 
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, only, machine, timing: o, peakGflops: { machine: peak, ...peaks }, engines: engineNotes, torch: torch ? { python: torch.python, version: torch.version, threads: torch.threads } : torchNote, rows }, null, 2));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, only, rounds: args.rounds, machine, timing: o, peakGflops: { machine: peak, ...peaks }, engines: engineNotes, torch: torch ? { python: torch.python, version: torch.version, threads: torch.threads } : torchNote, rows, e2e }, null, 2));
   console.log(`\n[bench] wrote ${out}`);
 }
 

@@ -19,6 +19,27 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** The middle and the extremes of repeated measurements (the rounds of an interleaved bench). */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(xs: number[]): Spread {
+  if (xs.length === 0) throw new Error('spread of no values');
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+/**
+ * Per-round ratios a[i] / b[i] of two engines timed in the same rounds (so both saw the same load),
+ * summarised: the ratio's spread, not a ratio of medians taken at different times.
+ */
+export function ratioSpread(a: number[], b: number[]): Spread {
+  if (a.length !== b.length) throw new Error(`ratio of ${a.length} rounds against ${b.length}`);
+  return spread(a.map((v, i) => v / b[i]));
+}
+
 export async function timeRuns(run: () => unknown | Promise<unknown>, o: TimingOptions): Promise<Timing> {
   for (let i = 0; i < o.warmup; i++) await run();
   const times: number[] = [];

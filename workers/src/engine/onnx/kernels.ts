@@ -279,6 +279,7 @@ const TABLE: Record<string, Translate> = {
   Sin: unary('Sin'),
   Cos: unary('Cos'),
   Sqrt: unary('Sqrt'),
+  Rsqrt: (c) => ({ names: [c.g.op('Reciprocal', [c.g.op('Sqrt', [c.in.x])])], perm: c.perms.x }),
   Identity: unary('Identity'),
   Square: (c) => ({ names: [c.g.op('Mul', [c.in.x, c.in.x])], perm: c.perms.x }),
   Cast: (c) => {

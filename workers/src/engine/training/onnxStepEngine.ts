@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { exportForward, type GraphInput } from '../onnx/export';
 import { createSession, type Ort } from '../onnx/session';
-import type { StepEngine } from './stepEngine';
+import type { StepEngine } from './engineTypes';
 import { batchTensors, disposeVectors, dtypeOf, mapVectors, presentVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition } from './update';
 
 /** The step as an ONNX graph: inputs the vectors, the batch and the step scalars (learning rate, bias corrections, EMA weights); outputs `loss` and `<vector>_next`. */

@@ -5,20 +5,12 @@
  * loads. Both run the same `updateStep`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ortIfWanted, type EngineChoice } from '../onnx/session';
+import { ortIfWanted } from '../onnx/session';
+import type { StepEngine, TrainingEngine } from './engineTypes';
 import { onnxStepEngine } from './onnxStepEngine';
-import { batchTensors, disposeVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition, type StepScalars } from './update';
+import { batchTensors, disposeVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition } from './update';
 
-export type TrainingEngine = EngineChoice;
-
-export interface StepEngine {
-  readonly name: 'onnxruntime' | 'tfjs';
-  /** One optimiser step on the batch; returns the loss. */
-  step(batch: HostBatch, s: StepScalars<number>): Promise<number>;
-  /** Calls `use` with the current vectors as tfjs tensors, which stay the engine's (valid during the call). */
-  read<T>(use: (w: FlatVectors<tf.Tensor1D>) => T): T;
-  dispose(): Promise<void>;
-}
+export type { StepEngine, TrainingEngine } from './engineTypes';
 
 /** The eager engine; it takes ownership of `initial`. */
 export function tfjsStepEngine(def: StepDefinition, initial: FlatVectors<tf.Tensor1D>): StepEngine {

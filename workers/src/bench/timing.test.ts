@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { median, ratioSpread, spread } from './timing';
+
+describe('bench statistics', () => {
+  it('median: the middle value, or the mean of the middle two', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow(/no values/);
+  });
+
+  it('spread: median and the extremes, whatever the order', () => {
+    expect(spread([120, 80, 100, 300])).toEqual({ median: 110, min: 80, max: 300 });
+    expect(spread([7])).toEqual({ median: 7, min: 7, max: 7 });
+  });
+
+  it('ratioSpread pairs rounds: a load that slows both engines alike cancels out', () => {
+    // Round 2 ran 3× slower for both; the per-round ratio stays 2, where a ratio of medians would not.
+    const ours = [200, 600, 210];
+    const theirs = [100, 300, 100];
+    expect(ratioSpread(ours, theirs)).toEqual({ median: 2, min: 2, max: 2.1 });
+    expect(() => ratioSpread([1, 2], [1])).toThrow(/2 rounds against 1/);
+  });
+});
