@@ -124,7 +124,10 @@ class MlpEps(nn.Module):
 class UnetEps(nn.Module):
     def __init__(self, cfg):
         super().__init__()
-        ch, nb, c_img = cfg["channels"], cfg["blocksPerLevel"], cfg["inputShape"][2]
+        ch, nb = cfg["channels"], cfg["blocksPerLevel"]
+        # With model.patch p the levels run on p×p patches, as ours do (space-to-depth in, pixel shuffle out).
+        self.patch = cfg.get("patch") or 1
+        c_img = cfg["inputShape"][2] * self.patch * self.patch
         self.levels, self.nb = len(ch), nb
         emb = 4 * ch[0]
         self.cond = Conditioning(emb, cfg["classes"], True, True)
@@ -151,6 +154,8 @@ class UnetEps(nn.Module):
 
     def forward(self, x, t, y):
         emb = self.cond(t, y)
+        if self.patch > 1:
+            x = F.pixel_unshuffle(x, self.patch)
         m = 2 ** (self.levels - 1)
         H, W = x.shape[2], x.shape[3]
         ph, pw = math.ceil(H / m) * m - H, math.ceil(W / m) * m - W
@@ -171,8 +176,8 @@ class UnetEps(nn.Module):
                 k += 1
             if i > 0:
                 h = self.upsample[j](F.interpolate(h, scale_factor=2, mode="nearest"))
-        out = self.out(F.silu(self.out_norm(h)))
-        return out[:, :, ph // 2: ph // 2 + H, pw // 2: pw // 2 + W]
+        out = self.out(F.silu(self.out_norm(h)))[:, :, ph // 2: ph // 2 + H, pw // 2: pw // 2 + W]
+        return F.pixel_shuffle(out, self.patch) if self.patch > 1 else out
 
 
 class Classifier(nn.Module):
