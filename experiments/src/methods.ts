@@ -1,5 +1,5 @@
 /**
- * Guidance methods as sweep axes (issue 10; rules and sources in docs/notes-methods.md). A spec lists
+ * Guidance methods as sweep axes (issue 10; rules and sources in docs/methods.md). A spec lists
  * `methods: [{ method: <id>, ...parameters }]`; a parameter given as a list is a grid axis. This file
  * holds the ids, each method's zod schema with its bounds, and the defaults a grid point records.
  */

@@ -2,7 +2,7 @@
  * Who may reach the API and what they may do. Safe by default: it listens on 127.0.0.1, answers
  * browsers only from the dashboard's own origins, and refuses to listen beyond this machine without
  * a token. With GUIDANCE_API_TOKEN set, changes need the token; with GUIDANCE_TOKEN_READS=1 too,
- * so do reads (docs/notes-security.md says who sees what).
+ * so do reads (docs/security.md says who sees what).
  */
 import { isIP } from 'node:net';
 
