@@ -7,7 +7,7 @@
  *
  * Recovered: every model or run that was running at the kill has moved on — back in the queue
  * (a dead worker's job, reclaimed), finished, or running with new progress (after a database kill).
- * Lost: a run not succeeded at the end, or without its 6 metrics and grid. Duplicated: a model or
+ * Lost: a run not succeeded at the end, or without its metric rows and grid. Duplicated: a model or
  * run whose success was logged by more than one job, or more than one result row. Every lost run is
  * listed with its final status, attempts, last error, its queue job, the models it waits on, and the
  * kills that hit it or its models — enough to tell why it was lost.
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createApiServer } from '@guidance-lab/api';
 import { createPrisma, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '@guidance-lab/db';
+import { METRIC_KEYS } from '@guidance-lab/experiments';
 import { hashSeed, mulberry32 } from '../workers/src/engine/random';
 import { spawnWorkerProcess } from '../workers/src/worker/spawnWorkerProcess';
 import { exited } from '../workers/src/worker/stopChild';
@@ -34,6 +35,8 @@ const WORKERS = envInt('CHAOS_WORKERS', 2, 1, 8);
 const DEADLINE = Date.now() + envInt('CHAOS_MINUTES', 30, 1, 240) * 60_000;
 /** A kill not recovered from within this long counts as not survived. */
 const RECOVERY_CAP_MS = 120_000;
+/** Metric rows a scored run has: one per score (IS's spread is stored with IS). */
+const METRIC_ROWS = METRIC_KEYS.filter((k) => k !== 'isStd').length;
 const random = mulberry32(hashSeed(SEED, 11));
 const between = (lo: number, hi: number) => lo + (hi - lo) * random();
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -197,7 +200,7 @@ while (!(await allDone()) && Date.now() < DEADLINE + 5 * 60_000) await sleep(100
 
 // Results: every run of every sweep succeeded, with one set of metrics and one grid.
 const runs = await prisma.run.findMany({ select: { id: true, status: true, _count: { select: { metrics: true } }, grid: { select: { id: true } } } });
-const lostRuns = runs.filter((r) => r.status !== 'succeeded' || r._count.metrics !== 6 || !r.grid);
+const lostRuns = runs.filter((r) => r.status !== 'succeeded' || r._count.metrics !== METRIC_ROWS || !r.grid);
 const lost = lostRuns.length;
 const text = logs.join('\n');
 const successes = new Map<string, number>();
@@ -205,7 +208,7 @@ for (const match of text.matchAll(/(run:\S+): \S+ s=\S+ p=\S+ → fid|(train:\S+
   const key = match[1] ?? match[2];
   successes.set(key, (successes.get(key) ?? 0) + 1);
 }
-const duplicated = [...successes.values()].filter((n) => n > 1).length + runs.filter((r) => r._count.metrics > 6).length;
+const duplicated = [...successes.values()].filter((n) => n > 1).length + runs.filter((r) => r._count.metrics > METRIC_ROWS).length;
 
 const times = kills.flatMap((k) => (k.recoveryMs === null ? [] : [k.recoveryMs / 1000])).sort((a, b) => a - b);
 const pct = (p: number) => (times.length ? times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1) : '—');
