@@ -69,7 +69,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     log: options.log ?? ((message) => console.log(`[worker ${ctx.workerId}] ${message}`)),
   };
   const logger = quietGraphileLogger(ctx.log);
-  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger });
+  // Refused while the database is away: the caller may try again (main.ts waits for it), so leave nothing behind.
+  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger }).catch(async (error) => {
+    await prisma.$disconnect();
+    throw error;
+  });
 
   // graphile locks jobs under its pool's id, so that id is our Worker row's id: whoever finds the
   // row stale can hand it straight to forceUnlockWorkers. The pool reports it as it is created.
@@ -84,6 +88,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     events,
     logger,
     taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx), [TASK_RESCORE]: rescoreTask(ctx) },
+  }).catch(async (error) => {
+    await Promise.resolve(utils.release()).catch(() => undefined);
+    await prisma.$disconnect();
+    throw error;
   });
   runner.promise.catch((error) => ctx.log(`the job runner failed: ${String(error)}`));
   const id = ctx.workerId;
