@@ -4,7 +4,11 @@
  * toy2d preset, 100 older sweeps in the list; then `clients` concurrent loops send the dashboard's
  * sweeps-list query and `tradeoff` until each has sent `requests` or `seconds` have passed. Prints
  * p50 / p95 / p99 / max per query. Loopback only; bounded in count and time; no assertion.
+ * First each query is sent alone a few times to count its database queries and their time (what a
+ * request costs); under load it also prints the queries per request, their mean time, and the
+ * API's event-loop delay, which tell the database's share of the latency from the API's own.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createApiServer } from '@guidance-lab/api';
 import { createPrisma, startTestDatabase } from '@guidance-lab/db';
@@ -22,7 +26,14 @@ for (const [name, v, max] of [['--clients', clients, 200], ['--requests', reques
 const TRADEOFF = `query Tradeoff($id: ID!) { tradeoff(sweepId: $id) { label points { scale fid is precision recall adherence gridUrl } } }`;
 
 const db = await startTestDatabase();
-const prisma = createPrisma(db.url);
+/** Queries the API sent and their total time, since the last reset. */
+const dbCost = { queries: 0, ms: 0 };
+const prisma = createPrisma(db.url, {
+  onQuery: (_sql, ms) => {
+    dbCost.queries += 1;
+    dbCost.ms += ms;
+  },
+});
 const api = await createApiServer({ prisma, databaseUrl: db.url, port: 0 });
 const worker = spawnWorkerProcess(db.url, { stdio: 'pipe' });
 worker.stdout?.resume(); // drained, so its logging never blocks it
@@ -49,8 +60,29 @@ try {
     'sweeps list (dashboard query, first 20)': () => gql(SWEEPS, { first: 20 }),
     'tradeoff(sweepId)': () => gql(TRADEOFF, { id: sweepId }),
   };
-  const rows: string[][] = [];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const alone: string[][] = [];
   for (const [label, send] of Object.entries(queries)) {
+    const counts: number[] = [];
+    const dbMs: number[] = [];
+    const totalMs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      Object.assign(dbCost, { queries: 0, ms: 0 });
+      const start = performance.now();
+      await send();
+      totalMs.push(performance.now() - start);
+      counts.push(dbCost.queries);
+      dbMs.push(dbCost.ms);
+    }
+    alone.push([label, String(median(counts)), median(dbMs).toFixed(1), median(totalMs).toFixed(1)]);
+  }
+
+  const rows: string[][] = [];
+  const loaded: string[][] = [];
+  for (const [label, send] of Object.entries(queries)) {
+    Object.assign(dbCost, { queries: 0, ms: 0 });
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const times: number[] = [];
     let errors = 0;
     const deadline = Date.now() + seconds * 1000;
@@ -67,17 +99,21 @@ try {
         }
       }),
     );
+    loop.disable();
+    loaded.push([label, (dbCost.queries / Math.max(1, times.length)).toFixed(1), (dbCost.ms / Math.max(1, dbCost.queries)).toFixed(1), (loop.percentile(99) / 1e6).toFixed(1), (loop.max / 1e6).toFixed(1)]);
     times.sort((a, b) => a - b);
     const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]?.toFixed(1) ?? '-';
     rows.push([label, String(clients), String(times.length), String(errors), at(0.5), at(0.95), at(0.99), times.at(-1)?.toFixed(1) ?? '-']);
   }
   const status = await prisma.run.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
-  const header = ['query', 'clients', 'requests', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(header));
-  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
-  for (const r of rows) console.log(line(r));
+  const table = (header: string[], body: string[][]) => {
+    const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+    console.log([line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...body.map(line)].join('\n') + '\n');
+  };
+  table(['query, sent alone', 'db queries', 'db ms', 'request ms'], alone);
+  table(['query, under load', 'db queries / request', 'ms / db query', 'API event-loop delay p99 ms', 'max ms'], loaded);
+  table(['query', 'clients', 'requests', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows);
   console.log(`\nwhile the worker ran sweep ${sweepId} (runs: ${status.map((s) => `${s._count._all} ${s.status}`).join(', ')}); API on ${api.url}`);
 } finally {
   worker.kill('SIGTERM');
