@@ -99,13 +99,17 @@ const note = (source: string, text: string) => {
   for (const line of text.split('\n')) if (line.trim()) timeline.write(`${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s  ${source}  ${line}\n`);
 };
 const workers: ChildProcess[] = [];
+/** Slots whose worker has said it is running (a killed one is replaced by one that must start first). */
+const up = new Set<number>();
 let ownExits = 0;
 let finishing = false;
 function startWorker(slot: number): void {
   const child = spawnWorkerProcess(db.url, { stdio: 'pipe' });
   const index = logs.push('') - 1;
+  up.delete(slot);
   const onOutput = (chunk: Buffer) => {
     logs[index] += chunk;
+    if (workers[slot] === child && /running on backend/.test(String(chunk))) up.add(slot);
     note(`worker ${child.pid}`, String(chunk));
   };
   child.stdout?.on('data', onOutput);
@@ -155,6 +159,7 @@ async function killDatabase(): Promise<void> {
 async function killWorker(): Promise<void> {
   const slot = Math.floor(random() * workers.length);
   const victim = workers[slot];
+  up.delete(slot);
   victim.kill('SIGKILL');
   await exited(victim);
   startWorker(slot);
@@ -164,6 +169,8 @@ interface Kill {
   what: 'worker' | 'database';
   at: number;
   recoveryMs: number | null;
+  /** Workers up (started) just before the kill. */
+  workersUp: number;
 }
 const kills: Kill[] = [];
 /** Model or run id → the kills (1-based) that found it running. */
@@ -179,6 +186,7 @@ while (kills.length < KILLS && Date.now() < DEADLINE) {
   if (before.length === 0) continue; // nothing to interrupt yet
   const what = random() < 0.25 ? 'database' : 'worker';
   const at = Date.now();
+  const workersUp = up.size;
   note('chaos', `kill ${kills.length + 1}: ${what}; running: ${before.map((b) => `${b.id.slice(0, 8)} ${b.state}`).join(' | ')}`);
   await (what === 'database' ? killDatabase() : killWorker());
   let recoveryMs: number | null = null;
@@ -189,10 +197,10 @@ while (kills.length < KILLS && Date.now() < DEADLINE) {
     }
     await sleep(200);
   }
-  kills.push({ what, at, recoveryMs });
+  kills.push({ what, at, recoveryMs, workersUp });
   for (const { id } of before) hitBy.set(id, [...(hitBy.get(id) ?? []), kills.length]);
   note('chaos', `kill ${kills.length}: ${recoveryMs === null ? 'NOT recovered' : `recovered in ${recoveryMs} ms`}`);
-  console.log(`kill ${kills.length}: ${what} (${before.length} jobs running) → ${recoveryMs === null ? 'NOT recovered' : `recovered in ${(recoveryMs / 1000).toFixed(1)} s`}`);
+  console.log(`kill ${kills.length}: ${what} (${before.length} jobs running, ${workersUp} workers up) → ${recoveryMs === null ? 'NOT recovered' : `recovered in ${(recoveryMs / 1000).toFixed(1)} s`}`);
 }
 
 console.log('kills done; waiting for the sweeps to finish…');
@@ -213,6 +221,7 @@ const duplicated = [...successes.values()].filter((n) => n > 1).length + runs.fi
 const times = kills.flatMap((k) => (k.recoveryMs === null ? [] : [k.recoveryMs / 1000])).sort((a, b) => a - b);
 const pct = (p: number) => (times.length ? times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1) : '—');
 const byKind = (what: Kill['what']) => kills.filter((k) => k.what === what);
+const maxRecovery = (some: Kill[]) => (some.length ? `${Math.max(...some.map((k) => (k.recoveryMs ?? Infinity) / 1000)).toFixed(1)} s` : '—');
 console.log(`
 | measure | value | target |
 |---|---|---|
@@ -223,8 +232,10 @@ console.log(`
 | lost results | ${lost} | 0 |
 | duplicated results | ${duplicated} | 0 |
 | time to recover, median / max | ${pct(0.5)} s / ${times.length ? times.at(-1)!.toFixed(1) : '—'} s | < 15 s |
-| worker kills: max recovery | ${Math.max(0, ...byKind('worker').map((k) => (k.recoveryMs ?? Infinity) / 1000)).toFixed(1)} s | |
-| database kills: max recovery | ${Math.max(0, ...byKind('database').map((k) => (k.recoveryMs ?? Infinity) / 1000)).toFixed(1)} s | |
+| worker kills: max recovery | ${maxRecovery(byKind('worker'))} | |
+| database kills: max recovery | ${maxRecovery(byKind('database'))} | |
+| worker kills with another worker up: max recovery | ${maxRecovery(byKind('worker').filter((k) => k.workersUp > 1))} | |
+| worker kills of the only worker up (recovery waits for a replacement to start) | ${byKind('worker').filter((k) => k.workersUp <= 1).length}, max ${maxRecovery(byKind('worker').filter((k) => k.workersUp <= 1))} | |
 `);
 
 if (lost) console.log(await describeLost(lostRuns.map((r) => r.id)));
