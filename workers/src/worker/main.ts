@@ -40,10 +40,14 @@ const onUnhandledRejection = (reason: unknown) => {
   else throw reason;
 };
 process.on('unhandledRejection', onUnhandledRejection);
-/** tfjs's wasm backend (Emscripten) adds a handler that rethrows every unhandled rejection: ours alone decides. */
-const onlyOurRejectionHandler = () => {
-  for (const listener of process.listeners('unhandledRejection')) if (listener !== onUnhandledRejection) process.off('unhandledRejection', listener);
-};
+/**
+ * tfjs's wasm backend (Emscripten) adds a handler that rethrows every unhandled rejection: ours
+ * alone decides. Removed as soon as it is added — a first job can fail (the database killed)
+ * while the worker is still starting, before any later clean-up would have run.
+ */
+process.on('newListener', (event, listener) => {
+  if (event === 'unhandledRejection' && listener !== onUnhandledRejection) setImmediate(() => process.off('unhandledRejection', listener));
+});
 
 try {
   const concurrency = process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined;
@@ -70,7 +74,6 @@ try {
   const first = await startWhenReachable();
   if (!first) process.exit(0);
   let worker: RunningWorker = first;
-  onlyOurRejectionHandler(); // the backend is loaded by now
   console.log(`worker ${worker.id} running on backend ${worker.backend}; Ctrl-C to stop`);
 
   // graphile's runner ends itself when it cannot record a job's end (the database went away
