@@ -2,9 +2,18 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/client';
 
+export interface PrismaOptions {
+  /** Called after every query with its SQL and duration (benchmarks: what a request costs). */
+  onQuery?: (sql: string, durationMs: number) => void;
+}
+
 /** A Prisma client over the `pg` driver adapter: no native query engine is needed. */
-export function createPrisma(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+export function createPrisma(databaseUrl: string, { onQuery }: PrismaOptions = {}): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: databaseUrl });
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query', (event) => onQuery(event.query, event.duration));
+  return prisma;
 }
 
 /**

@@ -107,3 +107,22 @@ test('a server left running by a process that died is taken over and stopped wit
   }
   expect(serverRunning()).toBe(false);
 });
+
+test('a stale pid file whose pid is alive but no server answers (a killed server, its pid reused) is not taken for a server: a new one starts', async () => {
+  const first = await start();
+  const pidFile = join(dataDir, 'postmaster.pid');
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  await first.stop();
+  // What a SIGKILLed server leaves behind, with its pid now some other live process's.
+  const stranger = spawn('sleep', ['30']);
+  try {
+    lines[0] = String(stranger.pid);
+    writeFileSync(pidFile, lines.join('\n'));
+    const db = await start();
+    expect(await accepts(db.url, new URL(db.url).password)).toBe(true);
+    await db.stop();
+  } finally {
+    stranger.kill();
+  }
+  expect(serverRunning()).toBe(false);
+});

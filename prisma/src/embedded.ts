@@ -148,11 +148,15 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
 }
 
 /** The password and a ready app database on the server at `port`, or null when it does not answer as ours. */
-const connectAsOwner = (dataDir: string, port: number) =>
-  ensurePassword(dataDir, port).then(
-    async (password) => (await ensureDatabase(port, password), password),
-    () => null,
-  );
+const connectAsOwner = async (dataDir: string, port: number): Promise<string | null> => {
+  try {
+    const password = await ensurePassword(dataDir, port);
+    await ensureDatabase(port, password); // the first connection: refused when the pid is not a live server
+    return password;
+  } catch {
+    return null;
+  }
+};
 
 /** Starts (initialising on first use) the embedded PostgreSQL and returns the app database's URL. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {

@@ -3,6 +3,7 @@ export type { JobStatus, ModelKind, Sweep, Model, SweepModel, Run, Metric, Sampl
 export { packSamples, unpackSamples, packPredictions, unpackPredictions } from './samples';
 export type { SamplesRow, Predictions } from './samples';
 export { createPrisma, createPool } from './client';
+export type { PrismaOptions } from './client';
 export { migrate, MIGRATIONS_DIR } from './migrate';
 export { startEmbeddedPostgres, freePort, DEFAULT_DATA_DIR, DEFAULT_PORT } from './embedded';
 export type { EmbeddedDatabase, EmbeddedOptions } from './embedded';

@@ -9,13 +9,17 @@ import { migrate } from './migrate';
 
 export interface TestDatabase {
   url: string;
+  /** The server's data directory (a test that kills the server restarts it from there, on the same port). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
-export async function startTestDatabase(): Promise<TestDatabase> {
+/** `durable`: commits survive a killed server (default off: faster, and nothing outlives a test). */
+export async function startTestDatabase({ durable = false }: { durable?: boolean } = {}): Promise<TestDatabase> {
   const root = await mkdtemp('/tmp/guidance-lab-test-db-');
   await chmod(root, 0o755);
-  const db = await startEmbeddedPostgres({ dataDir: join(root, 'data'), port: 0, durable: false });
+  const dataDir = join(root, 'data');
+  const db = await startEmbeddedPostgres({ dataDir, port: 0, durable });
   try {
     await migrate(db.url);
   } catch (err) {
@@ -24,6 +28,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   }
   return {
     url: db.url,
+    dataDir,
     stop: async () => {
       await db.stop();
       await rm(root, { recursive: true, force: true });

@@ -4,12 +4,13 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createApiServer } from '@guidance-lab/api';
-import { createPrisma, freePort, startTestDatabase, type PrismaClient } from '@guidance-lab/db';
+import { createPrisma, freePort, startTestDatabase, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
 import type { SweepSpecInput } from '@guidance-lab/experiments';
 import { spawnWorkerProcess } from '../../workers/src/worker/spawnWorkerProcess';
 
 export interface Stack {
   databaseUrl: string;
+  database: TestDatabase;
   prisma: PrismaClient;
   /** The API's origin, e.g. http://127.0.0.1:4123. */
   origin: string;
@@ -17,14 +18,18 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** `allowedOrigins`: the browser origins the API answers (default: the dashboard's as npm start serves it). */
-export async function startStack(options: { allowedOrigins?: string[] } = {}): Promise<Stack> {
-  const db = await startTestDatabase();
+/**
+ * `allowedOrigins`: the browser origins the API answers (default: the dashboard's as npm start serves it).
+ * `durable`: a database whose commits survive killing it (startTestDatabase).
+ */
+export async function startStack(options: { allowedOrigins?: string[]; durable?: boolean } = {}): Promise<Stack> {
+  const db = await startTestDatabase({ durable: options.durable });
   const prisma = createPrisma(db.url);
   const api = await createApiServer({ prisma, databaseUrl: db.url, port: await freePort(), access: options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : undefined });
   const origin = new URL(api.url).origin;
   return {
     databaseUrl: db.url,
+    database: db,
     prisma,
     origin,
     async gql<T>(query: string, variables: Record<string, unknown> = {}) {

@@ -8,12 +8,17 @@ import { notFound } from './errors';
 
 /** Everything a progress view shows, as one comparable string. */
 async function fingerprint(prisma: PrismaClient, id: string): Promise<{ sweep: Sweep; key: string } | null> {
-  const sweep = await prisma.sweep.findUnique({ where: { id } });
+  // One snapshot: read apart, a change landing between the reads (a cancel's transaction) would
+  // show half of it, e.g. the models cancelled but the sweep still queued.
+  const [sweep, runs, models] = await prisma.$transaction(
+    [
+      prisma.sweep.findUnique({ where: { id } }),
+      prisma.run.findMany({ where: { sweepId: id }, select: { id: true, status: true, phase: true, progress: true }, orderBy: { id: 'asc' } }),
+      prisma.model.findMany({ where: { sweeps: { some: { sweepId: id } } }, select: { id: true, status: true, step: true }, orderBy: { id: 'asc' } }),
+    ],
+    { isolationLevel: 'RepeatableRead' },
+  );
   if (!sweep) return null;
-  const [runs, models] = await Promise.all([
-    prisma.run.findMany({ where: { sweepId: id }, select: { id: true, status: true, phase: true, progress: true }, orderBy: { id: 'asc' } }),
-    prisma.model.findMany({ where: { sweeps: { some: { sweepId: id } } }, select: { id: true, status: true, step: true }, orderBy: { id: 'asc' } }),
-  ]);
   return { sweep, key: JSON.stringify([sweep.status, runs, models]) };
 }
 

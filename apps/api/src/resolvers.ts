@@ -9,6 +9,7 @@ import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
 import { estimate } from './estimate';
 import { extendSweep, type ExtendInput } from './extend';
 import { launch } from './launch';
+import { loaders } from './loaders';
 import { scoresOf, underEvaluator } from './metrics';
 import { sweepProgress } from './progress';
 import { rescoreSweep } from './rescore';
@@ -98,7 +99,7 @@ async function findRun(ctx: ApiContext, id: string): Promise<Run> {
 type RunRow = Run & { evaluatorModel?: { weightsHash: string | null }; samples?: { dtype: string } | null; evaluations?: RunEvaluation[] };
 const RUN_FACTS = { evaluatorModel: { select: { weightsHash: true } }, samples: { select: { dtype: true } }, evaluations: true } as const;
 const ownEvaluatorHash = async (ctx: ApiContext, r: RunRow) =>
-  r.evaluatorModel ? r.evaluatorModel.weightsHash : ((await ctx.prisma.model.findUnique({ where: { id: r.evaluatorModelId }, select: { weightsHash: true } }))?.weightsHash ?? null);
+  r.evaluatorModel ? r.evaluatorModel.weightsHash : ((await loaders(ctx).model.load(r.evaluatorModelId))?.weightsHash ?? null);
 /** The verdict of the evaluator asked for (default: the run's own) where it scored the run, else null. */
 async function evaluationOf(ctx: ApiContext, r: RunRow, asked?: string | null): Promise<RunEvaluation | null> {
   const hash = asked ?? (await ownEvaluatorHash(ctx, r));
@@ -111,41 +112,11 @@ type EvaluatorArg = { evaluatorHash?: string | null };
 const samplesDtype = async (ctx: ApiContext, r: RunRow) =>
   (r.samples !== undefined ? r.samples : await ctx.prisma.runSamples.findUnique({ where: { runId: r.id }, select: { dtype: true } }))?.dtype ?? null;
 
-interface SweepJobs {
-  runs: Pick<Run, 'status' | 'phase' | 'progress'>[];
-  models: Pick<Model, 'status' | 'step' | 'totalSteps'>[];
+async function modelById(ctx: ApiContext, id: string) {
+  const model = await loaders(ctx).model.load(id);
+  if (!model) throw new Error(`model ${id} does not exist`); // a foreign key guarantees it
+  return model;
 }
-const pendingJobs = new WeakMap<ApiContext, { ids: Set<string>; loaded: Promise<Map<string, SweepJobs>> }>();
-
-/**
- * A sweep's runs and models for Sweep.progress and Sweep.counts: the sweeps asked for in one
- * request's turn share two queries (the sweeps list made three per sweep). Nothing is kept past
- * the turn, so a subscription's next event reads afresh.
- */
-function sweepJobs(ctx: ApiContext, sweepId: string): Promise<SweepJobs> {
-  let batch = pendingJobs.get(ctx);
-  if (!batch) {
-    const ids = new Set<string>();
-    const loaded = new Promise((turnEnds) => setImmediate(turnEnds)).then(async () => {
-      pendingJobs.delete(ctx);
-      const sweepIds = [...ids];
-      const [runs, links] = await Promise.all([
-        ctx.prisma.run.findMany({ where: { sweepId: { in: sweepIds } }, select: { sweepId: true, status: true, phase: true, progress: true } }),
-        ctx.prisma.sweepModel.findMany({ where: { sweepId: { in: sweepIds } }, select: { sweepId: true, model: { select: { status: true, step: true, totalSteps: true } } } }),
-      ]);
-      const bySweep = new Map<string, SweepJobs>(sweepIds.map((id) => [id, { runs: [], models: [] }]));
-      for (const r of runs) bySweep.get(r.sweepId)!.runs.push(r);
-      for (const l of links) bySweep.get(l.sweepId)!.models.push(l.model);
-      return bySweep;
-    });
-    batch = { ids, loaded };
-    pendingJobs.set(ctx, batch);
-  }
-  batch.ids.add(sweepId);
-  return batch.loaded.then((bySweep) => bySweep.get(sweepId)!);
-}
-
-const modelById = (ctx: ApiContext, id: string) => ctx.prisma.model.findUniqueOrThrow({ where: { id }, omit: { checkpoint: true } });
 
 /** Mutations are refused without the token when GUIDANCE_API_TOKEN is set. */
 function guarded<A, R>(resolve: Resolver<unknown, A, R>): Resolver<unknown, A, R> {
@@ -230,12 +201,12 @@ export const resolvers = {
 
   Sweep: {
     progress: async (s: Sweep, _: unknown, ctx: ApiContext) => {
-      const { runs, models } = await sweepJobs(ctx, s.id);
+      const { runs, models } = await loaders(ctx).sweepJobs.load(s.id);
       const jobs = runs.length + models.length;
       return jobs ? (runs.reduce((a, r) => a + runDone(r), 0) + models.reduce((a, m) => a + modelDone(m), 0)) / jobs : 0;
     },
     counts: async (s: Sweep, _: unknown, ctx: ApiContext) => {
-      const { runs } = await sweepJobs(ctx, s.id);
+      const { runs } = await loaders(ctx).sweepJobs.load(s.id);
       const counts = Object.fromEntries(STATUSES.map((st) => [st, runs.filter((r) => r.status === st).length]));
       return { total: runs.length, ...counts };
     },
@@ -255,7 +226,7 @@ export const resolvers = {
     w: (r: Run) => r.scale - 1,
     sweep: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.sweep.findUniqueOrThrow({ where: { id: r.sweepId } }),
     metrics: async (r: RunRow, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) =>
-      scoresOf(await ctx.prisma.metric.findMany({ where: { runId: r.id, evaluatorHash: evaluatorHash ?? (await ownEvaluatorHash(ctx, r)) ?? '' } })),
+      scoresOf(underEvaluator(await loaders(ctx).metrics.load(r.id), await ownEvaluatorHash(ctx, r), evaluatorHash)),
     evaluatorHash: (r: RunRow, _: unknown, ctx: ApiContext) => ownEvaluatorHash(ctx, r),
     samplesNpzUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
     samplesZipUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
@@ -267,10 +238,10 @@ export const resolvers = {
     },
     floor: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => ((await evaluationOf(ctx, r, evaluatorHash))?.floor as { metrics: Record<string, number> } | undefined)?.metrics ?? null,
     grid: async (r: Run, _: unknown, ctx: ApiContext) => {
-      const grid = await ctx.prisma.sampleGrid.findUnique({ where: { runId: r.id }, omit: { png: true } });
+      const grid = await loaders(ctx).grid.load(r.id);
       return grid && { ...grid, url: ctx.baseUrl + gridPath(r.id) };
     },
-    gridUrl: async (r: Run, _: unknown, ctx: ApiContext) => (await gridUrls(ctx, [r.id])).get(r.id) ?? null,
+    gridUrl: async (r: Run, _: unknown, ctx: ApiContext) => ((await loaders(ctx).grid.load(r.id)) ? ctx.baseUrl + gridPath(r.id) : null),
     epsModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.epsModelId),
     classifierModel: (r: Run, _: unknown, ctx: ApiContext) => (r.classifierModelId ? modelById(ctx, r.classifierModelId) : null),
     guideModel: (r: Run, _: unknown, ctx: ApiContext) => (r.guideModelId ? modelById(ctx, r.guideModelId) : null),

@@ -34,7 +34,10 @@ const { Client } = require(workerData.pg);
 const { identity, everyMs, sql, renewSql, databaseUrl } = workerData;
 let currentJob = null;
 let client = null;
+let beating = false;
 const beat = async () => {
+  if (beating) return; // a beat slower than the period (a starved machine): one at a time on the one connection
+  beating = true;
   try {
     if (!client) {
       client = new Client({ connectionString: databaseUrl });
@@ -48,6 +51,8 @@ const beat = async () => {
     client?.end().catch(() => {});
     client = null;
     parentPort.postMessage({ error: String(error) });
+  } finally {
+    beating = false;
   }
 };
 const timer = setInterval(beat, everyMs);

@@ -52,7 +52,6 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     throw new Error(`concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${concurrency})`);
   }
   const settings = readSettings();
-  const backend = await initBackend(options.backend);
   const prisma = createPrisma(options.databaseUrl);
   const jobs = new Set<string>();
   let heartbeat: Heartbeat | undefined;
@@ -68,13 +67,27 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     },
     log: options.log ?? ((message) => console.log(`[worker ${ctx.workerId}] ${message}`)),
   };
+  const reclaimer: Reclaimer = startReclaimer({ databaseUrl: options.databaseUrl, settings }, ctx.log);
+  const backend = await initBackend(options.backend).catch(async (error) => {
+    await reclaimer.stop();
+    await prisma.$disconnect();
+    throw error;
+  });
   const logger = quietGraphileLogger(ctx.log);
-  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger });
+  // Refused while the database is away: the caller may try again (main.ts waits for it), so leave nothing behind.
+  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger }).catch(async (error) => {
+    await reclaimer.stop();
+    await prisma.$disconnect();
+    throw error;
+  });
 
   // graphile locks jobs under its pool's id, so that id is our Worker row's id: whoever finds the
   // row stale can hand it straight to forceUnlockWorkers. The pool reports it as it is created.
   const events: WorkerEvents = new EventEmitter();
-  events.once('pool:create', ({ workerPool }) => (ctx.workerId = workerPool.id));
+  events.once('pool:create', ({ workerPool }) => {
+    ctx.workerId = workerPool.id;
+    reclaimer.start(workerPool.id); // before any job can occupy this thread
+  });
   const runner = await run({
     connectionString: options.databaseUrl,
     concurrency,
@@ -84,21 +97,27 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     events,
     logger,
     taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx), [TASK_RESCORE]: rescoreTask(ctx) },
+  }).catch(async (error) => {
+    await reclaimer.stop();
+    await Promise.resolve(utils.release()).catch(() => undefined);
+    await prisma.$disconnect();
+    throw error;
   });
   runner.promise.catch((error) => ctx.log(`the job runner failed: ${String(error)}`));
   const id = ctx.workerId;
   try {
     if (!id) throw new Error('graphile-worker created no worker pool');
     heartbeat = await startHeartbeat(options.databaseUrl, { id, host: hostname(), pid: process.pid, backend }, settings.heartbeatMs, ctx.log);
+    await reclaimer.loaded;
   } catch (error) {
+    await reclaimer.stop();
+    await heartbeat?.stop();
     await runner.stop();
     await utils.release();
     await prisma.$disconnect();
     throw error;
   }
   heartbeat.setCurrentJob(currentJob()); // a job may have started before the row existed
-
-  const reclaimer: Reclaimer = await startReclaimer({ databaseUrl: options.databaseUrl, workerId: id, settings }, ctx.log);
   ctx.log(`started on backend ${backend} (concurrency ${concurrency})`);
 
   let stopping: Promise<void> | undefined;

@@ -3,7 +3,7 @@
  * DATABASE_URL; the single-machine setup runs its worker from `npm start` instead.
  * Env: GUIDANCE_BACKEND (auto, tensorflow, wasm, cpu), GUIDANCE_CONCURRENCY, and the settings in ./settings.ts.
  */
-import { resolveDatabase } from '@guidance-lab/db';
+import { resolveDatabase, type ResolvedDatabase } from '@guidance-lab/db';
 import { startWorker, type RunningWorker } from './index';
 import { onShutdownSignal } from './onShutdownSignal';
 
@@ -28,23 +28,52 @@ const DATABASE_POLL_MS = 2000;
  * still ends the process.
  */
 const CONNECTION_ERROR = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[1-3]|08\w{3})$/;
+/** pg's errors carry the code; Prisma's say it in the message (P1001 "Can't reach database server", or the PostgreSQL code). */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (CONNECTION_ERROR.test(code) || code === 'P1001')) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /ECONNREFUSED|ECONNRESET|Can't reach database server|57P0[1-3]|the database system is (starting up|not yet accepting connections|shutting down)/.test(message);
+}
 const onUnhandledRejection = (reason: unknown) => {
-  const code = (reason as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && CONNECTION_ERROR.test(code)) console.error(`database connection lost: ${String(reason)}`);
+  if (isConnectionError(reason)) console.error(`database connection lost: ${String(reason)}`);
   else throw reason;
 };
 process.on('unhandledRejection', onUnhandledRejection);
-/** tfjs's wasm backend (Emscripten) adds a handler that rethrows every unhandled rejection: ours alone decides. */
-const onlyOurRejectionHandler = () => {
-  for (const listener of process.listeners('unhandledRejection')) if (listener !== onUnhandledRejection) process.off('unhandledRejection', listener);
-};
+/**
+ * tfjs's wasm backend (Emscripten) adds a handler that rethrows every unhandled rejection: ours
+ * alone decides. Removed as soon as it is added — a first job can fail (the database killed)
+ * while the worker is still starting, before any later clean-up would have run.
+ */
+process.on('newListener', (event, listener) => {
+  if (event === 'unhandledRejection' && listener !== onUnhandledRejection) setImmediate(() => process.off('unhandledRejection', listener));
+});
 
 try {
-  const database = await resolveDatabase();
-  const options = { databaseUrl: database.url, concurrency: process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined };
-  let worker = await startWorker(options);
-  onlyOurRejectionHandler(); // the backend is loaded by now
+  const concurrency = process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined;
+  let database: ResolvedDatabase | undefined;
   let stopping = false;
+  /**
+   * Starts a worker, waiting for the database while it cannot be reached (a worker started before
+   * the database, or restarted while it is down); any other error ends the process. Null if
+   * stopped meanwhile.
+   */
+  const startWhenReachable = async (): Promise<RunningWorker | null> => {
+    for (;;) {
+      try {
+        database ??= await resolveDatabase(); // migrates it
+        return await startWorker({ databaseUrl: database.url, concurrency });
+      } catch (error) {
+        if (!isConnectionError(error)) throw error;
+        console.error(`waiting for the database: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, DATABASE_POLL_MS));
+      if (stopping) return null;
+    }
+  };
+  const first = await startWhenReachable();
+  if (!first) process.exit(0);
+  let worker: RunningWorker = first;
   console.log(`worker ${worker.id} running on backend ${worker.backend}; Ctrl-C to stop`);
 
   // graphile's runner ends itself when it cannot record a job's end (the database went away
@@ -55,16 +84,10 @@ try {
       if (stopping) return;
       console.error(`the job runner stopped (${error instanceof Error ? error.message : String(error)}); waiting for the database…`);
       await current.abandon();
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, DATABASE_POLL_MS));
-        if (stopping) return;
-        try {
-          worker = await startWorker(options);
-          break;
-        } catch (startError) {
-          console.error(`not yet: ${startError instanceof Error ? startError.message : String(startError)}`);
-        }
-      }
+      await new Promise((resolve) => setTimeout(resolve, DATABASE_POLL_MS));
+      const next = await startWhenReachable();
+      if (!next) return;
+      worker = next;
       console.log(`worker ${worker.id} running again on backend ${worker.backend}`);
       void restartWhenFailed(worker);
     });
@@ -74,7 +97,7 @@ try {
     stopping = true;
     console.log(`${reason}: stopping (a running job goes back to the queue; training resumes from its last checkpoint)…`);
     await worker.stop();
-    await database.stop();
+    await database?.stop();
   });
   void parentGone?.then(() => shutdown('the parent process is gone'));
 } catch (error) {

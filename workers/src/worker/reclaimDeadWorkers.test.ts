@@ -148,3 +148,18 @@ test('a dead worker re-scoring a run: with attempts left it waits again, on its 
   expect(failed).toMatchObject({ status: 'failed', workerId: null });
   expect(failed.error).toContain('died during the last attempt');
 });
+
+test('a job locked by a pool that never registered (a worker that died while starting) is unlocked once the lock is stale; a fresh one is left to its starting worker', async () => {
+  await beat(LIVE, new Date());
+  const { eps } = await fixture();
+  const [gone, starting] = ['pool-died-starting', 'pool-still-starting'];
+  await utils.addJob(TASK_TRAIN, {}, { jobKey: trainJobKey(eps.id), maxAttempts: 3 });
+  await utils.addJob(TASK_SAMPLE, {}, { jobKey: 'run:fresh', maxAttempts: 3 });
+  await prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_by = ${gone}, locked_at = now() - interval '1 hour', attempts = 1 WHERE key = ${trainJobKey(eps.id)}`;
+  await prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_by = ${starting}, locked_at = now(), attempts = 1 WHERE key = 'run:fresh'`;
+
+  expect(await reclaimDeadWorkers(context(), utils)).toEqual([gone]);
+  expect(await job(trainJobKey(eps.id))).toEqual({ locked_by: null, attempts: 1 });
+  expect(await job('run:fresh')).toEqual({ locked_by: starting, attempts: 1 });
+  await utils.completeJobs([(await prisma.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM graphile_worker.jobs WHERE key = 'run:fresh'`)[0].id]);
+});

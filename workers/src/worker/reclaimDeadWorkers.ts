@@ -25,9 +25,16 @@ export async function reclaimDeadWorkers(ctx: WorkerContext, utils: WorkerUtils)
   // Measured against our own last beat, not the clock: after the database was away for a while
   // every heartbeat is old, and a worker that has not beaten again yet is not dead. Database time
   // on both sides (heartbeat.ts writes it), whatever the machines' clocks say.
+  // Also a pool that locked a job but never registered its row: a worker that died while starting
+  // (its first job can begin before its first beat). Its lock is as old as its silence.
+  const stale = ctx.settings.staleMs / 1000;
   const dead = await prisma.$queryRaw<{ id: string }[]>`
     SELECT other.id FROM "Worker" other JOIN "Worker" me ON me.id = ${ctx.workerId}
-    WHERE other.id <> me.id AND other."lastHeartbeat" < me."lastHeartbeat" - make_interval(secs => ${ctx.settings.staleMs / 1000})`;
+    WHERE other.id <> me.id AND other."lastHeartbeat" < me."lastHeartbeat" - make_interval(secs => ${stale})
+    UNION
+    SELECT DISTINCT job.locked_by FROM graphile_worker.jobs job JOIN "Worker" me ON me.id = ${ctx.workerId}
+    WHERE job.locked_by <> me.id AND job.locked_at < (me."lastHeartbeat" AT TIME ZONE 'UTC') - make_interval(secs => ${stale})
+      AND NOT EXISTS (SELECT 1 FROM "Worker" w WHERE w.id = job.locked_by)`;
   for (const { id } of dead) {
     const locked = await lockedJobs(prisma, id);
     // The attempt that died counts: a job that kills its worker every time must not loop forever.

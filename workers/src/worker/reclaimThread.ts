@@ -7,15 +7,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createPrisma } from '@guidance-lab/db';
 import { makeWorkerUtils } from 'graphile-worker';
 import { reclaimDeadWorkers } from './reclaimDeadWorkers';
-import type { ReclaimerData, ReclaimerMessage } from './reclaimer';
+import type { ReclaimerCommand, ReclaimerData, ReclaimerMessage } from './reclaimer';
 import { quietGraphileLogger } from './quietLogger';
 
-const { databaseUrl, workerId, settings } = workerData as ReclaimerData;
+const { databaseUrl, settings } = workerData as ReclaimerData;
 const port = parentPort!;
 const say = (message: ReclaimerMessage) => port.postMessage(message);
 const prisma = createPrisma(databaseUrl);
 const utils = await makeWorkerUtils({ connectionString: databaseUrl, logger: quietGraphileLogger((log) => say({ log })) });
-const ctx = { prisma, workerId, settings, setJobActive: () => undefined, log: (log: string) => say({ log }) };
+const ctx = { prisma, workerId: '', settings, setJobActive: () => undefined, log: (log: string) => say({ log }) };
 
 let stopped = false;
 let timer: NodeJS.Timeout | undefined;
@@ -29,8 +29,12 @@ const pass = async () => {
   if (!stopped) timer = setTimeout(pass, settings.heartbeatMs);
 };
 
-port.on('message', async (message: { stop?: true }) => {
-  if (!message.stop) return;
+port.on('message', async (message: ReclaimerCommand) => {
+  if ('workerId' in message) {
+    ctx.workerId = message.workerId;
+    await pass(); // the first pass straight away: a worker dead for long is reclaimed at once
+    return;
+  }
   stopped = true;
   clearTimeout(timer);
   await Promise.resolve(utils.release()).catch(() => undefined);
@@ -38,4 +42,3 @@ port.on('message', async (message: { stop?: true }) => {
   port.close();
 });
 say({ ready: true });
-await pass();

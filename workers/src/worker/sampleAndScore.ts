@@ -58,8 +58,11 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
       where: { id: runId, status: 'queued' },
       data: { status: 'running', attempts: { increment: 1 }, workerId: ctx.workerId, startedAt, finishedAt: null, error: null, phase: 'loading', progress: 0 },
     });
-    if (claim.count === 0) return ctx.log(`${label}: not queued (${run.status}); nothing to do`);
-    await markSweepsStarted(prisma, [run.sweepId]);
+    if (claim.count === 0) {
+      // A job repeated after its run's result was stored but before the sweep's status followed.
+      if (run.status === 'succeeded') await refreshSweepStatus(prisma, run.sweepId);
+      return ctx.log(`${label}: not queued (${run.status}); nothing to do`);
+    }
     // Ours while it carries our id: the API may mark it cancelled meanwhile; a reclaim clears the id.
     const owned = { id: runId, workerId: ctx.workerId };
 
@@ -70,6 +73,7 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
         return !sweep || sweep.status === 'cancelled';
       },
       async work(signal) {
+        await markSweepsStarted(prisma, [run.sweepId]);
         const spec = parseSpec(run.sweep.spec);
         const byId = async (id: string | null) => (id ? prisma.model.findUnique({ where: { id } }) : null);
         const [eps, classifier, guide, evaluator] = await Promise.all([byId(run.epsModelId), byId(run.classifierModelId), byId(run.guideModelId), byId(run.evaluatorModelId)]);
@@ -113,7 +117,8 @@ export function sampleAndScoreTask(ctx: WorkerContext): Task {
       },
       async onFailed(message, final) {
         if (final) await failRun(prisma, runId, ctx.workerId, message);
-        else await prisma.run.updateMany({ where: owned, data: { status: 'queued', phase: 'waiting', error: message, workerId: null } });
+        // Only while running: a run whose result is stored stays succeeded if refreshing the sweep failed.
+        else await prisma.run.updateMany({ where: { ...owned, status: 'running' }, data: { status: 'queued', phase: 'waiting', error: message, workerId: null } });
       },
     });
   };

@@ -13,7 +13,7 @@ export async function markSweepsStarted(prisma: PrismaClient, sweepIds: string[]
 /** A model `owner` was training failed for good: so do the runs waiting on it. */
 export async function failModel(prisma: PrismaClient, modelId: string, owner: string, message: string): Promise<void> {
   const { count } = await prisma.model.updateMany({
-    where: { id: modelId, workerId: owner },
+    where: { id: modelId, workerId: owner, status: 'running' }, // a model that succeeded stays so
     data: { status: 'failed', error: message, workerId: null, finishedAt: new Date() },
   });
   if (count === 0) return;
@@ -29,7 +29,7 @@ export async function failModel(prisma: PrismaClient, modelId: string, owner: st
 export async function failRun(prisma: PrismaClient, runId: string, owner: string, message: string): Promise<void> {
   const run = await prisma.run.findUnique({ where: { id: runId }, select: { sweepId: true } });
   const { count } = await prisma.run.updateMany({
-    where: { id: runId, workerId: owner },
+    where: { id: runId, workerId: owner, status: 'running' }, // a run whose result is stored stays so
     data: { status: 'failed', phase: 'failed', error: message, workerId: null, finishedAt: new Date() },
   });
   if (count > 0 && run) await refreshSweepStatus(prisma, run.sweepId);

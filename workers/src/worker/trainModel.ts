@@ -51,7 +51,6 @@ export function trainModelTask(ctx: WorkerContext): Task {
       data: { status: 'running', attempts: { increment: 1 }, workerId: ctx.workerId, startedAt: new Date(), finishedAt: null, error: null, totalSteps },
     });
     if (claim.count === 0) return ctx.log(`${label}: not queued (${model.status}); nothing to do`);
-    await markSweepsStarted(prisma, sweepIds);
 
     // Ours while it carries our id: the API may mark it cancelled meanwhile; a reclaim clears the id.
     const owned = { id: modelId, workerId: ctx.workerId };
@@ -64,6 +63,7 @@ export function trainModelTask(ctx: WorkerContext): Task {
       label,
       isCancelled: async () => (await activeSweepIds(ctx, modelId)).length === 0,
       async work(signal) {
+        await markSweepsStarted(prisma, sweepIds);
         ctx.log(model.checkpoint ? `${label}: resuming from checkpoint at step ${model.checkpointStep}` : `${label}: training from scratch`);
         // Never backwards: a throttled write may land after the checkpoint write that followed it.
         const progress = throttledWriter((done: number) => prisma.model.updateMany({ where: { ...owned, step: { lt: done } }, data: { step: done } }), PROGRESS_EVERY_MS, ctx.log);
@@ -92,7 +92,8 @@ export function trainModelTask(ctx: WorkerContext): Task {
       },
       async onFailed(message, final) {
         if (final) await failModel(prisma, modelId, ctx.workerId, message);
-        else await prisma.model.updateMany({ where: owned, data: { status: 'queued', error: message, workerId: null } });
+        // Only while running: a model that succeeded before a later step failed stays succeeded.
+        else await prisma.model.updateMany({ where: { ...owned, status: 'running' }, data: { status: 'queued', error: message, workerId: null } });
       },
     });
   };

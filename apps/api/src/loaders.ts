@@ -1,0 +1,66 @@
+/**
+ * Per-request batching (DataLoader): the fields a list resolves once per item — a sweep's progress
+ * and counts, a run's grid, metrics and models — share one query per kind for the whole list
+ * instead of one per item. `cache: false`: nothing is remembered past the batch, so a
+ * subscription's next event (same context) reads afresh.
+ */
+import type { Metric, Model, PrismaClient, Run, SampleGrid } from '@guidance-lab/db';
+import DataLoader from 'dataloader';
+import type { ApiContext } from './context';
+
+export interface SweepJobs {
+  runs: Pick<Run, 'status' | 'phase' | 'progress'>[];
+  models: Pick<Model, 'status' | 'step' | 'totalSteps'>[];
+}
+export type GridMeta = Omit<SampleGrid, 'png'>;
+export type ModelRow = Omit<Model, 'checkpoint'>;
+
+export interface Loaders {
+  /** Sweep id → its runs' and models' states (Sweep.progress, Sweep.counts). */
+  sweepJobs: DataLoader<string, SweepJobs>;
+  /** Run id → its sample grid without the PNG bytes, or null before it is drawn. */
+  grid: DataLoader<string, GridMeta | null>;
+  /** Run id → its metric rows under every evaluator. */
+  metrics: DataLoader<string, Metric[]>;
+  /** Model id → the model without its checkpoint. */
+  model: DataLoader<string, ModelRow | null>;
+}
+
+function groupBy<T>(ids: readonly string[], rows: T[], key: (row: T) => string): T[][] {
+  const byId = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const row of rows) byId.get(key(row))?.push(row);
+  return ids.map((id) => byId.get(id)!);
+}
+
+function oneEach<T>(ids: readonly string[], rows: T[], key: (row: T) => string): (T | null)[] {
+  const byId = new Map(rows.map((row) => [key(row), row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+function makeLoaders(prisma: PrismaClient): Loaders {
+  const options = { cache: false } as const;
+  return {
+    sweepJobs: new DataLoader(async (sweepIds) => {
+      const where = { sweepId: { in: [...sweepIds] } };
+      const [runs, links] = await Promise.all([
+        prisma.run.findMany({ where, select: { sweepId: true, status: true, phase: true, progress: true } }),
+        prisma.sweepModel.findMany({ where, select: { sweepId: true, model: { select: { status: true, step: true, totalSteps: true } } } }),
+      ]);
+      const runsOf = groupBy(sweepIds, runs, (r) => r.sweepId);
+      const modelsOf = groupBy(sweepIds, links, (l) => l.sweepId);
+      return sweepIds.map((_, i) => ({ runs: runsOf[i], models: modelsOf[i].map((l) => l.model) }));
+    }, options),
+    grid: new DataLoader(async (runIds) => oneEach(runIds, await prisma.sampleGrid.findMany({ where: { runId: { in: [...runIds] } }, omit: { png: true } }), (g) => g.runId), options),
+    metrics: new DataLoader(async (runIds) => groupBy(runIds, await prisma.metric.findMany({ where: { runId: { in: [...runIds] } } }), (m) => m.runId), options),
+    model: new DataLoader(async (ids) => oneEach(ids, await prisma.model.findMany({ where: { id: { in: [...ids] } }, omit: { checkpoint: true } }), (m) => m.id), options),
+  };
+}
+
+const perContext = new WeakMap<ApiContext, Loaders>();
+
+/** The loaders of this request (or subscription operation). */
+export function loaders(ctx: ApiContext): Loaders {
+  let own = perContext.get(ctx);
+  if (!own) perContext.set(ctx, (own = makeLoaders(ctx.prisma)));
+  return own;
+}
