@@ -2,7 +2,7 @@
  * Resolvers for schema.graphql. Parents are Prisma rows; sample grid bytes and checkpoints never
  * travel through GraphQL (grids are served as PNG URLs).
  */
-import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type RunEvaluation, type Sweep, type Worker } from '@guidance-lab/db';
+import { readLiveness, runJobKey, trainJobKey, type JobStatus, type Model, type Rescore, type Run, type RunEvaluation, type Sweep, type Worker } from '@guidance-lab/db';
 import { getPreset, isReliable, listPresets, mergeOverrides, PRESET_SIZES, runMethodLabel, type GuidanceType, type MethodId, type MethodParams, type PresetSize } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
@@ -11,6 +11,8 @@ import { extendSweep, type ExtendInput } from './extend';
 import { launch } from './launch';
 import { scoresOf, underEvaluator } from './metrics';
 import { sweepProgress } from './progress';
+import { perTurn } from './perTurn';
+import { queueJob } from './queueJobs';
 import { rescoreSweep } from './rescore';
 import { samplePage, type SamplePageArgs } from './samplePage';
 import { DateTimeScalar, JSONScalar } from './scalars';
@@ -115,35 +117,18 @@ interface SweepJobs {
   runs: Pick<Run, 'status' | 'phase' | 'progress'>[];
   models: Pick<Model, 'status' | 'step' | 'totalSteps'>[];
 }
-const pendingJobs = new WeakMap<ApiContext, { ids: Set<string>; loaded: Promise<Map<string, SweepJobs>> }>();
-
-/**
- * A sweep's runs and models for Sweep.progress and Sweep.counts: the sweeps asked for in one
- * request's turn share two queries (the sweeps list made three per sweep). Nothing is kept past
- * the turn, so a subscription's next event reads afresh.
- */
-function sweepJobs(ctx: ApiContext, sweepId: string): Promise<SweepJobs> {
-  let batch = pendingJobs.get(ctx);
-  if (!batch) {
-    const ids = new Set<string>();
-    const loaded = new Promise((turnEnds) => setImmediate(turnEnds)).then(async () => {
-      pendingJobs.delete(ctx);
-      const sweepIds = [...ids];
-      const [runs, links] = await Promise.all([
-        ctx.prisma.run.findMany({ where: { sweepId: { in: sweepIds } }, select: { sweepId: true, status: true, phase: true, progress: true } }),
-        ctx.prisma.sweepModel.findMany({ where: { sweepId: { in: sweepIds } }, select: { sweepId: true, model: { select: { status: true, step: true, totalSteps: true } } } }),
-      ]);
-      const bySweep = new Map<string, SweepJobs>(sweepIds.map((id) => [id, { runs: [], models: [] }]));
-      for (const r of runs) bySweep.get(r.sweepId)!.runs.push(r);
-      for (const l of links) bySweep.get(l.sweepId)!.models.push(l.model);
-      return bySweep;
-    });
-    batch = { ids, loaded };
-    pendingJobs.set(ctx, batch);
-  }
-  batch.ids.add(sweepId);
-  return batch.loaded.then((bySweep) => bySweep.get(sweepId)!);
-}
+/** A sweep's runs and models for Sweep.progress and Sweep.counts: the sweeps of one turn share two queries (the sweeps list made three per sweep). */
+const sweepJobsOf = perTurn<SweepJobs>(async (ctx, sweepIds) => {
+  const [runs, links] = await Promise.all([
+    ctx.prisma.run.findMany({ where: { sweepId: { in: sweepIds } }, select: { sweepId: true, status: true, phase: true, progress: true } }),
+    ctx.prisma.sweepModel.findMany({ where: { sweepId: { in: sweepIds } }, select: { sweepId: true, model: { select: { status: true, step: true, totalSteps: true } } } }),
+  ]);
+  const bySweep = new Map<string, SweepJobs>(sweepIds.map((id) => [id, { runs: [], models: [] }]));
+  for (const r of runs) bySweep.get(r.sweepId)!.runs.push(r);
+  for (const l of links) bySweep.get(l.sweepId)!.models.push(l.model);
+  return bySweep;
+});
+const sweepJobs = async (ctx: ApiContext, sweepId: string) => (await sweepJobsOf(ctx, sweepId))!;
 
 const modelById = (ctx: ApiContext, id: string) => ctx.prisma.model.findUniqueOrThrow({ where: { id }, omit: { checkpoint: true } });
 
@@ -276,6 +261,7 @@ export const resolvers = {
     guideModel: (r: Run, _: unknown, ctx: ApiContext) => (r.guideModelId ? modelById(ctx, r.guideModelId) : null),
     methodLabel: (r: Run) => runMethodLabel(r as Run & { method: MethodId; methodParams: MethodParams; guidance: GuidanceType }),
     evaluatorModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.evaluatorModelId),
+    job: async (r: Run, _: unknown, ctx: ApiContext) => (await queueJob(ctx, runJobKey(r.id))) ?? null,
   },
 
   TradeoffSeries: {
@@ -288,6 +274,7 @@ export const resolvers = {
 
   Model: {
     progress: (m: Model) => modelDone(m),
+    job: async (m: Model, _: unknown, ctx: ApiContext) => (await queueJob(ctx, trainJobKey(m.id))) ?? null,
     sweeps: (m: Model, _: unknown, ctx: ApiContext) =>
       ctx.prisma.sweep.findMany({ where: { models: { some: { modelId: m.id } } }, orderBy: { createdAt: 'desc' } }),
   },
