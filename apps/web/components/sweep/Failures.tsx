@@ -3,27 +3,17 @@
  * Every job of the sweep that has failed or is being retried, with its error and attempts, at the
  * top of the page: a run stuck retrying must not look like a run at 0%.
  */
-import type { QueueJob, SweepDetail } from '../../lib/types';
+import { plural, retryText } from '../../lib/attempts';
+import type { JobStatus, QueueJob, SweepDetail } from '../../lib/types';
 import { KIND_LABEL } from './JobsSection';
 
 interface Problem {
   key: string;
   what: string;
-  status: string;
+  status: JobStatus;
   attempts: number;
   job: QueueJob | null;
   error: string;
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** "attempt 2 of 3 failed; 1 attempt left, waiting to be retried", from the queue's job when it has one. */
-function retryText(p: Problem): string {
-  const next = p.status === 'running' ? 'retrying now' : 'waiting to be retried';
-  if (!p.job) return `attempt ${p.attempts} failed; ${next}`;
-  // The queue counts an attempt when it starts, so a running retry is the last failure plus one.
-  const failed = p.status === 'running' ? p.job.attempts - 1 : p.job.attempts;
-  return `attempt ${failed} of ${p.job.maxAttempts} failed; ${plural(p.job.maxAttempts - failed, 'attempt')} left, ${next}`;
 }
 
 export function Failures({ sweep }: { sweep: SweepDetail }) {
