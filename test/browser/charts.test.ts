@@ -5,8 +5,8 @@
  * labels, log axis, zoom, keyboard and mouse selection, the points table, the evaluator verdict,
  * the sample sliders, the parallel-coordinates brush, the loss curves' axes and every tab stop's
  * name, a toy2d row's shared axes; then both sweeps ticked on the list and compared on one page;
- * then a training job's time left. The time to the first chart point is printed (not asserted), on
- * this sweep and on a finished 40-run one.
+ * then a training job's time left and a failing run's attempts left. The time to the first chart
+ * point is printed (not asserted), on this sweep and on a finished 40-run one.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -316,4 +316,25 @@ describe('dashboard charts and comparison', () => {
     await page.getByRole('button', { name: 'Cancel sweep slow training' }).click();
     await expect.poll(() => page.locator('.sweep-header .badge').first().textContent(), { timeout: 30_000 }).toBe('cancelled');
   }, 600_000);
+
+  it('a failing run says which attempt failed and how many are left, then that none are', async () => {
+    // With the worker stopped, a failed attempt is set up as graphile leaves it (its own SQL API: the
+    // job rescheduled with 1 attempt made) and as the worker records it on the run.
+    await worker!.stop();
+    const id = await launch(stack!, tiny('retrying', [2], [0]));
+    const run = await stack!.prisma.run.findFirstOrThrow({ where: { sweepId: id, scale: 2 } });
+    const [job] = await stack!.prisma.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM graphile_worker.jobs WHERE key = ${`run:${run.id}`}`;
+    await stack!.prisma.$queryRaw`SELECT * FROM graphile_worker.reschedule_jobs(ARRAY[${job.id}]::bigint[], run_at := now() + interval '1 hour', attempts := 1)`;
+    await stack!.prisma.run.update({ where: { id: run.id }, data: { attempts: 1, error: 'out of memory' } });
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${web!.url}/sweeps/${id}`);
+    const failures = page.getByTestId('failures');
+    await expect.poll(() => failures.textContent().catch(() => ''), { timeout: 30_000 }).toContain('attempt 1 of 3 failed; 2 attempts left, waiting to be retried');
+    expect(await failures.textContent()).toContain('out of memory');
+
+    // The last attempt failed too: followed live, no attempts left.
+    await stack!.prisma.$queryRaw`SELECT * FROM graphile_worker.permanently_fail_jobs(ARRAY[${job.id}]::bigint[], 'out of memory')`;
+    await stack!.prisma.run.update({ where: { id: run.id }, data: { status: 'failed', attempts: 3 } });
+    await expect.poll(() => failures.textContent(), { timeout: 30_000 }).toContain('failed after 3 attempts, no attempts left');
+  }, 300_000);
 });
