@@ -4,14 +4,15 @@
  * page the trade-off chart's title, ± std bars, per-curve optima, real-data floor, collision-free
  * labels, log axis, zoom, keyboard and mouse selection, the points table, the evaluator verdict,
  * the sample sliders, the parallel-coordinates brush, the loss curves' axes and every tab stop's
- * name; then both sweeps ticked on the list and compared on one page. The time to the first chart
- * point is printed (not asserted).
+ * name, a toy2d row's shared axes; then both sweeps ticked on the list and compared on one page;
+ * then a training job's time left and a failing run's attempts left. The time to the first chart
+ * point is printed (not asserted), on this sweep and on a finished 40-run one.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { freePort } from '@guidance-lab/db';
-import { startStack, startWorkerChild, waitFor, type Stack, type WorkerChild } from '../platform/stack';
+import { startStack, startWorkerChild, waitFor, waitForSweep, type Stack, type WorkerChild } from '../platform/stack';
 import { ensureWebBuild, startWeb, type Web } from './web';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -74,6 +75,32 @@ function luminance(css: string): number {
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
+/**
+ * A toy2d sample grid's pixels, one letter each: w blank (white), f the faint grey of the real data,
+ * o anything else (samples, separators). Read in a page of the grid's own origin, so the canvas may be read.
+ */
+async function pixelKinds(browser: Browser, url: string): Promise<{ width: number; height: number; kinds: string }> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  const result = (await page.evaluate(`(async () => {
+    const img = document.querySelector('img');
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const g = canvas.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, canvas.width, canvas.height).data;
+    let kinds = '';
+    for (let i = 0; i < d.length; i += 4) kinds += d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255 ? 'w' : d[i] === d[i + 1] && d[i + 1] === d[i + 2] && d[i] > 128 ? 'f' : 'o';
+    return { width: canvas.width, height: canvas.height, kinds };
+  })()`)) as { width: number; height: number; kinds: string };
+  await page.close();
+  return result;
+}
+const launch = async (stack: Stack, spec: unknown) =>
+  (await stack.gql<{ launchSweep: { id: string } }>('mutation($spec: JSON!) { launchSweep(spec: $spec) { id } }', { spec })).launchSweep.id;
+
 describe('dashboard charts and comparison', () => {
   let stack: Stack | null = null;
   let worker: WorkerChild | null = null;
@@ -89,10 +116,9 @@ describe('dashboard charts and comparison', () => {
     worker = startWorkerChild(stack);
     web = await startWeb(`${stack.origin}/graphql`, webPort);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const launch = async (spec: unknown) => (await stack!.gql<{ launchSweep: { id: string } }>('mutation($spec: JSON!) { launchSweep(spec: $spec) { id } }', { spec })).launchSweep.id;
     // Two seeds (error bars), and a sweep reaching s = 10 that reuses its trained models.
-    seeded = await launch(tiny('two seeds', [0, 1, 3], [0, 1]));
-    wide = await launch(tiny('up to s = 10', [1, 10], [0]));
+    seeded = await launch(stack, tiny('two seeds', [0, 1, 3], [0, 1]));
+    wide = await launch(stack, tiny('up to s = 10', [1, 10], [0]));
     for (const id of [seeded, wide]) {
       const status = await waitFor(
         'the sweep to finish',
@@ -132,7 +158,8 @@ describe('dashboard charts and comparison', () => {
     expect(await chart.locator('svg > desc').textContent()).toMatch(/2 curves/);
     expect(await chart.locator('.error-bar line').count()).toBeGreaterThan(0);
     expect(await chart.locator('[data-best]').count()).toBeGreaterThanOrEqual(2);
-    expect(await chart.locator('.floor').count()).toBeGreaterThanOrEqual(1);
+    // The floor comes with the sweep's runs, which may land after the trade-off drew the chart.
+    await expect.poll(() => chart.locator('.floor').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
     expect(await chart.locator('.tradeoff-point').first().getAttribute('aria-label')).toMatch(/, s = \d+: IS [\d.]+ ± [\d.]+, FID [\d.]+ ± [\d.]+/);
     expect(await labelOverlaps(page)).toBe(0);
     expect(await page.getByTestId('evaluator-verdict').textContent()).toMatch(/Evaluator accuracy on held-out real data: \d+\.\d% — (reliable|below)/);
@@ -182,6 +209,15 @@ describe('dashboard charts and comparison', () => {
 
     // Samples: the scale slider steps one strip through the scales; the wipe slider moves its edge.
     await page.waitForFunction(allLoaded('.samples img.sample-grid', 3), undefined, { timeout: 30_000 });
+    // A row's toy2d panels share their axes: the faint real data behind the samples sits on the same
+    // pixels at s = 0 and s = 3, so none of it is blank in the other (samples may only cover it).
+    const row = (await page.evaluate(`[...document.querySelectorAll('.samples img.sample-grid')].map((img) => img.src)`)) as string[];
+    const [low, high] = [await pixelKinds(browser!, row[0]), await pixelKinds(browser!, row[row.length - 1])];
+    expect([high.width, high.height]).toEqual([low.width, low.height]);
+    expect(low.kinds.split('').filter((k) => k === 'f').length).toBeGreaterThan(100);
+    let blankInOther = 0;
+    for (let i = 0; i < low.kinds.length; i++) if ((low.kinds[i] === 'f' && high.kinds[i] === 'w') || (low.kinds[i] === 'w' && high.kinds[i] === 'f')) blankInOther++;
+    expect(blankInOther).toBe(0);
     const strip = page.getByTestId('scale-strip');
     const first = await strip.getAttribute('data-run-id');
     await page.locator('#scale-step').focus();
@@ -259,5 +295,46 @@ describe('dashboard charts and comparison', () => {
       mkdirSync('docs', { recursive: true });
       await page.screenshot({ path: DOCS.compare, fullPage: true });
     }
+  }, 300_000);
+
+  it('a finished 40-run sweep: time to its first chart point (printed); a training job shows its time left', async () => {
+    // 39 scales of classifier-free and the unguided baseline on the models 'two seeds' trained: 40 runs, no training.
+    const forty = await launch(stack!, tiny('forty runs', Array.from({ length: 39 }, (_, i) => i / 4), [0]));
+    await waitForSweep(stack!, forty, 'succeeded');
+    expect(await stack!.prisma.run.count({ where: { sweepId: forty } })).toBe(40);
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    const started = Date.now();
+    await page.goto(`${web!.url}/sweeps/${forty}`, { waitUntil: 'commit' });
+    await page.getByTestId('tradeoff-chart').locator('.tradeoff-point').first().waitFor({ timeout: 60_000 });
+    console.log(`first trade-off point ${Date.now() - started} ms after navigation (finished 40-run sweep, target < 1.5 s)`);
+
+    // A new seed's ε-net with many steps: once it has a pace its job shows the time left; then the sweep is cancelled.
+    const spec = tiny('slow training', [1], [5]);
+    const slow = await launch(stack!, { ...spec, guidance: ['classifier-free'], training: { ...spec.training, steps: 20_000, checkpointEvery: 5_000 } });
+    await page.goto(`${web!.url}/sweeps/${slow}`);
+    await expect.poll(() => page.locator('.eta').first().textContent({ timeout: 1000 }).catch(() => ''), { timeout: 120_000 }).toMatch(/^, about .+ left$/);
+    await page.getByRole('button', { name: 'Cancel sweep slow training' }).click();
+    await expect.poll(() => page.locator('.sweep-header .badge').first().textContent(), { timeout: 30_000 }).toBe('cancelled');
+  }, 600_000);
+
+  it('a failing run says which attempt failed and how many are left, then that none are', async () => {
+    // With the worker stopped, a failed attempt is set up as graphile leaves it (its own SQL API: the
+    // job rescheduled with 1 attempt made) and as the worker records it on the run.
+    await worker!.stop();
+    const id = await launch(stack!, tiny('retrying', [2], [0]));
+    const run = await stack!.prisma.run.findFirstOrThrow({ where: { sweepId: id, scale: 2 } });
+    const [job] = await stack!.prisma.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM graphile_worker.jobs WHERE key = ${`run:${run.id}`}`;
+    await stack!.prisma.$queryRaw`SELECT * FROM graphile_worker.reschedule_jobs(ARRAY[${job.id}]::bigint[], run_at := now() + interval '1 hour', attempts := 1)`;
+    await stack!.prisma.run.update({ where: { id: run.id }, data: { attempts: 1, error: 'out of memory' } });
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${web!.url}/sweeps/${id}`);
+    const failures = page.getByTestId('failures');
+    await expect.poll(() => failures.textContent().catch(() => ''), { timeout: 30_000 }).toContain('attempt 1 of 3 failed; 2 attempts left, waiting to be retried');
+    expect(await failures.textContent()).toContain('out of memory');
+
+    // The last attempt failed too: followed live, no attempts left.
+    await stack!.prisma.$queryRaw`SELECT * FROM graphile_worker.permanently_fail_jobs(ARRAY[${job.id}]::bigint[], 'out of memory')`;
+    await stack!.prisma.run.update({ where: { id: run.id }, data: { status: 'failed', attempts: 3 } });
+    await expect.poll(() => failures.textContent(), { timeout: 30_000 }).toContain('failed after 3 attempts, no attempts left');
   }, 300_000);
 });

@@ -184,6 +184,22 @@ describe('cancel, retry, delete', () => {
     expect(jobs.map((j) => [j.key, j.attempts])).toEqual([[`train:${model.id}`, 0]]);
   });
 
+  it('shows each model\'s and run\'s queue job: attempts made and allowed, none once done or not yet queued', async () => {
+    const s = await launch(tiny({ seeds: [8] }), 'attempts');
+    const [failing, ...rest] = await modelIdsOf(s);
+    const [dying] = await jobsFor([`train:${failing}`]);
+    await utils.permanentlyFailJobs([dying.id], 'nan loss');
+    await trainModels(rest.slice(1));
+    const { data, errors } = await gql(`query($id: ID!) { sweep(id: $id) { models { id job { attempts maxAttempts } } runs { job { attempts } } } }`, { id: s });
+    expect(errors).toBeUndefined();
+    const jobOf = new Map(data.sweep.models.map((m: { id: string; job: unknown }) => [m.id, m.job]));
+    expect(jobOf.get(failing)).toEqual({ attempts: 3, maxAttempts: 3 });
+    expect(jobOf.get(rest[0])).toEqual({ attempts: 0, maxAttempts: 3 });
+    for (const id of rest.slice(1)) expect(jobOf.get(id)).toBeNull();
+    // Every run still waits for a model, so none has a job yet.
+    expect(data.sweep.runs.map((r: { job: unknown }) => r.job)).toEqual(data.sweep.runs.map(() => null));
+  });
+
   it('delete removes the sweep, its runs and jobs, and only the models no other sweep uses', async () => {
     const x = await launch(tiny({ seeds: [9] }), 'x');
     const y = await launch(tiny({ seeds: [9], guidance: ['none'] }), 'y'); // shares the evaluator and one ε-net

@@ -1,6 +1,6 @@
 /**
  * Per-request batching (DataLoader): the fields a list resolves once per item — a sweep's progress
- * and counts, a run's grid, metrics and models — share one query per kind for the whole list
+ * and counts, a run's grid, metrics, models and queue job — share one query per kind for the whole list
  * instead of one per item. `cache: false`: nothing is remembered past the batch, so a
  * subscription's next event (same context) reads afresh.
  */
@@ -14,6 +14,11 @@ export interface SweepJobs {
 }
 export type GridMeta = Omit<SampleGrid, 'png'>;
 export type ModelRow = Omit<Model, 'checkpoint'>;
+/** A job in graphile-worker's queue (read-only): attempts so far and the attempts the queue allows. */
+export interface QueueJob {
+  attempts: number;
+  maxAttempts: number;
+}
 
 export interface Loaders {
   /** Sweep id → its runs' and models' states (Sweep.progress, Sweep.counts). */
@@ -24,6 +29,8 @@ export interface Loaders {
   metrics: DataLoader<string, Metric[]>;
   /** Model id → the model without its checkpoint. */
   model: DataLoader<string, ModelRow | null>;
+  /** Job key (prisma/src/jobs.ts) → its queue entry, so a failing job can say "attempt 2 of 3"; null once it succeeded (it left the queue). */
+  queueJob: DataLoader<string, QueueJob | null>;
 }
 
 function groupBy<T>(ids: readonly string[], rows: T[], key: (row: T) => string): T[][] {
@@ -53,6 +60,11 @@ function makeLoaders(prisma: PrismaClient): Loaders {
     grid: new DataLoader(async (runIds) => oneEach(runIds, await prisma.sampleGrid.findMany({ where: { runId: { in: [...runIds] } }, omit: { png: true } }), (g) => g.runId), options),
     metrics: new DataLoader(async (runIds) => groupBy(runIds, await prisma.metric.findMany({ where: { runId: { in: [...runIds] } } }), (m) => m.runId), options),
     model: new DataLoader(async (ids) => oneEach(ids, await prisma.model.findMany({ where: { id: { in: [...ids] } }, omit: { checkpoint: true } }), (m) => m.id), options),
+    queueJob: new DataLoader(async (keys) => {
+      const rows = await prisma.$queryRaw<{ key: string; attempts: number; max_attempts: number }[]>`
+        SELECT key, attempts, max_attempts FROM graphile_worker.jobs WHERE key = ANY(${[...keys]}::text[])`;
+      return oneEach(keys, rows.map((r) => ({ key: r.key, attempts: r.attempts, maxAttempts: r.max_attempts })), (r) => r.key).map((r) => (r ? { attempts: r.attempts, maxAttempts: r.maxAttempts } : null));
+    }, options),
   };
 }
 

@@ -2,7 +2,7 @@
  * Resolvers for schema.graphql. Parents are Prisma rows; sample grid bytes and checkpoints never
  * travel through GraphQL (grids are served as PNG URLs).
  */
-import { readLiveness, type JobStatus, type Model, type Rescore, type Run, type RunEvaluation, type Sweep, type Worker } from '@guidance-lab/db';
+import { readLiveness, runJobKey, trainJobKey, type JobStatus, type Model, type Rescore, type Run, type RunEvaluation, type Sweep, type Worker } from '@guidance-lab/db';
 import { getPreset, isReliable, listPresets, mergeOverrides, PRESET_SIZES, runMethodLabel, type GuidanceType, type MethodId, type MethodParams, type PresetSize } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
 import { badInput, checkId, isUuid, notFound, unauthenticated } from './errors';
@@ -247,6 +247,7 @@ export const resolvers = {
     guideModel: (r: Run, _: unknown, ctx: ApiContext) => (r.guideModelId ? modelById(ctx, r.guideModelId) : null),
     methodLabel: (r: Run) => runMethodLabel(r as Run & { method: MethodId; methodParams: MethodParams; guidance: GuidanceType }),
     evaluatorModel: (r: Run, _: unknown, ctx: ApiContext) => modelById(ctx, r.evaluatorModelId),
+    job: async (r: Run, _: unknown, ctx: ApiContext) => loaders(ctx).queueJob.load(runJobKey(r.id)),
   },
 
   TradeoffSeries: {
@@ -259,6 +260,7 @@ export const resolvers = {
 
   Model: {
     progress: (m: Model) => modelDone(m),
+    job: async (m: Model, _: unknown, ctx: ApiContext) => loaders(ctx).queueJob.load(trainJobKey(m.id)),
     sweeps: (m: Model, _: unknown, ctx: ApiContext) =>
       ctx.prisma.sweep.findMany({ where: { models: { some: { modelId: m.id } } }, orderBy: { createdAt: 'desc' } }),
   },

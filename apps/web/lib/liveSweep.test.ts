@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeProgress, runsToFetch, type Progress, type RunState } from './liveSweep';
 import type { Run, SweepDetail } from './types';
 
-const live = (id: string, status: RunState['status'], progress = 0): RunState => ({ id, status, attempts: 1, error: null, phase: 'sampling', progress });
+const live = (id: string, status: RunState['status'], progress = 0): RunState => ({ id, status, attempts: 1, job: null, error: null, phase: 'sampling', progress });
 const full = (id: string, status: Run['status'], fid: number | null = null) => ({ ...live(id, status), metrics: { fid } }) as unknown as Run;
 
 describe('runsToFetch', () => {

@@ -7,7 +7,7 @@ import type { JobStatus, Model, Run, SweepDetail, SweepSummary } from './types';
 export const isActive = (s: JobStatus) => s === 'queued' || s === 'running';
 
 /** A run as the progress stream sends it. */
-export type RunState = Pick<Run, 'id' | 'status' | 'attempts' | 'error' | 'phase' | 'progress'>;
+export type RunState = Pick<Run, 'id' | 'status' | 'attempts' | 'job' | 'error' | 'phase' | 'progress'>;
 export type Progress = SweepSummary & { runs: RunState[]; models: Model[] };
 
 /** Runs that need their full record: new ones, and those that ended since the last state. */

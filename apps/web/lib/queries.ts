@@ -16,14 +16,14 @@ const METRIC_FIELDS = 'fid is isStd kid kidStd precision recall density coverage
 const POINT_FIELDS = 'fid is isStd kid precision recall density coverage adherence';
 
 /** A run as the sweep page shows it ($evaluator: whose scores; null: the run's own evaluator's). */
-const RUN_FIELDS = `id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts error phase progress n backend durationMs
+const RUN_FIELDS = `id guidance method methodLabel pUncond scale w seed sampler steps eta samplesPerClass status attempts job { attempts maxAttempts } error phase progress n backend durationMs
       metrics(evaluatorHash: $evaluator) { ${METRIC_FIELDS} }
       floor(evaluatorHash: $evaluator) { ${METRIC_FIELDS} }
       evaluatorAccuracy(evaluatorHash: $evaluator) evaluatorReliable(evaluatorHash: $evaluator)
       grid { url rows cols cellSize classNames }
       samplesNpzUrl samplesZipUrl`;
 
-const MODEL_FIELDS = `id key kind config status attempts error step totalSteps progress curve backend startedAt`;
+const MODEL_FIELDS = `id key kind config status attempts job { attempts maxAttempts } error step totalSteps progress curve backend startedAt`;
 
 const TRADEOFF_FIELDS = `sweepId sweepName guidance method methodParams pUncond label
       points { scale w seeds runIds ${POINT_FIELDS} std { ${POINT_FIELDS} } gridUrl }`;
@@ -52,7 +52,7 @@ export const TRADEOFF = `query Tradeoff($id: ID!, $evaluator: String) { tradeoff
 export const SWEEP_PROGRESS = `subscription SweepProgress($id: ID!) {
   sweepProgress(id: $id) {
     ${SWEEP_SUMMARY}
-    runs { id status attempts error phase progress }
+    runs { id status attempts job { attempts maxAttempts } error phase progress }
     models { ${MODEL_FIELDS} }
   }
 }`;

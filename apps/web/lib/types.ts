@@ -70,6 +70,8 @@ export interface Run {
   samplesPerClass: number;
   status: JobStatus;
   attempts: number;
+  /** Its job in the worker queue: this job's attempts and the attempts allowed (null once done). */
+  job: QueueJob | null;
   error: string | null;
   phase: string;
   progress: number;
@@ -87,6 +89,12 @@ export interface Run {
   samplesZipUrl: string | null;
 }
 
+/** A job in the worker queue; Retry failed queues a fresh one, so its attempts restart. */
+export interface QueueJob {
+  attempts: number;
+  maxAttempts: number;
+}
+
 export interface Model {
   id: string;
   key: string;
@@ -94,6 +102,8 @@ export interface Model {
   config: { pUncond?: number; seed?: number };
   status: JobStatus;
   attempts: number;
+  /** Its job in the worker queue: this job's attempts and the attempts allowed (null once done). */
+  job: QueueJob | null;
   error: string | null;
   step: number;
   totalSteps: number;

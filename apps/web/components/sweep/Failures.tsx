@@ -3,27 +3,27 @@
  * Every job of the sweep that has failed or is being retried, with its error and attempts, at the
  * top of the page: a run stuck retrying must not look like a run at 0%.
  */
-import type { SweepDetail } from '../../lib/types';
+import { plural, retryText } from '../../lib/attempts';
+import type { JobStatus, QueueJob, SweepDetail } from '../../lib/types';
 import { KIND_LABEL } from './JobsSection';
 
 interface Problem {
   key: string;
   what: string;
-  status: string;
+  status: JobStatus;
   attempts: number;
+  job: QueueJob | null;
   error: string;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function Failures({ sweep }: { sweep: SweepDetail }) {
   const problems: Problem[] = [
     ...sweep.models
       .filter((m) => m.error && m.status !== 'succeeded')
-      .map((m) => ({ key: m.id, what: `Training the ${KIND_LABEL[m.kind]} ${m.key.slice(0, 8)}`, status: m.status, attempts: m.attempts, error: m.error! })),
+      .map((m) => ({ key: m.id, what: `Training the ${KIND_LABEL[m.kind]} ${m.key.slice(0, 8)}`, status: m.status, attempts: m.attempts, job: m.job, error: m.error! })),
     ...sweep.runs
       .filter((r) => r.error && r.status !== 'succeeded')
-      .map((r) => ({ key: r.id, what: `Run ${r.methodLabel}, p_uncond ${r.pUncond}, s = ${r.scale}, seed ${r.seed}`, status: r.status, attempts: r.attempts, error: r.error! })),
+      .map((r) => ({ key: r.id, what: `Run ${r.methodLabel}, p_uncond ${r.pUncond}, s = ${r.scale}, seed ${r.seed}`, status: r.status, attempts: r.attempts, job: r.job, error: r.error! })),
   ];
   if (!problems.length) return null;
   const failed = problems.filter((p) => p.status === 'failed').length;
@@ -41,7 +41,7 @@ export function Failures({ sweep }: { sweep: SweepDetail }) {
               ? `failed after ${plural(p.attempts, 'attempt')}, no attempts left (Retry failed queues it again)`
               : p.status === 'cancelled'
                 ? `cancelled after ${plural(p.attempts, 'attempt')}`
-                : `attempt ${p.attempts} failed; ${p.status === 'running' ? 'retrying now' : 'waiting to be retried'}`}
+                : retryText(p)}
             <div className="error-text">{p.error}</div>
           </li>
         ))}
