@@ -9,14 +9,11 @@
  * point is printed (not asserted), on this sweep and on a finished 40-run one.
  */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { freePort } from '@guidance-lab/db';
-import { startStack, startWorkerChild, waitFor, waitForSweep, type Stack, type WorkerChild } from '../platform/stack';
-import { ensureWebBuild, startWeb, type Web } from './web';
+import { startWorkerChild, waitFor, waitForSweep, type Stack, type WorkerChild } from '../platform/stack';
+import { startDashboard, type Web } from './web';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** Set UPDATE_DOCS_SCREENSHOT=1 to refresh the README's screenshots from this run. */
 const DOCS = { sweep: 'docs/sweep-page.png', compare: 'docs/compare-page.png' };
 
@@ -110,12 +107,8 @@ describe('dashboard charts and comparison', () => {
   let wide = '';
 
   beforeAll(async () => {
-    ensureWebBuild();
-    const webPort = await freePort();
-    stack = await startStack({ allowedOrigins: [`http://127.0.0.1:${webPort}`] });
+    ({ stack, web, browser } = await startDashboard());
     worker = startWorkerChild(stack);
-    web = await startWeb(`${stack.origin}/graphql`, webPort);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     // Two seeds (error bars), and a sweep reaching s = 10 that reuses its trained models.
     seeded = await launch(stack, tiny('two seeds', [0, 1, 3], [0, 1]));
     wide = await launch(stack, tiny('up to s = 10', [1, 10], [0]));

@@ -5,14 +5,11 @@
  * deep link reopened, and the "API is down" message shown once the API stops.
  */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startStack, startWorkerChild, waitFor, type Stack, type WorkerChild } from '../platform/stack';
-import { freePort } from '@guidance-lab/db';
-import { ensureWebBuild, startWeb, type Web } from './web';
+import { startWorkerChild, waitFor, type Stack, type WorkerChild } from '../platform/stack';
+import { startDashboard, type Web } from './web';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACT = 'test-artifacts/sweep-page.png';
 
 /** Model and data sizes the form does not show, through its advanced JSON box: trains in seconds. */
@@ -39,13 +36,8 @@ describe('dashboard', () => {
   let browser: Browser | null = null;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    // The API answers browsers from the dashboard's origin only: tell it which port the dashboard gets.
-    const webPort = await freePort();
-    stack = await startStack({ allowedOrigins: [`http://127.0.0.1:${webPort}`] });
+    ({ stack, web, browser } = await startDashboard());
     worker = startWorkerChild(stack);
-    web = await startWeb(`${stack.origin}/graphql`, webPort);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 900_000);
 
   afterAll(async () => {

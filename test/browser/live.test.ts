@@ -8,13 +8,11 @@
 import { mkdirSync } from 'node:fs';
 import { createApiServer, type ApiServer } from '@guidance-lab/api';
 import { freePort } from '@guidance-lab/db';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launch, startStack, startWorkerChild, tinySpec, waitFor, type Stack, type WorkerChild } from '../platform/stack';
-import { ensureWebBuild, startWeb, type Web } from './web';
+import { launch, startWorkerChild, tinySpec, waitFor, type Stack, type WorkerChild } from '../platform/stack';
+import { launchChromium, startDashboard, startWeb, type Web } from './web';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** A name that is not loopback, which this browser alone resolves to this machine. */
 const REMOTE_NAME = 'lab.test';
 const IDLE_WINDOW_MS = 10_000;
@@ -75,11 +73,7 @@ describe('dashboard: live, light, launch form, extend and resume, remote host', 
   let remoteBrowser: Browser | null = null;
 
   beforeAll(async () => {
-    ensureWebBuild();
-    const webPort = await freePort();
-    stack = await startStack({ allowedOrigins: [`http://127.0.0.1:${webPort}`] });
-    web = await startWeb(`${stack.origin}/graphql`, webPort);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    ({ stack, web, browser } = await startDashboard());
   }, 900_000);
 
   afterAll(async () => {
@@ -216,7 +210,7 @@ describe('dashboard: live, light, launch form, extend and resume, remote host', 
     const apiPort = new URL(remoteApi.url).port;
     // The dashboard's server reaches the API on loopback, as npm start sets it up.
     remoteWeb = await startWeb(`http://127.0.0.1:${apiPort}/graphql`, webPort);
-    remoteBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${REMOTE_NAME} 127.0.0.1`] });
+    remoteBrowser = await launchChromium([`--host-resolver-rules=MAP ${REMOTE_NAME} 127.0.0.1`]);
     const page = await remoteBrowser.newPage({ viewport: { width: 1440, height: 900 } });
     const traffic = watchTraffic(page);
     const { sweeps } = await stack!.gql<{ sweeps: { nodes: { id: string }[] } }>('{ sweeps(first: 1) { nodes { id } } }');

@@ -8,6 +8,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@guidance-lab/db';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { startStack, type Stack } from '../platform/stack';
 
 export const WEB_DIR = fileURLToPath(new URL('../../apps/web', import.meta.url));
 const NEXT_BIN = fileURLToPath(new URL('../../node_modules/next/dist/bin/next', import.meta.url));
@@ -72,4 +74,24 @@ export async function startWeb(apiUrl: string, port?: number): Promise<Web> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { url, output: () => text, stop };
+}
+
+/** Debian's Chromium, headless and quiet (no background network, no first-run work). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export const launchChromium = (extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> =>
+  chromium.launch({ ...options, executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
+
+/**
+ * What every browser test starts: the dashboard built, a stack (PostgreSQL + API) that answers
+ * browsers from the dashboard's origin only — so it is told the dashboard's port first —, the
+ * dashboard pointed at it, and Chromium.
+ */
+export async function startDashboard(): Promise<{ stack: Stack; web: Web; browser: Browser }> {
+  ensureWebBuild();
+  const webPort = await freePort();
+  const stack = await startStack({ allowedOrigins: [`http://127.0.0.1:${webPort}`] });
+  const web = await startWeb(`${stack.origin}/graphql`, webPort);
+  return { stack, web, browser: await launchChromium() };
 }
