@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startWorkerChild, waitFor, waitForSweep, type Stack, type WorkerChild } from '../platform/stack';
-import { startDashboard, type Web } from './web';
+import { screenshotPages, startDashboard, type Web } from './web';
 
 /** Set UPDATE_DOCS_SCREENSHOT=1 to refresh the README's screenshots from this run. */
 const DOCS = { sweep: 'docs/sweep-page.png', compare: 'docs/compare-page.png' };
@@ -133,11 +133,7 @@ describe('dashboard charts and comparison', () => {
   });
 
   it('reads a sweep: readable curves with their spread, optima and floor, tables, sliders, brush and keyboard', async () => {
-    onTestFailed(async () => {
-      mkdirSync('test-artifacts', { recursive: true });
-      const pages = browser!.contexts().flatMap((c) => c.pages());
-      for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-artifacts/charts-failure-${i}.png`, fullPage: true });
-    });
+    onTestFailed(() => screenshotPages(browser!, 'charts'));
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     const chart = page.getByTestId('tradeoff-chart');
     const started = Date.now();

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startWorkerChild, waitFor, type Stack, type WorkerChild } from '../platform/stack';
-import { startDashboard, type Web } from './web';
+import { screenshotPages, startDashboard, type Web } from './web';
 
 const ARTIFACT = 'test-artifacts/sweep-page.png';
 
@@ -51,11 +51,7 @@ describe('dashboard', () => {
 
   it('launches a tiny toy2d sweep from the launch page and shows its trade-off, samples and results', async () => {
     // On failure, keep what every open page showed.
-    onTestFailed(async () => {
-      mkdirSync('test-artifacts', { recursive: true });
-      const pages = browser!.contexts().flatMap((c) => c.pages());
-      for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-artifacts/dashboard-failure-${i}.png`, fullPage: true });
-    });
+    onTestFailed(() => screenshotPages(browser!, 'dashboard'));
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${web!.url}/launch?mode=grid`);
 

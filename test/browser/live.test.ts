@@ -5,13 +5,12 @@
  * asserted), the launch form's errors, URL state and estimate, extending a sweep from its page,
  * cancel and resume, and the dashboard opened under a host name that is not localhost.
  */
-import { mkdirSync } from 'node:fs';
 import { createApiServer, type ApiServer } from '@guidance-lab/api';
 import { freePort } from '@guidance-lab/db';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launch, startWorkerChild, tinySpec, waitFor, type Stack, type WorkerChild } from '../platform/stack';
-import { launchChromium, startDashboard, startWeb, type Web } from './web';
+import { launchChromium, screenshotPages, startDashboard, startWeb, type Web } from './web';
 
 /** A name that is not loopback, which this browser alone resolves to this machine. */
 const REMOTE_NAME = 'lab.test';
@@ -87,11 +86,7 @@ describe('dashboard: live, light, launch form, extend and resume, remote host', 
   });
 
   it('follows a sweep without polling, sits idle once it is done, and extends, cancels and resumes it from its page', async () => {
-    onTestFailed(async () => {
-      mkdirSync('test-artifacts', { recursive: true });
-      const pages = browser!.contexts().flatMap((c) => c.pages());
-      for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-artifacts/live-failure-${i}.png`, fullPage: true });
-    });
+    onTestFailed(() => screenshotPages(browser!, 'live'));
     const id = await launch(stack!, tinySpec({ name: 'live tiny' }));
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     const traffic = watchTraffic(page);

@@ -4,7 +4,7 @@
  * the build does not depend on where the API is).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@guidance-lab/db';
@@ -94,4 +94,11 @@ export async function startDashboard(): Promise<{ stack: Stack; web: Web; browse
   const stack = await startStack({ allowedOrigins: [`http://127.0.0.1:${webPort}`] });
   const web = await startWeb(`${stack.origin}/graphql`, webPort);
   return { stack, web, browser: await launchChromium() };
+}
+
+/** Every open page of the browser into test-artifacts/<name>-failure-<i>.png: for onTestFailed. */
+export async function screenshotPages(browser: Browser, name: string): Promise<void> {
+  mkdirSync('test-artifacts', { recursive: true });
+  const pages = browser.contexts().flatMap((c) => c.pages());
+  for (const [i, p] of pages.entries()) await p.screenshot({ path: `test-artifacts/${name}-failure-${i}.png`, fullPage: true });
 }

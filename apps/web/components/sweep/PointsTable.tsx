@@ -5,6 +5,7 @@
  */
 import { METRICS, formatMeanStd } from '../../lib/metrics';
 import { curveOptima, type Curve } from '../../lib/tradeoff';
+import { SelectCell } from './SelectCell';
 
 export function PointsTable({ curves, selected, onSelect }: { curves: Curve[]; selected: string | null; onSelect(runId: string): void }) {
   const seeded = curves.some((c) => c.points.some((p) => p.seeds >= 2));
@@ -51,11 +52,7 @@ export function PointsTable({ curves, selected, onSelect }: { curves: Curve[]; s
                       </td>
                     );
                   })}
-                  <td>
-                    <button type="button" onClick={() => onSelect(p.runId)} aria-pressed={p.runId === selected} aria-label={`Select ${curve.label} s = ${p.scale}`}>
-                      Select
-                    </button>
-                  </td>
+                  <SelectCell runId={p.runId} selected={selected} label={`${curve.label} s = ${p.scale}`} onSelect={onSelect} />
                 </tr>
               ));
             })}

@@ -7,6 +7,7 @@ import { sortRows, type SortDir } from '../../lib/sort';
 import type { Run } from '../../lib/types';
 import { useApi } from '../ApiProvider';
 import { StatusBadge } from '../Status';
+import { SelectCell } from './SelectCell';
 
 type Column = { key: string; label: string; numeric: boolean; value(run: Run): number | string | null; cell?(run: Run): React.ReactNode };
 
@@ -87,11 +88,7 @@ export function ResultsTable({
                     {c.cell ? c.cell(r) : (c.value(r) ?? '–')}
                   </td>
                 ))}
-                <td>
-                  <button type="button" onClick={() => onSelect(r.id)} aria-pressed={r.id === selected} aria-label={`Select ${r.methodLabel} p_uncond ${r.pUncond} s = ${r.scale} seed ${r.seed}`}>
-                    Select
-                  </button>
-                </td>
+                <SelectCell runId={r.id} selected={selected} label={`${r.methodLabel} p_uncond ${r.pUncond} s = ${r.scale} seed ${r.seed}`} onSelect={onSelect} />
               </tr>
             ))}
           </tbody>
