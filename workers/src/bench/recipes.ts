@@ -19,6 +19,8 @@ export const recipes: Recipe[] = [
   // Patches (model.patch 2): the levels run at 14 and 7 px, so the same CPU buys 4× the channel pairs.
   { id: 'p2-16-32-b64-2k', model: { hidden: 128, depth: 3, channels: [16, 32], blocksPerLevel: 1, patch: 2 }, training: { ...quickTraining, steps: 2000, batchSize: 64, warmupSteps: 100, lrDecay: 'cosine' } },
   { id: 'p2-16-32-b64-2k-msnr5', model: { hidden: 128, depth: 3, channels: [16, 32], blocksPerLevel: 1, patch: 2 }, training: { ...quickTraining, steps: 2000, batchSize: 64, warmupSteps: 100, lrDecay: 'cosine', minSnrGamma: 5 } },
+  // The same recipe at twice the CPU: what a longer run buys (the quality-per-CPU curve's next point).
+  { id: 'p2-16-32-b64-4k-msnr5', model: { hidden: 128, depth: 3, channels: [16, 32], blocksPerLevel: 1, patch: 2 }, training: { ...quickTraining, steps: 4000, batchSize: 64, warmupSteps: 100, lrDecay: 'cosine', minSnrGamma: 5 } },
   // Min-SNR-5 on the unpatched quick recipe of the previous session: which of the two levers does the work.
   { id: 'c8-16-32-b32-4k-cos-msnr5', model: { hidden: 128, depth: 3, channels: [8, 16, 32], blocksPerLevel: 1 }, training: { ...quickTraining, warmupSteps: 100, lrDecay: 'cosine', minSnrGamma: 5 } },
 ];
