@@ -9,7 +9,7 @@
  * a server left running by a crashed owner is taken over and stopped when its new owner stops.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { chown, mkdir, readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -109,6 +109,38 @@ function runningServerPort(dataDir: string): number | null {
   }
 }
 
+/** Linux's view of a process: its command name and state (Z: exited, waiting to be reaped), or null when gone. */
+function processStat(pid: number): { comm: string; state: string } | null {
+  try {
+    const m = /^\d+ \((.*)\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return m ? { comm: m[1], state: m[2] } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A server just SIGKILLed leaves postmaster.pid naming a postgres process that still exists for a
+ * moment (exiting, or a zombie its parent has not reaped), and PostgreSQL refuses to start while it
+ * does. Wait for it to go (bounded); a zombie's lock file is removed, since a zombie holds no port,
+ * memory or files and goes only when its parent reaps it. A pid now some other program's is left
+ * to PostgreSQL's own check. Without /proc (macOS, Windows) nothing is waited for.
+ */
+export async function waitForDeadServer(dataDir: string, timeoutMs = 30_000): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const until = Date.now() + timeoutMs;
+  for (let st = processStat(pid); st?.comm === 'postgres' && Date.now() < until; st = processStat(pid)) {
+    if (st.state === 'Z') {
+      rmSync(pidFile, { force: true });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const urlFor = (port: number, password: string, database: string) => `postgresql://${USER}:${password}@127.0.0.1:${port}/${database}`;
 
 async function withClient<T>(port: number, password: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -181,6 +213,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
     console.log(`[db] took over the PostgreSQL left running on ${dataDir} (port ${already}); it stops when this process does`);
     return { url, stop: stopServer };
   }
+  if (already !== null) await waitForDeadServer(dataDir);
   // The port of the last start: the DATABASE_URL given to other machines keeps working.
   const wanted = opts.port ?? readPort(dataDir) ?? DEFAULT_PORT;
   const port = wanted !== 0 && (await portIsFree(wanted)) ? wanted : await freePort();
