@@ -15,7 +15,7 @@ describe('runsToFetch', () => {
 
 describe('mergeProgress', () => {
   it("takes the event's state, fetched records where there are some, and the server's run order", () => {
-    const sweep = { id: 's', status: 'running', progress: 0.2, runs: [full('a', 'running'), full('b', 'queued')], models: [], tradeoff: [] } as unknown as SweepDetail;
+    const sweep = { id: 's', status: 'running', progress: 0.2, runs: [full('a', 'running'), full('b', 'queued')], models: [] } as unknown as SweepDetail;
     const state = { id: 's', status: 'running', progress: 0.6, runs: [live('b', 'running', 0.3), live('a', 'succeeded', 1), live('n', 'queued')], models: [] } as unknown as Progress;
     const merged = mergeProgress(sweep, state, new Map([['a', full('a', 'succeeded', 12.5)]]), {});
     expect(merged.progress).toBe(0.6);

@@ -30,7 +30,10 @@ const TRADEOFF_FIELDS = `sweepId sweepName guidance method methodParams pUncond 
 
 const EVALUATOR_FIELDS = `evaluators { hash own runsScored } rescores { status }`;
 
-/** $evaluator: the evaluator hash whose scores to show (null: each run's own). */
+/**
+ * $evaluator: the evaluator hash whose scores to show (null: each run's own). The trade-off is not
+ * in it: TRADEOFF fetches it beside this (or the page's server did), so the chart comes first.
+ */
 export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
   sweep(id: $id) {
     ${SWEEP_SUMMARY}
@@ -38,7 +41,6 @@ export const SWEEP = `query Sweep($id: ID!, $evaluator: String) {
     runs { ${RUN_FIELDS} }
     models { ${MODEL_FIELDS} }
     ${EVALUATOR_FIELDS}
-    tradeoff(evaluatorHash: $evaluator) { ${TRADEOFF_FIELDS} }
   }
 }`;
 

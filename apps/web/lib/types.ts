@@ -139,7 +139,6 @@ export interface SweepDetail extends SweepSummary {
   spec: SweepSpec;
   runs: Run[];
   models: Model[];
-  tradeoff: TradeoffSeriesApi[];
   resultsCsvUrl: string;
   resultsJsonUrl: string;
   evaluators: SweepEvaluator[];

@@ -1,7 +1,7 @@
 'use client';
 /**
  * One sweep's data, live without polling. The trade-off (when the page's server has not fetched it)
- * is fetched beside the whole sweep so the chart can be drawn first; while the sweep is active the API's sweepProgress subscription
+ * is fetched beside the rest of the sweep so the chart can be drawn first; while the sweep is active the API's sweepProgress subscription
  * (graphql-ws) says what changed, and only the runs that ended (or are new) are fetched again, with
  * the trade-off their scores move. A finished sweep costs nothing: no timer, no request, no render.
  * Re-scorings are not in the progress stream: their states alone are polled while one is going on.
@@ -48,22 +48,23 @@ export function useLiveSweep(id: string, evaluator: string | null, initialTradeo
   current.current = sweep;
   const refresh = useCallback(() => setGeneration((g) => g + 1), []);
 
-  // The whole sweep (and, beside it, the trade-off alone); retried while the API cannot be reached.
+  // The trade-off (unless the page's server sent it) and, beside it, the rest of the sweep; retried
+  // while the API cannot be reached. The sweep is shown (and followed) once both are in, so a live
+  // update's trade-off is never overwritten by this older one.
   useEffect(() => {
     const controller = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
     const load = () => {
-      if (!prefetched.current) {
-        void gql<{ tradeoff: TradeoffSeriesApi[] }>(config, TRADEOFF, { id, evaluator }, controller.signal)
-          .then((d) => !controller.signal.aborted && !current.current && setTradeoff(d.tradeoff))
-          .catch(() => undefined); // the whole sweep's request reports the error
-      }
+      const curves = prefetched.current
+        ? null
+        : gql<{ tradeoff: TradeoffSeriesApi[] }>(config, TRADEOFF, { id, evaluator }, controller.signal).then((d) => {
+            if (!controller.signal.aborted) setTradeoff(d.tradeoff);
+          });
       prefetched.current = false;
-      gql<{ sweep: SweepDetail }>(config, SWEEP, { id, evaluator }, controller.signal).then(
-        (d) => {
+      Promise.all([gql<{ sweep: SweepDetail }>(config, SWEEP, { id, evaluator }, controller.signal), curves]).then(
+        ([d]) => {
           if (controller.signal.aborted) return;
           setSweep(d.sweep);
-          setTradeoff(d.sweep.tradeoff);
           setError(null);
         },
         (e: Error) => {
@@ -103,7 +104,7 @@ export function useLiveSweep(id: string, evaluator: string | null, initialTradeo
         if (closed || !latest) return;
         const { tradeoff: curves, sweep: scored } = latest;
         setTradeoff(curves);
-        setSweep((s) => s && mergeProgress(s, state, fetched, { tradeoff: curves, ...scored }));
+        setSweep((s) => s && mergeProgress(s, state, fetched, scored));
       });
       chain = chain.catch((e: Error) => {
         if (!closed) setError(e);
