@@ -76,11 +76,16 @@ export function issueText({ field, message }: SpecIssue): string {
   return message.startsWith(field) ? message : `${field} ${message}`;
 }
 
-/** Issues grouped by input; each message names the spec field it is about. */
-export function issuesByField(issues: SpecIssue[]): Partial<Record<FormField, string>> {
-  const out: Partial<Record<FormField, string>> = {};
+/**
+ * Issues grouped by input (`inputOf` maps a spec path to one; the grid builder's by default); each
+ * message names the spec field it is about.
+ */
+export function issuesByField(issues: SpecIssue[]): Partial<Record<FormField, string>>;
+export function issuesByField<F extends string>(issues: SpecIssue[], inputOf: (path: string) => F): Partial<Record<F, string>>;
+export function issuesByField(issues: SpecIssue[], inputOf: (path: string) => string = formFieldOf): Partial<Record<string, string>> {
+  const out: Partial<Record<string, string>> = {};
   for (const issue of issues) {
-    const input = formFieldOf(issue.field);
+    const input = inputOf(issue.field);
     const text = issueText(issue);
     // The spec check and the API on launch may report the same problem: say it once.
     if (!out[input]?.split('; ').includes(text)) out[input] = out[input] ? `${out[input]}; ${text}` : text;

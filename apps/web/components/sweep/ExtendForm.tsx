@@ -5,12 +5,13 @@
  */
 import { METHOD_IDS } from '@guidance-lab/experiments/methods';
 import { useState } from 'react';
-import { gql, issuesFromApiError } from '../../lib/api';
+import { issuesFromApiError } from '../../lib/api';
 import { EXTEND_SWEEP } from '../../lib/queries';
+import { issuesByField } from '../../lib/specForm';
 import type { SweepDetail } from '../../lib/types';
 import { ApiErrorNotice } from '../ApiErrorNotice';
-import { useApi } from '../ApiProvider';
 import { Field } from '../launch/Field';
+import { useMutation } from '../useMutation';
 
 type Input = 'scales' | 'seeds' | 'methods';
 const INPUTS: Input[] = ['scales', 'seeds', 'methods'];
@@ -27,11 +28,12 @@ function numbers(text: string, input: Input, errors: Partial<Record<Input | 'for
 const inputOf = (field: string): Input | 'form' => INPUTS.find((i) => field === i || field.startsWith(`${i}.`)) ?? 'form';
 
 export function ExtendForm({ sweep, onExtended }: { sweep: SweepDetail; onExtended(): void }) {
-  const { config } = useApi();
   const [text, setText] = useState<Record<Input, string>>({ scales: '', seeds: '', methods: '' });
-  const [errors, setErrors] = useState<Partial<Record<Input | 'form', string>>>({});
-  const [failure, setFailure] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Inputs that do not parse; the API's problems come from the failed mutation's error.
+  const [parseErrors, setParseErrors] = useState<Partial<Record<Input | 'form', string>>>({});
+  const { busy, error, setError, run } = useMutation();
+  const { issues, rest: failure } = issuesFromApiError(error);
+  const errors = error ? issuesByField(issues, inputOf) : parseErrors;
   const cancelled = sweep.status === 'cancelled';
 
   const submit = async () => {
@@ -39,27 +41,12 @@ export function ExtendForm({ sweep, onExtended }: { sweep: SweepDetail; onExtend
     const scales = numbers(text.scales, 'scales', found);
     const seeds = numbers(text.seeds, 'seeds', found);
     const methods = text.methods.split(/[\s,;]+/).filter(Boolean);
-    setErrors(found);
-    setFailure(null);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    try {
-      await gql(config, EXTEND_SWEEP, { id: sweep.id, scales, seeds, methods });
+    setParseErrors(found);
+    if (Object.keys(found).length) return setError(null);
+    await run(EXTEND_SWEEP, { id: sweep.id, scales, seeds, methods }, () => {
       setText({ scales: '', seeds: '', methods: '' });
       onExtended();
-    } catch (error) {
-      const { issues, rest } = issuesFromApiError(error);
-      const byInput: Partial<Record<Input | 'form', string>> = {};
-      for (const issue of issues) {
-        const input = inputOf(issue.field);
-        const message = issue.message.startsWith(issue.field) ? issue.message : `${issue.field} ${issue.message}`;
-        byInput[input] = byInput[input] ? `${byInput[input]}; ${message}` : message;
-      }
-      setErrors(byInput);
-      setFailure(rest);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
