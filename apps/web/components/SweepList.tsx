@@ -1,8 +1,9 @@
 'use client';
 /** Every sweep, newest first, with its state, progress and actions; filter and page are in the URL. Tick sweeps to compare them. */
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { elapsed, formatDate, formatDuration } from '../lib/format';
+import { isActive } from '../lib/liveSweep';
 import { MAX_COMPARED, SWEEPS } from '../lib/queries';
 import type { JobStatus, SweepSummary, Worker } from '../lib/types';
 import { choiceParam } from '../lib/urlState';
@@ -23,16 +24,17 @@ interface SweepsData {
   workers: Worker[];
 }
 
+const anyActive = (d: SweepsData) => d.sweeps.nodes.some((s) => isActive(s.status));
+
 export function SweepList() {
   const { params, set: go } = useUrlState();
   const status = choiceParam(params, 'status', STATUSES, 'all');
   const after = params.get('after');
-  // Often while a sweep is under way, seldom otherwise (a sweep launched elsewhere still shows up).
-  const [busy, setBusy] = useState(true);
-  const { data, error, refresh } = usePoll<SweepsData>(SWEEPS, { first: 20, after, status: status === 'all' ? null : (status as JobStatus) }, busy ? LIVE_MS : IDLE_MS);
-  const running = !!data?.sweeps.nodes.some((s) => s.status === 'queued' || s.status === 'running');
-  useEffect(() => setBusy(!data || running), [data, running]);
-  const now = useNow(running);
+  // Often while a sweep is under way (or the list has not loaded), seldom otherwise (a sweep launched elsewhere still shows up).
+  const { data, error, refresh } = usePoll<SweepsData>(SWEEPS, { first: 20, after, status: status === 'all' ? null : (status as JobStatus) }, (d) =>
+    !d || anyActive(d) ? LIVE_MS : IDLE_MS,
+  );
+  const now = useNow(!!data && anyActive(data));
   const [compared, setCompared] = useState<string[]>([]);
   const toggleCompared = (id: string) => setCompared((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-MAX_COMPARED)));
 

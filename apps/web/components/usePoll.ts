@@ -1,9 +1,11 @@
 'use client';
 /**
- * Runs a GraphQL query now and then every `intervalMs` (null: once), keeping the last good data
- * when a poll fails so the page stays readable while the API is down.
+ * Runs a GraphQL query now and then every `interval` ms (null: once), keeping the last good data
+ * when a poll fails so the page stays readable while the API is down. `interval` may be a function
+ * of the last good data (e.g. often while something runs): it is asked after each poll, so a change
+ * of pace does not send the query again at once.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { gql } from '../lib/api';
 import { useApi } from './ApiProvider';
 
@@ -13,11 +15,16 @@ export interface Polled<T> {
   refresh(): void;
 }
 
-export function usePoll<T>(query: string, variables: Record<string, unknown>, intervalMs: number | null): Polled<T> {
+export type PollInterval<T> = number | null | ((data: T | null) => number | null);
+
+export function usePoll<T>(query: string, variables: Record<string, unknown>, interval: PollInterval<T>): Polled<T> {
   const { config } = useApi();
   const [state, setState] = useState<{ data: T | null; error: Error | null }>({ data: null, error: null });
   const [tick, setTick] = useState(0);
   const vars = JSON.stringify(variables);
+  const pace = useRef(interval);
+  pace.current = interval;
+  const last = useRef<T | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -25,19 +32,24 @@ export function usePoll<T>(query: string, variables: Record<string, unknown>, in
     const poll = async () => {
       try {
         const data = await gql<T>(config, query, JSON.parse(vars), controller.signal);
-        if (!controller.signal.aborted) setState({ data, error: null });
+        if (!controller.signal.aborted) {
+          last.current = data;
+          setState({ data, error: null });
+        }
       } catch (error) {
         if (controller.signal.aborted) return;
         setState((s) => ({ data: s.data, error: error as Error }));
       }
-      if (!controller.signal.aborted && intervalMs !== null) timer = setTimeout(poll, intervalMs);
+      if (controller.signal.aborted) return;
+      const ms = typeof pace.current === 'function' ? pace.current(last.current) : pace.current;
+      if (ms !== null) timer = setTimeout(poll, ms);
     };
     void poll();
     return () => {
       controller.abort();
       clearTimeout(timer);
     };
-  }, [config, query, vars, intervalMs, tick]);
+  }, [config, query, vars, tick]);
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, refresh };

@@ -6,7 +6,8 @@
  * selection lives in the URL like the sweep page's.
  */
 import Link from 'next/link';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
+import { isActive } from '../../lib/liveSweep';
 import { METRICS } from '../../lib/metrics';
 import { compareQuery, compareVariables, MAX_COMPARED } from '../../lib/queries';
 import { compareSampleRows } from '../../lib/samples';
@@ -36,14 +37,14 @@ interface ComparedSweep {
 export function ComparePage() {
   const { params, set: go } = useUrlState();
   const ids = [...new Set((params.get('ids') ?? '').split(',').filter(Boolean))].slice(0, MAX_COMPARED);
-  // Poll only while some compared sweep is working; a finished comparison is read once.
-  const [live, setLive] = useState(false);
   // Fewer than two sweeps: nothing to compare, so only a no-op query goes out.
   const query = ids.length >= 2 ? compareQuery(ids.length) : '{ __typename }';
-  const { data, error } = usePoll<Record<string, unknown>>(query, ids.length >= 2 ? compareVariables(ids) : {}, live ? LIVE_MS : null);
-  const sweeps = data && ids.length >= 2 ? ids.map((_, i) => data[`s${i}`] as ComparedSweep) : [];
-  const active = sweeps.some((s) => s.status === 'queued' || s.status === 'running');
-  useEffect(() => setLive(active), [active]);
+  const comparedSweeps = (d: Record<string, unknown> | null) => (d && ids.length >= 2 ? ids.map((_, i) => d[`s${i}`] as ComparedSweep) : []);
+  // Polled only while some compared sweep is working; a finished comparison is read once.
+  const { data, error } = usePoll<Record<string, unknown>>(query, ids.length >= 2 ? compareVariables(ids) : {}, (d) =>
+    comparedSweeps(d).some((s) => isActive(s.status)) ? LIVE_MS : null,
+  );
+  const sweeps = comparedSweeps(data);
   const curves = useMemo(() => (data ? curvesFromApi(data.tradeoff as TradeoffSeriesApi[]) : []), [data]);
 
   const x = choiceParam(params, 'x', METRIC_KEYS, 'is');
