@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSampleRows, sampleRows, seriesOptions } from './samples';
+import { compareSampleRows, sampleChoice, sampleRows, seriesOptions } from './samples';
 import type { Run } from './types';
 
 const run = (id: string, guidance: string, pUncond: number, scale: number, seed = 0, methodLabel = guidance) => ({ id, guidance, method: methodLabel.split(' ')[0], methodLabel, pUncond, scale, seed }) as Run;
@@ -51,5 +51,20 @@ describe('compareSampleRows', () => {
       ['B:classifier-free:0.1', 'second: classifier-free, p_uncond 0.1', [null, null, 'b2', null]],
       ['B:none:0.1', 'second: no guidance, p_uncond 0.1', ['b0', null, null, null]],
     ]);
+  });
+});
+
+describe('sampleChoice', () => {
+  const grid = { url: 'g.png', rows: 3, cols: 4, cellSize: 28, classNames: ['a', 'b', 'c'] };
+  const runs = [run('s1', 'classifier-free', 0.1, 1, 1), { ...run('s0', 'classifier-free', 0.1, 1, 0), grid }, run('s2', 'none', 0.1, 0, 2)];
+
+  it('keeps a seed and class the runs have', () => {
+    expect(sampleChoice(runs, 2, 1)).toEqual({ seeds: [0, 1, 2], seed: 2, classNames: ['a', 'b', 'c'], cls: 1 });
+  });
+
+  it('falls back to the first seed and the nearest class', () => {
+    expect(sampleChoice(runs, 7, 9)).toMatchObject({ seed: 0, cls: 2 });
+    expect(sampleChoice(runs, 0, -1)).toMatchObject({ cls: 0 });
+    expect(sampleChoice([], 3, 2)).toEqual({ seeds: [], seed: 0, classNames: [], cls: 0 });
   });
 });

@@ -12,6 +12,16 @@ export interface SampleRow {
   cells: (Run | null)[];
 }
 
+/**
+ * What a side-by-side sample view can show of these runs: their seeds and class names, and the seed
+ * and class to show (the asked ones when the runs have them, else the first seed and nearest class).
+ */
+export function sampleChoice(runs: Run[], seed: number, cls: number): { seeds: number[]; seed: number; classNames: string[]; cls: number } {
+  const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
+  const classNames = runs.find((r) => r.grid)?.grid?.classNames ?? [];
+  return { seeds, seed: seeds.includes(seed) ? seed : (seeds[0] ?? 0), classNames, cls: Math.min(Math.max(0, cls), Math.max(0, classNames.length - 1)) };
+}
+
 export function seriesOptions(runs: Run[]): { key: string; label: string }[] {
   const seen = new Map<string, { key: string; label: string; guidance: string; method: string; pUncond: number }>();
   for (const r of runs) {

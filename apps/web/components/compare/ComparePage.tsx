@@ -10,16 +10,16 @@ import { useMemo } from 'react';
 import { isActive } from '../../lib/liveSweep';
 import { METRICS } from '../../lib/metrics';
 import { compareQuery, compareVariables, MAX_COMPARED } from '../../lib/queries';
-import { compareSampleRows } from '../../lib/samples';
+import { compareSampleRows, sampleChoice } from '../../lib/samples';
 import { curvesFromApi } from '../../lib/tradeoff';
 import type { JobStatus, Run, TradeoffSeriesApi } from '../../lib/types';
 import { choiceParam, intParam } from '../../lib/urlState';
 import { ApiErrorNotice } from '../ApiErrorNotice';
-import { Select } from '../Select';
 import { StatusBadge } from '../Status';
 import { usePoll } from '../usePoll';
 import { useUrlState } from '../useUrlState';
 import { MetricMultiples } from '../sweep/MetricMultiples';
+import { SampleControls } from '../sweep/SampleControls';
 import { SampleTable } from '../sweep/SampleTable';
 import { TradeoffSection } from '../sweep/TradeoffSection';
 
@@ -50,10 +50,11 @@ export function ComparePage() {
   const x = choiceParam(params, 'x', METRIC_KEYS, 'is');
   const y = choiceParam(params, 'y', METRIC_KEYS, 'fid');
   const point = params.get('point');
-  const seeds = [...new Set(sweeps.flatMap((s) => s.runs.map((r) => r.seed)))].sort((a, b) => a - b);
-  const seed = seeds.includes(intParam(params, 'seed', 0)) ? intParam(params, 'seed', 0) : (seeds[0] ?? 0);
-  const classNames = sweeps.flatMap((s) => s.runs).find((r) => r.grid)?.grid?.classNames ?? [];
-  const cls = Math.min(Math.max(0, intParam(params, 'cls', 0)), Math.max(0, classNames.length - 1));
+  const { seeds, seed, classNames, cls } = sampleChoice(
+    sweeps.flatMap((s) => s.runs),
+    intParam(params, 'seed', 0),
+    intParam(params, 'cls', 0),
+  );
   const shown = intParam(params, 'shown', 4);
 
   if (ids.length < 2) {
@@ -91,25 +92,7 @@ export function ComparePage() {
       <MetricMultiples curves={curves} selected={point} floor={null} onSelect={(runId) => go({ point: runId })} />
       <section aria-labelledby="compare-samples-title">
         <h2 id="compare-samples-title">Samples across sweeps</h2>
-        <div className="controls">
-          <Select id="compare-class" label="Class" value={cls} onChange={(v) => go({ cls: Number(v) })} disabled={classNames.length === 0}>
-            {classNames.map((name, i) => (
-              <option key={i} value={i}>
-                {name}
-              </option>
-            ))}
-          </Select>
-          <Select id="compare-seed" label="Seed" value={seed} onChange={(v) => go({ seed: Number(v) })}>
-            {seeds.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </Select>
-          <Select id="compare-shown" label="Samples shown" value={shown} onChange={(v) => go({ shown: Number(v) })}>
-            {SHOWN.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </Select>
-        </div>
+        <SampleControls prefix="compare" classNames={classNames} cls={cls} seeds={seeds} seed={seed} shown={shown} shownOptions={SHOWN} onChange={go} />
         <SampleTable scales={scales} rows={rows} cls={cls} className={classNames[cls] ?? `class ${cls}`} shown={shown} />
       </section>
     </>

@@ -5,11 +5,12 @@
  */
 import { useEffect, useRef } from 'react';
 import { apiHref } from '../../lib/api';
-import { sampleRows, seriesOptions } from '../../lib/samples';
+import { sampleChoice, sampleRows, seriesOptions } from '../../lib/samples';
 import type { Run } from '../../lib/types';
 import { useApi } from '../ApiProvider';
 import { Select } from '../Select';
 import { ClassRow } from './ClassRow';
+import { SampleControls } from './SampleControls';
 import { SampleSliders } from './SampleSliders';
 import { cellPx, SampleTable } from './SampleTable';
 
@@ -27,13 +28,9 @@ const SHOWN = [1, 2, 4, 8, 16, 32];
 export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: SampleSelection; onChange(changes: Partial<SampleSelection>): void }) {
   const { config } = useApi();
   const options = seriesOptions(runs);
-  const seeds = [...new Set(runs.map((r) => r.seed))].sort((p, q) => p - q);
   const a = sel.a && options.some((o) => o.key === sel.a) ? sel.a : (options[0]?.key ?? null);
   const b = sel.b && sel.b !== a && options.some((o) => o.key === sel.b) ? sel.b : null;
-  const seed = seeds.includes(sel.seed) ? sel.seed : (seeds[0] ?? 0);
-  const firstGrid = runs.find((r) => r.grid)?.grid ?? null;
-  const classNames = firstGrid?.classNames ?? [];
-  const cls = Math.min(Math.max(0, sel.cls), Math.max(0, classNames.length - 1));
+  const { seeds, seed, classNames, cls } = sampleChoice(runs, sel.seed, sel.cls);
   const { scales, rows } = sampleRows(runs, [a, b].filter((k): k is string => k !== null), seed);
   const zoomRun = runs.find((r) => r.id === sel.zoom && r.grid) ?? null;
   const className = (i: number) => classNames[i] ?? `class ${i}`;
@@ -41,21 +38,7 @@ export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: Samp
   return (
     <section aria-labelledby="samples-title">
       <h2 id="samples-title">Samples side by side</h2>
-      <div className="controls">
-        <Select id="samples-class" label="Class" value={cls} onChange={(v) => onChange({ cls: Number(v) })} disabled={classNames.length === 0}>
-          {classNames.map((name, i) => (
-            <option key={i} value={i}>
-              {name}
-            </option>
-          ))}
-        </Select>
-        {seeds.length > 1 ? (
-          <Select id="samples-seed" label="Seed" value={seed} onChange={(v) => onChange({ seed: Number(v) })}>
-            {seeds.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </Select>
-        ) : null}
+      <SampleControls prefix="samples" classNames={classNames} cls={cls} seeds={seeds} seed={seed} shown={sel.shown} shownOptions={SHOWN} onChange={onChange}>
         <Select id="samples-a" label="Top row" value={a ?? ''} onChange={(v) => onChange({ a: v })}>
           {options.map((o) => (
             <option key={o.key} value={o.key}>
@@ -73,12 +56,7 @@ export function SamplesSection({ runs, sel, onChange }: { runs: Run[]; sel: Samp
               </option>
             ))}
         </Select>
-        <Select id="samples-shown" label="Samples shown" value={sel.shown} onChange={(v) => onChange({ shown: Number(v) })}>
-          {SHOWN.map((n) => (
-            <option key={n}>{n}</option>
-          ))}
-        </Select>
-      </div>
+      </SampleControls>
       {classNames.length === 0 ? <p className="muted">No sample grid yet: they appear as runs finish.</p> : null}
       <SampleTable scales={scales} rows={rows} cls={cls} className={className(cls)} shown={sel.shown} onZoom={(runId) => onChange({ zoom: runId })} />
       <SampleSliders scales={scales} rows={rows} cls={cls} className={className(cls)} shown={sel.shown} />
