@@ -62,14 +62,16 @@ export const SWEEP_PROGRESS = `subscription SweepProgress($id: ID!) {
 /** Only the re-scorings' states, watched while one is going on (the progress stream does not cover them). */
 export const RESCORES = `query Rescores($id: ID!) { sweep(id: $id) { id ${EVALUATOR_FIELDS} } }`;
 
-/** Runs whose record changed, each by alias, with the trade-off and evaluators that their scores change. */
-export function runsQuery(count: number): string {
-  const vars = Array.from({ length: count }, (_, i) => `$r${i}: ID!`).join(', ');
+/**
+ * Runs whose record changed, each by alias; with `scores` (the last request of a batch), also the
+ * trade-off and evaluators that their scores change.
+ */
+export function runsQuery(count: number, scores: boolean): string {
+  const vars = Array.from({ length: count }, (_, i) => `, $r${i}: ID!`).join('');
   const runs = Array.from({ length: count }, (_, i) => `r${i}: run(id: $r${i}) { ...LiveRun }`).join('\n  ');
-  return `query ChangedRuns($id: ID!, $evaluator: String${vars ? `, ${vars}` : ''}) {
-  ${runs}
-  tradeoff(sweepId: $id, evaluatorHash: $evaluator) { ${TRADEOFF_FIELDS} }
-  sweep(id: $id) { id ${EVALUATOR_FIELDS} }
+  const rest = scores ? `\n  tradeoff(sweepId: $id, evaluatorHash: $evaluator) { ${TRADEOFF_FIELDS} }\n  sweep(id: $id) { id ${EVALUATOR_FIELDS} }` : '';
+  return `query ChangedRuns(${scores ? '$id: ID!, ' : ''}$evaluator: String${vars}) {
+  ${runs}${rest}
 }
 fragment LiveRun on Run { ${RUN_FIELDS} }`;
 }

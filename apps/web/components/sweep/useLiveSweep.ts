@@ -96,10 +96,12 @@ export function useLiveSweep(id: string, evaluator: string | null, initialTradeo
         let latest: { tradeoff: TradeoffSeriesApi[]; sweep: Scored } | null = null;
         for (let i = 0; i < ids.length; i += RUNS_PER_QUERY) {
           const batch = ids.slice(i, i + RUNS_PER_QUERY);
-          const vars = Object.fromEntries(batch.map((runId, k) => [`r${k}`, runId]));
-          const d = await gql<Record<string, Run> & { tradeoff: TradeoffSeriesApi[]; sweep: Scored }>(config, runsQuery(batch.length), { id, evaluator, ...vars });
+          // The trade-off and evaluators once, with the last batch, when every record is in.
+          const last = i + RUNS_PER_QUERY >= ids.length;
+          const vars = { evaluator, ...(last && { id }), ...Object.fromEntries(batch.map((runId, k) => [`r${k}`, runId])) };
+          const d = await gql<Record<string, Run> & { tradeoff: TradeoffSeriesApi[]; sweep: Scored }>(config, runsQuery(batch.length, last), vars);
           batch.forEach((runId, k) => fetched.set(runId, d[`r${k}`]));
-          latest = d;
+          if (last) latest = d;
         }
         if (closed || !latest) return;
         const { tradeoff: curves, sweep: scored } = latest;
