@@ -10,20 +10,29 @@ const TOKEN_KEY = 'guidance-lab.api-token';
 
 interface ApiContextValue {
   config: ApiConfig;
+  /**
+   * False until the stored token has been read (just after hydration): a request sent before
+   * would go without it and be sent again as soon as it is read.
+   */
+  ready: boolean;
   setToken(token: string | null): void;
 }
 
 const ApiContext = createContext<ApiContextValue | null>(null);
 
 export function ApiProvider({ url, children }: { url: string; children: React.ReactNode }) {
-  const [token, setTokenState] = useState<string | null>(null);
+  // undefined: not read yet.
+  const [stored, setTokenState] = useState<string | null | undefined>(undefined);
   useEffect(() => setTokenState(window.localStorage.getItem(TOKEN_KEY)), []);
+  const token = stored ?? null;
+  const ready = stored !== undefined;
   const setToken = useCallback((next: string | null) => {
     if (next) window.localStorage.setItem(TOKEN_KEY, next);
     else window.localStorage.removeItem(TOKEN_KEY);
     setTokenState(next);
   }, []);
-  const value = useMemo(() => ({ config: { url, token }, setToken }), [url, token, setToken]);
+  const config = useMemo(() => ({ url, token }), [url, token]);
+  const value = useMemo(() => ({ config, ready, setToken }), [config, ready, setToken]);
   return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
 }
 

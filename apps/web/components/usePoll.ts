@@ -18,7 +18,7 @@ export interface Polled<T> {
 export type PollInterval<T> = number | null | ((data: T | null) => number | null);
 
 export function usePoll<T>(query: string, variables: Record<string, unknown>, interval: PollInterval<T>): Polled<T> {
-  const { config } = useApi();
+  const { config, ready } = useApi();
   const [state, setState] = useState<{ data: T | null; error: Error | null }>({ data: null, error: null });
   const [tick, setTick] = useState(0);
   const vars = JSON.stringify(variables);
@@ -27,6 +27,7 @@ export function usePoll<T>(query: string, variables: Record<string, unknown>, in
   const last = useRef<T | null>(null);
 
   useEffect(() => {
+    if (!ready) return;
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
@@ -49,7 +50,7 @@ export function usePoll<T>(query: string, variables: Record<string, unknown>, in
       controller.abort();
       clearTimeout(timer);
     };
-  }, [config, query, vars, tick]);
+  }, [config, ready, query, vars, tick]);
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, refresh };

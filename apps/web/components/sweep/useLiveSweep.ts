@@ -37,7 +37,7 @@ function wsClient(config: ApiConfig): Client {
 }
 
 export function useLiveSweep(id: string, evaluator: string | null, initialTradeoff: TradeoffSeriesApi[] | null = null): LiveSweep {
-  const { config } = useApi();
+  const { config, ready } = useApi();
   const [sweep, setSweep] = useState<SweepDetail | null>(null);
   const [tradeoff, setTradeoff] = useState<TradeoffSeriesApi[] | null>(initialTradeoff);
   const [error, setError] = useState<Error | null>(null);
@@ -52,6 +52,7 @@ export function useLiveSweep(id: string, evaluator: string | null, initialTradeo
   // while the API cannot be reached. The sweep is shown (and followed) once both are in, so a live
   // update's trade-off is never overwritten by this older one.
   useEffect(() => {
+    if (!ready) return;
     const controller = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
     const load = () => {
@@ -80,7 +81,7 @@ export function useLiveSweep(id: string, evaluator: string | null, initialTradeo
       controller.abort();
       clearTimeout(retry);
     };
-  }, [config, id, evaluator, generation]);
+  }, [config, ready, id, evaluator, generation]);
 
   const active = sweep !== null && isActive(sweep.status);
   // Follow an active sweep through the progress stream.
