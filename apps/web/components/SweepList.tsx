@@ -2,16 +2,16 @@
 /** Every sweep, newest first, with its state, progress and actions; filter and page are in the URL. Tick sweeps to compare them. */
 import Link from 'next/link';
 import { useState } from 'react';
-import { elapsed, formatDate, formatDuration } from '../lib/format';
+import { formatDate } from '../lib/format';
 import { isActive } from '../lib/liveSweep';
 import { MAX_COMPARED, SWEEPS } from '../lib/queries';
 import type { JobStatus, SweepSummary, Worker } from '../lib/types';
 import { choiceParam } from '../lib/urlState';
 import { ApiErrorNotice } from './ApiErrorNotice';
+import { Duration } from './Duration';
 import { Select } from './Select';
 import { ProgressBar, StatusBadge } from './Status';
 import { SweepActions } from './SweepActions';
-import { useNow } from './useNow';
 import { usePoll } from './usePoll';
 import { useUrlState } from './useUrlState';
 
@@ -34,7 +34,6 @@ export function SweepList() {
   const { data, error, refresh } = usePoll<SweepsData>(SWEEPS, { first: 20, after, status: status === 'all' ? null : (status as JobStatus) }, (d) =>
     !d || anyActive(d) ? LIVE_MS : IDLE_MS,
   );
-  const now = useNow(!!data && anyActive(data));
   const [compared, setCompared] = useState<string[]>([]);
   const toggleCompared = (id: string) => setCompared((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-MAX_COMPARED)));
 
@@ -113,7 +112,9 @@ export function SweepList() {
                   </td>
                   <td>{s.preset ?? '–'}</td>
                   <td>{formatDate(s.createdAt)}</td>
-                  <td className="num">{formatDuration(elapsed(s.startedAt, s.finishedAt, now))}</td>
+                  <td className="num">
+                    <Duration start={s.startedAt} end={s.finishedAt} ticking={isActive(s.status)} />
+                  </td>
                   <td>
                     <SweepActions sweep={s} onChange={refresh} onDeleted={refresh} />
                   </td>

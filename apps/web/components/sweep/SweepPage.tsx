@@ -9,7 +9,8 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { ApiError, apiHref } from '../../lib/api';
-import { elapsed, formatDate, formatDuration } from '../../lib/format';
+import { formatDate } from '../../lib/format';
+import { isActive } from '../../lib/liveSweep';
 import { METRICS } from '../../lib/metrics';
 import type { SortDir } from '../../lib/sort';
 import { curvesFromApi } from '../../lib/tradeoff';
@@ -17,9 +18,9 @@ import type { TradeoffSeriesApi } from '../../lib/types';
 import { choiceParam, intParam } from '../../lib/urlState';
 import { ApiErrorNotice } from '../ApiErrorNotice';
 import { useApi } from '../ApiProvider';
+import { Duration } from '../Duration';
 import { ProgressBar, StatusBadge } from '../Status';
 import { SweepActions } from '../SweepActions';
-import { useNow } from '../useNow';
 import { useUrlState } from '../useUrlState';
 import { EvaluatorControls } from './EvaluatorControls';
 import { EvaluatorVerdict, sweepVerdict } from './EvaluatorVerdict';
@@ -43,7 +44,6 @@ export function SweepPage({ id, initialTradeoff = null }: { id: string; initialT
   const { config } = useApi();
   const evaluator = params.get('ev');
   const { sweep, tradeoff, error, refresh } = useLiveSweep(id, evaluator, initialTradeoff);
-  const now = useNow(!!sweep && (sweep.status === 'queued' || sweep.status === 'running'));
   const notFound = error instanceof ApiError && error.errors.some((e) => e.code === 'NOT_FOUND');
   const curves = useMemo(() => (tradeoff ? curvesFromApi(tradeoff) : []), [tradeoff]);
   const floor = useMemo(() => (sweep ? sweepVerdict(sweep.runs).floor : null), [sweep]);
@@ -100,7 +100,9 @@ export function SweepPage({ id, initialTradeoff = null }: { id: string; initialT
       <div className="facts">
         <span>preset: {sweep.preset ?? 'none'}</span>
         <span>created {formatDate(sweep.createdAt)}</span>
-        <span>duration {formatDuration(elapsed(sweep.startedAt, sweep.finishedAt, now))}</span>
+        <span>
+          duration <Duration start={sweep.startedAt} end={sweep.finishedAt} ticking={isActive(sweep.status)} />
+        </span>
         <span>
           runs: {sweep.counts.succeeded} done, {sweep.counts.running} running, {sweep.counts.queued} waiting
           {sweep.counts.failed ? `, ${sweep.counts.failed} failed` : ''}
