@@ -9,7 +9,7 @@ import { ParallelChart } from 'echarts/charts';
 import { AriaComponent, ParallelComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { methodColor } from '@guidance-lab/experiments/palette';
 import { parallelAxes } from '../../lib/parallel';
 import type { Run } from '../../lib/types';
@@ -22,23 +22,31 @@ interface BrushedSeries {
 }
 const parallelSeries = (chart: echarts.ECharts) => (chart as unknown as { getModel(): { getSeries(): BrushedSeries[] } }).getModel().getSeries()[0];
 
-export function ParallelView({ runs, onBrush }: { runs: Run[]; onBrush(ids: Set<string> | null): void }) {
+/** `brushed`: the runs inside every brush (null: no brush), as the page holds them from onBrush. */
+export function ParallelView({ runs, brushed, onBrush }: { runs: Run[]; brushed: Set<string> | null; onBrush(ids: Set<string> | null): void }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   // The runs as last drawn: the brush's item indices point into it.
   const drawn = useRef<Run[]>([]);
-  const [selected, setSelected] = useState<Set<string> | null>(null);
+  // The handler is bound once, with the chart.
+  const report = useRef(onBrush);
+  report.current = onBrush;
   const axes = parallelAxes(runs);
   const description = `${runs.length} runs on ${axes.length} axes: ${axes.map((a) => a.label).join(', ')}.`;
 
   useEffect(() => {
     const instance = echarts.init(el.current!, null, { renderer: 'svg' });
     chart.current = instance;
+    // The page re-renders only when the brushed runs change, not at every event of a drag.
+    let last: string | null = null;
     instance.on('axisareaselected', () => {
       const series = parallelSeries(instance);
       // No item inactive: no brush left.
-      const inactive = series.getRawIndicesByActiveState('inactive');
-      setSelected(inactive.length === 0 ? null : new Set(series.getRawIndicesByActiveState('active').map((i) => drawn.current[i].id)));
+      const ids = series.getRawIndicesByActiveState('inactive').length === 0 ? null : series.getRawIndicesByActiveState('active').map((i) => drawn.current[i].id);
+      const key = ids && ids.slice().sort().join(',');
+      if (key === last) return;
+      last = key;
+      report.current(ids && new Set(ids));
     });
     const resize = () => instance.resize();
     window.addEventListener('resize', resize);
@@ -48,10 +56,6 @@ export function ParallelView({ runs, onBrush }: { runs: Run[]; onBrush(ids: Set<
       chart.current = null;
     };
   }, []);
-
-  // The table and the curves follow the brush.
-  const key = selected ? [...selected].sort().join(',') : '';
-  useEffect(() => onBrush(selected), [key]);
 
   useEffect(() => {
     drawn.current = runs;
@@ -86,7 +90,7 @@ export function ParallelView({ runs, onBrush }: { runs: Run[]; onBrush(ids: Set<
       <h2 id="parallel-title">Runs in parallel coordinates</h2>
       <p className="muted">
         Drag along an axis to brush it (click the axis to clear); the results table and the curves then show only the runs inside every brush.{' '}
-        <span data-testid="parallel-count">{selected ? `${selected.size} of ${runs.length} runs brushed.` : `All ${runs.length} runs.`}</span>
+        <span data-testid="parallel-count">{brushed ? `${brushed.size} of ${runs.length} runs brushed.` : `All ${runs.length} runs.`}</span>
       </p>
       <div ref={el} className="parallel-chart" role="img" aria-label={`Parallel coordinates of the sweep's runs. ${description}`} style={{ width: '100%', height: 360 }} />
     </section>

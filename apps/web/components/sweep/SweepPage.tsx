@@ -146,7 +146,7 @@ export function SweepPage({ id, initialTradeoff = null }: { id: string; initialT
         }
       />
       <PointsTable curves={curves} selected={point} onSelect={(runId) => go({ point: runId })} />
-      <ParallelView runs={sweep.runs} onBrush={setBrushed} />
+      <ParallelView runs={sweep.runs} brushed={brushed} onBrush={setBrushed} />
       <ResultsTable
         runs={brushed ? sweep.runs.filter((r) => brushed.has(r.id)) : sweep.runs}
         sort={sort}
