@@ -111,3 +111,11 @@ describe('combineIssues', () => {
     expect(byField.guidance?.split('; ')).toHaveLength(1);
   });
 });
+
+describe('issuesByField with another form', () => {
+  it("groups by that form's inputs (the extend form's), naming each field once", () => {
+    const inputOf = (field: string) => (field.startsWith('scales') ? 'scales' : 'form');
+    const issue = { field: 'scales.1', message: 'already lists 3' };
+    expect(issuesByField([issue, issue, { field: '(grid)', message: 'is too big' }], inputOf)).toEqual({ scales: 'scales.1 already lists 3', form: '(grid) is too big' });
+  });
+});
