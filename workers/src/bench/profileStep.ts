@@ -10,6 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine/backend/index';
 import { applyEps, classify, disposeParams, initParams, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
@@ -61,15 +62,9 @@ function lossOf(c: BenchCase): StepDefinition['loss'] {
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const arg = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const only = arg('--only');
-  const steps = Number(arg('--steps') ?? 10);
-  const top = Number(arg('--top') ?? 12);
-  const plain = argv.includes('--plain');
+  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false } } });
+  const { only, plain } = values;
+  const [steps, top] = [Number(values.steps), Number(values.top)];
   await initBackend('wasm');
   const ort = await loadOrt();
   if (!ort) throw new Error('onnxruntime-node cannot load here');
