@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { parseArgs as parseCli } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -30,33 +31,14 @@ import { findTorchPython, numpyPeak, TorchServer } from './torchRef';
 import { ratioSpread, spread, type Timing, type TimingOptions } from './timing';
 import { E2E_PRESETS, timePreset } from './e2e';
 
-interface Args {
-  quick: boolean;
-  only: string | null;
-  out: string;
-  rounds: number;
-  e2e: boolean;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, out: 'bench-results/bench.json', rounds: 0, e2e: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') args.quick = true;
-    else if (a === '--e2e') args.e2e = true;
-    else if (a === '--only' || a === '--out' || a === '--rounds') {
-      const v = argv[++i];
-      if (!v || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      if (a === '--only') args.only = v;
-      else if (a === '--out') args.out = v;
-      else {
-        args.rounds = Number(v);
-        if (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 20) throw new Error(`--rounds must be a whole number from 1 to 20, got '${v}'`);
-      }
-    } else throw new Error(`unknown argument '${a}' (allowed: --quick, --only <text>, --out <file>, --rounds <1..20>, --e2e)`);
-  }
-  args.rounds ||= args.quick ? 2 : 3;
-  return args;
+function parseArgs(argv: string[]) {
+  const { values } = parseCli({
+    args: argv,
+    options: { quick: { type: 'boolean', default: false }, e2e: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string', default: 'bench-results/bench.json' }, rounds: { type: 'string' } },
+  });
+  const rounds = values.rounds === undefined ? (values.quick ? 2 : 3) : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error(`--rounds must be a whole number from 1 to 20, got '${values.rounds}'`);
+  return { quick: values.quick, e2e: values.e2e, only: values.only ?? null, out: values.out, rounds };
 }
 
 /** An engine that can time cases: a tfjs backend, onnxruntime, or PyTorch. */

@@ -10,14 +10,17 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine/backend/index';
 import { applyEps, classify, disposeParams, initParams, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
 import { loadOrt } from '../engine/onnx/session';
 import { engineThreads } from '../engine/backend/threads';
 import { flatten, layoutOf } from '../engine/training/flat';
-import { exportTrainStep } from '../engine/training/onnxStepEngine';
-import { presentVectors, type HostBatch, type StepDefinition } from '../engine/training/update';
+import { weightedEpsLoss } from '../engine/training/lossWeight';
+import { exportTrainStep, stepFeeds } from '../engine/training/onnxStepEngine';
+import { crossEntropy } from '../engine/training/trainClassifier';
+import { disposeVectors, mapVectors, type FlatVectors, type HostBatch, type StepDefinition } from '../engine/training/update';
 import { benchCases, type BenchCase } from './cases';
 import { syntheticData } from './tfjsTasks';
 
@@ -52,25 +55,16 @@ function hostBatchOf(c: BenchCase): HostBatch {
 function lossOf(c: BenchCase): StepDefinition['loss'] {
   if (c.net.kind === 'classifier') {
     const cfg = c.net as ClassifierConfig;
-    return (p, b) => {
-      const { logits } = classify(cfg, p, b.x, (b.t as tf.Tensor1D | undefined) ?? null);
-      return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(b.y as tf.Tensor1D, cfg.classes)), 1))) as tf.Scalar;
-    };
+    return (p, b) => crossEntropy(classify(cfg, p, b.x, (b.t as tf.Tensor1D | undefined) ?? null).logits, b.y as tf.Tensor1D, cfg.classes);
   }
   const cfg = c.net as EpsNetConfig;
-  return (p, b) => tf.mean(tf.squaredDifference(b.eps, applyEps(cfg, p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D)));
+  return (p, b) => weightedEpsLoss(b.eps, applyEps(cfg, p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), null);
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const arg = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const only = arg('--only');
-  const steps = Number(arg('--steps') ?? 10);
-  const top = Number(arg('--top') ?? 12);
-  const plain = argv.includes('--plain');
+  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false } } });
+  const { only, plain } = values;
+  const [steps, top] = [Number(values.steps), Number(values.top)];
   await initBackend('wasm');
   const ort = await loadOrt();
   if (!ort) throw new Error('onnxruntime-node cannot load here');
@@ -82,34 +76,37 @@ async function main() {
     disposeParams(params);
     const w = { theta, m: tf.zerosLike(theta), v: tf.zerosLike(theta), ema: c.net.kind === 'classifier' ? null : tf.clone(theta) };
     const batch = hostBatchOf(c);
-    const model = exportTrainStep({ layout, loss: lossOf(c) }, w, batch);
+    let model: Uint8Array;
+    let host: FlatVectors<Float32Array>;
+    try {
+      model = exportTrainStep({ layout, loss: lossOf(c) }, w, batch);
+      host = mapVectors(w, (t) => t.dataSync() as Float32Array);
+    } finally {
+      disposeVectors(w);
+    }
     const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'));
     const session = await ort.InferenceSession.create(model, { intraOpNumThreads: engineThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', enableProfiling: !plain, profileFilePrefix: join(dir, 'profile') });
-    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { lr: new ort.Tensor('float32', Float32Array.of(1e-4), []), biasM: new ort.Tensor('float32', Float32Array.of(1), []), biasV: new ort.Tensor('float32', Float32Array.of(1), []) };
-    if (w.ema) Object.assign(feeds, { keep: new ort.Tensor('float32', Float32Array.of(0.999), []), take: new ort.Tensor('float32', Float32Array.of(0.001), []) });
-    for (const [n, t] of presentVectors(w)) feeds[n] = new ort.Tensor('float32', t.dataSync() as Float32Array, [t.size]);
-    for (const [n, b] of Object.entries(batch)) feeds[n] = new ort.Tensor(b.data instanceof Int32Array ? 'int32' : 'float32', b.data as Float32Array, b.shape);
-    await session.run(feeds); // warm-up
-    const [start, cpu] = [performance.now(), process.cpuUsage()];
-    for (let i = 0; i < steps; i++) await session.run(feeds);
-    const ms = (performance.now() - start) / steps;
-    const used = process.cpuUsage(cpu);
-    if (plain) {
-      console.log(`${c.id} batch ${c.batch}: wall ${ms.toFixed(1)} ms/step, cpu ${((used.user + used.system) / 1000 / steps).toFixed(1)} ms/step, ${(c.batch / (ms / 1000)).toFixed(0)} img/s`);
+    try {
+      const feeds = stepFeeds(ort, host, batch, { lr: 1e-4, biasM: 1, biasV: 1, keep: 0.999, take: 0.001 });
+      await session.run(feeds); // warm-up
+      const [start, cpu] = [performance.now(), process.cpuUsage()];
+      for (let i = 0; i < steps; i++) await session.run(feeds);
+      const ms = (performance.now() - start) / steps;
+      const used = process.cpuUsage(cpu);
+      if (plain) {
+        console.log(`${c.id} batch ${c.batch}: wall ${ms.toFixed(1)} ms/step, cpu ${((used.user + used.system) / 1000 / steps).toFixed(1)} ms/step, ${(c.batch / (ms / 1000)).toFixed(0)} img/s`);
+        continue;
+      }
+      session.endProfiling();
+      const events = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8')) as ProfileEvent[];
+      const totals = opTotals(events, steps + 1);
+      const sum = totals.reduce((a, t) => a + t.us, 0);
+      console.log(`\n${c.id} (batch ${c.batch}): ${ms.toFixed(1)} ms/step with profiling, ${(c.batch / (ms / 1000)).toFixed(0)} img/s; ${totals.reduce((a, t) => a + t.nodes, 0)} nodes; kernel time ${(sum / 1000).toFixed(1)} ms`);
+      for (const t of totals.slice(0, top)) console.log(`  ${t.op.padEnd(24)} ${(t.us / 1000).toFixed(2).padStart(8)} ms  ${((100 * t.us) / sum).toFixed(1).padStart(5)}%  ${String(t.nodes).padStart(4)} nodes`);
+    } finally {
       await session.release();
       rmSync(dir, { recursive: true });
-      tf.dispose(presentVectors(w).map(([, t]) => t));
-      continue;
     }
-    session.endProfiling();
-    const events = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8')) as ProfileEvent[];
-    rmSync(dir, { recursive: true });
-    const totals = opTotals(events, steps + 1);
-    const sum = totals.reduce((a, t) => a + t.us, 0);
-    console.log(`\n${c.id} (batch ${c.batch}): ${ms.toFixed(1)} ms/step with profiling, ${(c.batch / (ms / 1000)).toFixed(0)} img/s; ${totals.reduce((a, t) => a + t.nodes, 0)} nodes; kernel time ${(sum / 1000).toFixed(1)} ms`);
-    for (const t of totals.slice(0, top)) console.log(`  ${t.op.padEnd(24)} ${(t.us / 1000).toFixed(2).padStart(8)} ms  ${((100 * t.us) / sum).toFixed(1).padStart(5)}%  ${String(t.nodes).padStart(4)} nodes`);
-    await session.release();
-    tf.dispose(presentVectors(w).map(([, t]) => t));
   }
 }
 

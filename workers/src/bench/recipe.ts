@@ -12,6 +12,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs as parseCli } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DatasetSpec, ModelConfig, SweepSpec } from '@guidance-lab/experiments';
 import { contentHash, METHOD_DEFAULTS } from '@guidance-lab/experiments';
@@ -32,22 +33,12 @@ const dataset: DatasetSpec = { kind: 'mnist', testPerClass: 200, seed: 0 };
 const schedule: SweepSpec['schedule'] = { kind: 'cosine', T: 1000 };
 const evaluatorSpec: SweepSpec['evaluator'] = { hidden: 128, depth: 3, channels: [16, 32], steps: 1000, batchSize: 64, learningRate: 1e-3 };
 
-function parseArgs(argv: string[]): { only: string[] | null; out: string; models: string | null; evaluator: string | null; trainOnly: boolean } {
-  const args = { only: null as string[] | null, out: 'bench-results/recipes', models: null as string | null, evaluator: null as string | null, trainOnly: false };
-  for (let i = 0; i < argv.length; i++) {
-    const v = argv[i + 1];
-    if (argv[i] === '--train-only') {
-      args.trainOnly = true;
-      continue;
-    }
-    if (argv[i] === '--only') args.only = v.split(',');
-    else if (argv[i] === '--out') args.out = v;
-    else if (argv[i] === '--models') args.models = v;
-    else if (argv[i] === '--evaluator') args.evaluator = v;
-    else throw new Error(`unknown argument ${argv[i]} (use --only <ids>, --out <dir>, --models <dir>, --evaluator <json of ClassifierSpec>, --train-only)`);
-    i++;
-  }
-  return args;
+function parseArgs(argv: string[]) {
+  const { values } = parseCli({
+    args: argv,
+    options: { only: { type: 'string' }, out: { type: 'string', default: 'bench-results/recipes' }, models: { type: 'string' }, evaluator: { type: 'string' }, 'train-only': { type: 'boolean', default: false } },
+  });
+  return { only: values.only?.split(',') ?? null, out: values.out, models: values.models ?? null, evaluator: values.evaluator ?? null, trainOnly: values['train-only'] };
 }
 
 const cpuSeconds = () => {

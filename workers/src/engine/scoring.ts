@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { canonicalJson, IS_SPLITS, isReliable, type DatasetSpec } from '@guidance-lab/experiments';
 import { bayesClassify, toy2dMixture } from './data/toy2d';
 import type { Inference } from './inference';
-import { adherence, densityCoverage, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadii, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
+import { adherence, densityCoverage, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadiiAt, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
 import type { DatasetSplit, LabelledData, Metrics } from './types';
 
 /** k of the k-NN balls in precision/recall (Kynkäänniemi et al.'s default). */
@@ -101,11 +101,12 @@ export async function referenceFor(evaluatorHash: string, run: Inference['evalua
     const all = await evaluate(run, data.test.x, data.test.shape);
     const halves = heldOutHalves(data.test);
     const features = pickRows(all.features, halves.reference);
+    const [prRadii, dcRadii] = manifoldRadiiAt(features, [PR_K, DC_K]);
     ref = {
       features,
       stats: gaussianStats(features),
-      prRadii: manifoldRadii(features, PR_K),
-      dcRadii: manifoldRadii(features, DC_K),
+      prRadii,
+      dcRadii,
       // 4000 reference points make a 128 MB kernel; larger sets are sampled per KID subset instead.
       kernel: features.rows <= 4000 ? polynomialKernel(features) : undefined,
       label: `${data.name}:test-half:${features.rows}`,

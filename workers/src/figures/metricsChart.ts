@@ -5,7 +5,7 @@
  */
 import { METRIC_KEYS, type ResultsFile, type RunMetrics } from '@guidance-lab/experiments';
 import type { TopLevelSpec } from 'vega-lite';
-import { seriesLabel, seriesScales } from './series';
+import { seriesLabel, seriesEncodings } from './series';
 
 const TITLES: Record<keyof RunMetrics, string> = {
   fid: 'FID ↓', is: 'IS ↑', isStd: 'IS spread over splits', kid: 'KID ↓', precision: 'precision', recall: 'recall',
@@ -23,10 +23,7 @@ export function metricsSpec(results: Pick<ResultsFile, 'aggregates' | 'floor' | 
   const seeded = results.aggregates.some((a) => a.seeds >= 2);
   const x = { field: 'scale', type: 'quantitative', title: 'guidance scale s' } as const;
   const y = { field: 'value', type: 'quantitative', title: null, scale: { zero: false } } as const;
-  const scales = seriesScales(results.aggregates);
-  const color = { field: 'series', type: 'nominal', title: 'guidance, p_uncond', scale: scales.color, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } } as const;
-  // Same field as the colour: one legend shows both.
-  const strokeDash = { field: 'series', type: 'nominal', title: 'guidance, p_uncond', scale: scales.strokeDash } as const;
+  const { color, strokeDash } = seriesEncodings(results.aggregates);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `${results.spec.name}: every metric against s`, subtitle: 'dashed: held-out real data scored like a run (the floor)' },

@@ -14,10 +14,11 @@ export function seriesOf<T extends SeriesKey & Pick<ResultAggregate, 'scale'>>(p
 }
 
 /**
- * Vega-Lite scales giving each series its method's colour (the palette the dashboard uses too) and,
- * among series of one method, a dash pattern of its own, in seriesOf's order.
+ * Vega-Lite colour and dash encodings of the series: each series gets its method's colour (the
+ * palette the dashboard uses too) and, among series of one method, a dash pattern of its own, in
+ * seriesOf's order. Both encode the same field, so one legend shows both.
  */
-export function seriesScales(points: (SeriesKey & Pick<ResultAggregate, 'scale'>)[]): { color: { domain: string[]; range: string[] }; strokeDash: { domain: string[]; range: number[][] } } {
+export function seriesEncodings(points: (SeriesKey & Pick<ResultAggregate, 'scale'>)[]) {
   const series = seriesOf(points).map((s) => ({ label: s.label, method: s.points[0].method ?? s.points[0].guidance }));
   const variants = new Map<string, number>();
   const dashes = series.map((s) => {
@@ -27,5 +28,9 @@ export function seriesScales(points: (SeriesKey & Pick<ResultAggregate, 'scale'>
     return dash ? dash.split(' ').map(Number) : [1, 0];
   });
   const domain = series.map((s) => s.label);
-  return { color: { domain, range: series.map((s) => methodColor(s.method)) }, strokeDash: { domain, range: dashes } };
+  const title = 'guidance, p_uncond';
+  return {
+    color: { field: 'series', type: 'nominal', title, scale: { domain, range: series.map((s) => methodColor(s.method)) }, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } },
+    strokeDash: { field: 'series', type: 'nominal', title, scale: { domain, range: dashes } },
+  } as const;
 }

@@ -5,7 +5,7 @@
  */
 import type { ResultsFile } from '@guidance-lab/experiments';
 import type { TopLevelSpec } from 'vega-lite';
-import { seriesLabel, seriesScales } from './series';
+import { seriesLabel, seriesEncodings } from './series';
 
 /** Where each series' scale labels sit around their points (pixels): right-above, left-below, right-below, left-above. */
 const LABEL_OFFSETS: [number, number][] = [[5, -6], [-5, 11], [5, 11], [-5, -6]];
@@ -31,10 +31,7 @@ export function tradeoffSpec(results: Pick<ResultsFile, 'aggregates' | 'floor' |
   const floor = [{ is: results.floor.is, fid: results.floor.fid, label: 'real data (floor)' }];
   const x = { field: 'is', type: 'quantitative', title: 'Inception Score (higher: more confident, more classes)', scale: { zero: false } } as const;
   const y = { field: 'fid', type: 'quantitative', title: 'FID (lower: closer to the held-out data)', scale: { type: 'log' } } as const;
-  const scales = seriesScales(results.aggregates);
-  const color = { field: 'series', type: 'nominal', title: 'guidance, p_uncond', scale: scales.color, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } } as const;
-  // Same field as the colour: one legend shows both.
-  const strokeDash = { field: 'series', type: 'nominal', title: 'guidance, p_uncond', scale: scales.strokeDash } as const;
+  const { color, strokeDash } = seriesEncodings(results.aggregates);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `${results.spec.name}: FID vs IS as the guidance scale s grows`, subtitle: seeded ? 'points: mean over seeds; bars: ±1 std over seeds' : 'one seed per point' },

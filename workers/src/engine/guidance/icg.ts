@@ -28,13 +28,7 @@ export function independentCondition(eps: EpsFn, scale: number, classes: number,
     scale,
     guide: async (x, t, y, at) => {
       const random = tf.tensor1d(independentLabels(seed, at.first, x.shape[0], at.timestep, classes), 'int32');
-      let pair: [tf.Tensor, tf.Tensor];
-      try {
-        pair = await pairEps(eps, x, t, y, random);
-      } finally {
-        random.dispose();
-      }
-      const [cond, other] = pair;
+      const [cond, other] = await pairEps(eps, x, t, y, random).finally(() => random.dispose());
       try {
         return { eps: tf.tidy(() => tf.add(other, tf.mul(tf.sub(cond, other), scale))) };
       } finally {

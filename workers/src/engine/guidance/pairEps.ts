@@ -23,11 +23,7 @@ export async function pairEps(eps: EpsFn, x: tf.Tensor, t: tf.Tensor1D, y: tf.Te
 /** ε(x, t, y) and ε(x, t, ∅) in one pass; ∅ is the null label K. */
 export async function condUncond(eps: EpsFn, x: tf.Tensor, t: tf.Tensor1D, y: tf.Tensor1D, nullLabel: number): Promise<[tf.Tensor, tf.Tensor]> {
   const empty = tf.fill([x.shape[0]], nullLabel, 'int32') as tf.Tensor1D;
-  try {
-    return await pairEps(eps, x, t, y, empty);
-  } finally {
-    empty.dispose();
-  }
+  return pairEps(eps, x, t, y, empty).finally(() => empty.dispose());
 }
 
 /** Checks the null label of a rule that asks the ε-net for ε(x, ∅). */

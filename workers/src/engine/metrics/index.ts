@@ -4,4 +4,4 @@ export { inceptionScore } from './inceptionScore';
 export { kernelInceptionDistance, polynomialKernel, type KidOptions } from './kid';
 export { fromArrays, type RowMatrix, type Rows } from './linalg';
 export { densityCoverage } from './densityCoverage';
-export { manifoldRadii, precisionRecall } from './precisionRecall';
+export { manifoldRadii, manifoldRadiiAt, precisionRecall } from './precisionRecall';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillNormal, mulberry32 } from '../random';
 import { fromArrays, type RowMatrix } from './linalg';
-import { manifoldRadii, precisionRecall } from './precisionRecall';
+import { manifoldRadii, manifoldRadiiAt, precisionRecall } from './precisionRecall';
 
 function normals(n: number, d: number, offset: number, seed: number): RowMatrix {
   const data = new Float64Array(n * d);
@@ -39,6 +39,18 @@ describe('precisionRecall', () => {
     expect(Array.from(manifoldRadii(fromArrays(Array.from({ length: 10 }, (_, i) => [i])), 1))).toEqual(Array(10).fill(1));
     expect(precisionRecall(real, gen, 3, manifoldRadii(real, 3))).toEqual(precisionRecall(real, gen, 3));
     expect(() => precisionRecall(real, gen, 3, new Float64Array(5))).toThrow(/realRadii has 5 entries for 300 real points/);
+  });
+
+  it('gives the radii of several k from one pass, in the order asked, and names a bad k', () => {
+    // Squared distances on 1-D points 0, 1, 3, 6, 10, counted by hand (each row sorted).
+    const points = fromArrays([[0], [1], [3], [6], [10]]);
+    const byK = manifoldRadiiAt(points, [3, 1, 2]).map((r) => Array.from(r));
+    expect(byK).toEqual([
+      [36, 25, 9, 25, 81],
+      [1, 1, 4, 9, 16],
+      [9, 4, 9, 16, 49],
+    ]);
+    expect(() => manifoldRadiiAt(points, [3, 5])).toThrow(/k must be a whole number from 1 to 4 \(set size − 1\), got 5/);
   });
 
   it('is near 1 / 1 for two samples of one distribution, and names a bad k', () => {

@@ -17,15 +17,20 @@ export function precisionRecall(realIn: Rows, genIn: Rows, k = 3, realRadii?: Fl
   const maxK = Math.min(real.rows, gen.rows) - 1;
   if (!Number.isInteger(k) || k < 1 || k > maxK) throw new Error(`precisionRecall: k must be a whole number from 1 to ${maxK} (smaller set size − 1), got ${k}`);
   if (realRadii && realRadii.length !== real.rows) throw new Error(`precisionRecall: realRadii has ${realRadii.length} entries for ${real.rows} real points`);
-  const genRadii = kthNeighbourDistances(gen, k);
-  return { precision: coverage(gen, real, realRadii ?? kthNeighbourDistances(real, k)), recall: coverage(real, gen, genRadii) };
+  const [genRadii] = kthNeighbourDistances(gen, [k]);
+  return { precision: coverage(gen, real, realRadii ?? kthNeighbourDistances(real, [k])[0]), recall: coverage(real, gen, genRadii) };
 }
 
 /** Squared distance from each point to its k-th nearest other point of the set: its manifold's ball radii. */
 export function manifoldRadii(points: Rows, k: number): Float64Array {
+  return manifoldRadiiAt(points, [k])[0];
+}
+
+/** manifoldRadii at several k from one pass over the pairs (the pass is the cost; scoring wants k = 3 and 5). */
+export function manifoldRadiiAt(points: Rows, ks: readonly number[]): Float64Array[] {
   const m = checkMatrix('manifoldRadii', points, 2);
-  if (!Number.isInteger(k) || k < 1 || k > m.rows - 1) throw new Error(`manifoldRadii: k must be a whole number from 1 to ${m.rows - 1} (set size − 1), got ${k}`);
-  return kthNeighbourDistances(m, k);
+  for (const k of ks) if (!Number.isInteger(k) || k < 1 || k > m.rows - 1) throw new Error(`manifoldRadii: k must be a whole number from 1 to ${m.rows - 1} (set size − 1), got ${k}`);
+  return kthNeighbourDistances(m, ks);
 }
 
 export function squaredDistance(a: RowMatrix, i: number, b: RowMatrix, j: number): number {
@@ -37,24 +42,25 @@ export function squaredDistance(a: RowMatrix, i: number, b: RowMatrix, j: number
   return sum;
 }
 
-/** Squared distance from each point to its k-th nearest other point of the same set. */
-function kthNeighbourDistances(m: RowMatrix, k: number): Float64Array {
-  const radii = new Float64Array(m.rows);
-  const nearest = new Float64Array(k); // ascending; the k smallest distances seen so far
+/** Squared distance from each point to its k-th nearest other point of the same set, for each k of `ks`. */
+function kthNeighbourDistances(m: RowMatrix, ks: readonly number[]): Float64Array[] {
+  const kMax = Math.max(...ks);
+  const radii = ks.map(() => new Float64Array(m.rows));
+  const nearest = new Float64Array(kMax); // ascending; the kMax smallest distances seen so far
   for (let i = 0; i < m.rows; i++) {
     nearest.fill(Infinity);
     for (let j = 0; j < m.rows; j++) {
       if (j === i) continue;
       const dist = squaredDistance(m, i, m, j);
-      if (dist >= nearest[k - 1]) continue;
-      let p = k - 1;
+      if (dist >= nearest[kMax - 1]) continue;
+      let p = kMax - 1;
       while (p > 0 && nearest[p - 1] > dist) {
         nearest[p] = nearest[p - 1];
         p--;
       }
       nearest[p] = dist;
     }
-    radii[i] = nearest[k - 1];
+    ks.forEach((k, a) => (radii[a][i] = nearest[k - 1]));
   }
   return radii;
 }

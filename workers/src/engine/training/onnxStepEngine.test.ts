@@ -8,6 +8,7 @@ import { flatten, layoutOf } from './flat';
 import { weightedEpsLoss } from './lossWeight';
 import { onnxStepEngine } from './onnxStepEngine';
 import { tfjsStepEngine } from './stepEngine';
+import { crossEntropy } from './trainClassifier';
 import { stepScalars, type FlatVectors, type HostBatch, type LossFn } from './update';
 
 /** Seeded values of every dtype the batches use (floats in (−1, 1), or (0, 1) when `positive`). */
@@ -40,21 +41,16 @@ const copy = (w: FlatVectors<tf.Tensor1D>): FlatVectors<tf.Tensor1D> => ({ theta
 
 const images = { shape: [12, 12, 1], classes: 10 };
 const B = 4;
+/** The ε-loss of trainEpsNet; with a batch input `w`, min-SNR-style per-sample weights. */
 const epsLoss =
   (cfg: NetworkConfig): LossFn =>
   (p, b) =>
-    tf.mean(tf.squaredDifference(b.eps, applyEps(cfg as Parameters<typeof applyEps>[0], p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D)));
-/** The ε-loss with min-SNR-style per-sample weights, a batch input `w`. */
-const weightedLoss =
-  (cfg: NetworkConfig): LossFn =>
-  (p, b) =>
-    weightedEpsLoss(b.eps, applyEps(cfg as Parameters<typeof applyEps>[0], p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w);
-const crossEntropy =
+    weightedEpsLoss(b.eps, applyEps(cfg as Parameters<typeof applyEps>[0], p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w ?? null);
+/** The cross-entropy of trainClassifier. */
+const classifierLoss =
   (cfg: NetworkConfig, classes: number): LossFn =>
-  (p, b) => {
-    const { logits } = classify(cfg as Parameters<typeof classify>[0], p, b.x, (b.t as tf.Tensor1D | undefined) ?? null);
-    return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(b.y as tf.Tensor1D, classes)), 1))) as tf.Scalar;
-  };
+  (p, b) =>
+    crossEntropy(classify(cfg as Parameters<typeof classify>[0], p, b.x, (b.t as tf.Tensor1D | undefined) ?? null).logits, b.y as tf.Tensor1D, classes);
 
 const cases = (() => {
   const mlp = epsNetConfig({ hidden: 32, depth: 2, channels: [8], blocksPerLevel: 1 }, { shape: [2], classes: 4 });
@@ -67,9 +63,9 @@ const cases = (() => {
   return [
     ['MLP ε-net, with EMA', mlp, epsLoss(mlp), epsBatch([2], 4), true],
     ['U-Net ε-net (padded, strided conv, upsampling), with EMA', unet, epsLoss(unet), epsBatch([10, 10, 1], 10), true],
-    ['U-Net ε-net on 2×2 patches (padded), per-sample loss weights, with EMA', patched, weightedLoss(patched), { ...epsBatch([10, 10, 1], 10), w: { shape: [B], positive: true } }, true],
-    ['noise-aware image classifier', noisy, crossEntropy(noisy, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
-    ['toy evaluator', evaluator, crossEntropy(evaluator, 4), { x: { shape: [B, 2] }, y: { shape: [B], int: 4 } }, false],
+    ['U-Net ε-net on 2×2 patches (padded), per-sample loss weights, with EMA', patched, epsLoss(patched), { ...epsBatch([10, 10, 1], 10), w: { shape: [B], positive: true } }, true],
+    ['noise-aware image classifier', noisy, classifierLoss(noisy, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
+    ['toy evaluator', evaluator, classifierLoss(evaluator, 4), { x: { shape: [B, 2] }, y: { shape: [B], int: 4 } }, false],
   ] as const;
 })();
 

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { exportForward, type GraphInput } from '../onnx/export';
 import { createSession, type Ort } from '../onnx/session';
 import type { StepEngine } from './engineTypes';
-import { batchTensors, disposeVectors, dtypeOf, mapVectors, presentVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition } from './update';
+import { batchTensors, disposeVectors, dtypeOf, mapVectors, presentVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition, type StepScalars } from './update';
 
 /** The step as an ONNX graph: inputs the vectors, the batch and the step scalars (learning rate, bias corrections, EMA weights); outputs `loss` and `<vector>_next`. */
 export function exportTrainStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, example: HostBatch): Uint8Array {
@@ -32,6 +32,16 @@ export function exportTrainStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, 
   }
 }
 
+/** The inputs of one call of the exported step: the vectors, the batch and the step's scalars. */
+export function stepFeeds(ort: Ort, host: FlatVectors<Float32Array>, batch: HostBatch, s: StepScalars<number>): Record<string, InstanceType<Ort['Tensor']>> {
+  const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
+  const feeds: Record<string, InstanceType<Ort['Tensor']>> = { lr: scalar(s.lr), biasM: scalar(s.biasM), biasV: scalar(s.biasV) };
+  if (host.ema) Object.assign(feeds, { keep: scalar(s.keep), take: scalar(s.take) });
+  for (const [n, a] of presentVectors(host)) feeds[n] = new ort.Tensor('float32', a, [a.length]);
+  for (const [n, b] of Object.entries(batch)) feeds[n] = new ort.Tensor(dtypeOf(b.data) as 'float32', b.data as Float32Array, b.shape);
+  return feeds;
+}
+
 /** The onnxruntime engine; it takes ownership of `initial` (copied to host arrays and disposed). */
 export async function onnxStepEngine(ort: Ort, def: StepDefinition, initial: FlatVectors<tf.Tensor1D>, example: HostBatch): Promise<StepEngine> {
   let model: Uint8Array;
@@ -43,15 +53,10 @@ export async function onnxStepEngine(ort: Ort, def: StepDefinition, initial: Fla
     disposeVectors(initial);
   }
   const session = await createSession(ort, model, {});
-  const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
   return {
     name: 'onnxruntime',
     async step(batch, s) {
-      const feeds: Record<string, InstanceType<Ort['Tensor']>> = { lr: scalar(s.lr), biasM: scalar(s.biasM), biasV: scalar(s.biasV) };
-      if (host.ema) Object.assign(feeds, { keep: scalar(s.keep), take: scalar(s.take) });
-      for (const [n, a] of presentVectors(host)) feeds[n] = new ort.Tensor('float32', a, [a.length]);
-      for (const [n, b] of Object.entries(batch)) feeds[n] = new ort.Tensor(dtypeOf(b.data) as 'float32', b.data as Float32Array, b.shape);
-      const out = await session.run(feeds);
+      const out = await session.run(stepFeeds(ort, host, batch, s));
       host = mapVectors(host, (_, n) => out[`${n}_next`].data as Float32Array);
       return (out.loss.data as Float32Array)[0];
     },

@@ -32,10 +32,10 @@ export function trainClassifier(o: TrainClassifierOptions): Promise<TrainResult>
       const b = drawBatch(o.data, o.schedule, batchSize, 0, o.seed, step);
       return { x: { data: b.x, shape: [batchSize, ...o.data.shape] }, y: { data: b.y, shape: [batchSize] }, ...(o.schedule ? { t: { data: b.t, shape: [batchSize] } } : {}) };
     },
-    loss: (params, b) => {
-      const { logits } = classify(config, params, b.x, (b.t as tf.Tensor1D | undefined) ?? null);
-      // Cross-entropy −log softmax(logits)[y], averaged over the batch.
-      return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(b.y as tf.Tensor1D, o.data.classes)), 1))) as tf.Scalar;
-    },
+    loss: (params, b) => crossEntropy(classify(config, params, b.x, (b.t as tf.Tensor1D | undefined) ?? null).logits, b.y as tf.Tensor1D, o.data.classes),
   });
 }
+
+/** Cross-entropy −log softmax(logits)[y], averaged over the batch. */
+export const crossEntropy = (logits: tf.Tensor2D, y: tf.Tensor1D, classes: number): tf.Scalar =>
+  tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(y, classes)), 1))) as tf.Scalar;
