@@ -103,11 +103,12 @@ describe('dashboard charts and comparison', () => {
   let worker: WorkerChild | null = null;
   let web: Web | null = null;
   let browser: Browser | null = null;
+  let stopDashboard = async () => {};
   let seeded = '';
   let wide = '';
 
   beforeAll(async () => {
-    ({ stack, web, browser } = await startDashboard());
+    ({ stack, web, browser, stop: stopDashboard } = await startDashboard());
     worker = startWorkerChild(stack);
     // Two seeds (error bars), and a sweep reaching s = 10 that reuses its trained models.
     seeded = await launch(stack, tiny('two seeds', [0, 1, 3], [0, 1]));
@@ -126,10 +127,8 @@ describe('dashboard charts and comparison', () => {
   }, 900_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
     await worker?.stop();
-    await stack?.stop();
+    await stopDashboard();
   });
 
   it('reads a sweep: readable curves with their spread, optima and floor, tables, sliders, brush and keyboard', async () => {
