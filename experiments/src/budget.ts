@@ -7,8 +7,10 @@
  * guidance). Parameter counts are estimates from the spec's sizes (3×3 convolutions for U-Nets and
  * CNN classifiers, dense layers for the 2-D MLPs), close enough to rank and bound sweeps.
  */
+import { trainingWork } from './cost';
 import { datasetPathIssues, type DataRoot } from './dataRoot';
 import { expandSweep, type ModelConfig } from './grid';
+import { datasetClasses } from './samples';
 import { SpecError, type SweepSpec } from './spec';
 
 /** Default GUIDANCE_MAX_COMPUTE: about 20× the largest preset (mnist-cfg-puncond, full size: 2.9e12). */
@@ -19,8 +21,6 @@ export interface ComputeEstimate {
   sampling: number;
   total: number;
 }
-
-const classesOf = (spec: Pick<SweepSpec, 'dataset'>) => (spec.dataset.kind === 'toy2d' ? spec.dataset.classes : 10);
 
 /** Dense residual MLP: input and output layers plus two hidden×hidden layers per block. */
 const mlpParams = (hidden: number, depth: number) => 2 * depth * hidden * hidden + 8 * hidden;
@@ -44,15 +44,13 @@ export function modelParams(config: Pick<ModelConfig, 'kind' | 'dataset' | 'mode
 export function estimateCompute(spec: SweepSpec): ComputeEstimate {
   const plan = expandSweep(spec);
   const params = new Map(plan.models.map((m) => [m.key, modelParams(m.config)]));
-  const training = plan.models.reduce((sum, { key, config }) => {
-    const run = config.kind === 'eps' ? config.training! : config.classifier!;
-    return sum + 3 * run.steps * run.batchSize * params.get(key)!;
-  }, 0);
+  const classes = datasetClasses(spec.dataset);
+  const training = plan.models.reduce((sum, { key, config }) => sum + 3 * trainingWork(config).examples * params.get(key)!, 0);
   const sampling = plan.runs.reduce((sum, run) => {
     const eps = params.get(run.epsModel)!;
     const perStep =
       run.guidance === 'classifier-free' ? 2 * eps : run.guidance === 'classifier' ? eps + 3 * params.get(run.classifierModel!)! : eps;
-    return sum + classesOf(spec) * run.samplesPerClass * run.sampler.steps * perStep;
+    return sum + classes * run.samplesPerClass * run.sampler.steps * perStep;
   }, 0);
   return { training, sampling, total: training + sampling };
 }

@@ -11,27 +11,14 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startWorkerChild, waitFor, waitForSweep, type Stack, type WorkerChild } from '../platform/stack';
+import { launch, startWorkerChild, tinySpec, waitFor, waitForSweep, type Stack, type WorkerChild } from '../platform/stack';
 import { screenshotPages, startDashboard, type Web } from './web';
 
 /** Set UPDATE_DOCS_SCREENSHOT=1 to refresh the README's screenshots from this run. */
 const DOCS = { sweep: 'docs/sweep-page.png', compare: 'docs/compare-page.png' };
 
-/** Trains and samples in seconds: a 3-class toy2d, small MLPs, 10 DDIM steps. */
-const tiny = (name: string, scales: number[], seeds: number[]) => ({
-  name,
-  dataset: { kind: 'toy2d', classes: 3, modesPerClass: 2, trainSize: 600, testSize: 300, seed: 1 },
-  schedule: { kind: 'linear', T: 100 },
-  model: { hidden: 32, depth: 2 },
-  training: { steps: 200, batchSize: 64, learningRate: 2e-3, emaDecay: 0.99, checkpointEvery: 50 },
-  evaluator: { hidden: 32, depth: 2, steps: 150, batchSize: 64, learningRate: 3e-3 },
-  guidance: ['classifier-free', 'none'],
-  pUncond: [0.2],
-  scales,
-  seeds,
-  samplesPerClass: 20,
-  sampler: { kind: 'ddim', steps: 10, eta: 0 },
-});
+/** Trains and samples in seconds (tinySpec: a 3-class toy2d, small MLPs, 10 DDIM steps), classifier-free first. */
+const tiny = (name: string, scales: number[], seeds: number[]) => tinySpec({ name, guidance: ['classifier-free', 'none'], scales, seeds });
 
 /** Page-side checks are strings: this file is compiled without the DOM types. */
 const allLoaded = (selector: string, grids: number) =>
@@ -95,19 +82,18 @@ async function pixelKinds(browser: Browser, url: string): Promise<{ width: numbe
   await page.close();
   return result;
 }
-const launch = async (stack: Stack, spec: unknown) =>
-  (await stack.gql<{ launchSweep: { id: string } }>('mutation($spec: JSON!) { launchSweep(spec: $spec) { id } }', { spec })).launchSweep.id;
 
 describe('dashboard charts and comparison', () => {
   let stack: Stack | null = null;
   let worker: WorkerChild | null = null;
   let web: Web | null = null;
   let browser: Browser | null = null;
+  let stopDashboard = async () => {};
   let seeded = '';
   let wide = '';
 
   beforeAll(async () => {
-    ({ stack, web, browser } = await startDashboard());
+    ({ stack, web, browser, stop: stopDashboard } = await startDashboard());
     worker = startWorkerChild(stack);
     // Two seeds (error bars), and a sweep reaching s = 10 that reuses its trained models.
     seeded = await launch(stack, tiny('two seeds', [0, 1, 3], [0, 1]));
@@ -126,10 +112,8 @@ describe('dashboard charts and comparison', () => {
   }, 900_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
     await worker?.stop();
-    await stack?.stop();
+    await stopDashboard();
   });
 
   it('reads a sweep: readable curves with their spread, optima and floor, tables, sliders, brush and keyboard', async () => {

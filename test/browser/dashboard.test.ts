@@ -34,17 +34,16 @@ describe('dashboard', () => {
   let worker: WorkerChild | null = null;
   let web: Web | null = null;
   let browser: Browser | null = null;
+  let stopDashboard = async () => {};
 
   beforeAll(async () => {
-    ({ stack, web, browser } = await startDashboard());
+    ({ stack, web, browser, stop: stopDashboard } = await startDashboard());
     worker = startWorkerChild(stack);
   }, 900_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
     await worker?.stop();
-    await stack?.stop();
+    await stopDashboard();
   });
 
   const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });

@@ -70,19 +70,18 @@ describe('dashboard: live, light, launch form, extend and resume, remote host', 
   let remoteWeb: Web | null = null;
   let browser: Browser | null = null;
   let remoteBrowser: Browser | null = null;
+  let stopDashboard = async () => {};
 
   beforeAll(async () => {
-    ({ stack, web, browser } = await startDashboard());
+    ({ stack, web, browser, stop: stopDashboard } = await startDashboard());
   }, 900_000);
 
   afterAll(async () => {
     await remoteBrowser?.close();
-    await browser?.close();
     await remoteWeb?.stop();
-    await web?.stop();
     await remoteApi?.stop();
     await worker?.stop();
-    await stack?.stop();
+    await stopDashboard();
   });
 
   it('follows a sweep without polling, sits idle once it is done, and extends, cancels and resumes it from its page', async () => {

@@ -83,17 +83,44 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 export const launchChromium = (extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> =>
   chromium.launch({ ...options, executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 
+export interface Dashboard {
+  stack: Stack;
+  web: Web;
+  browser: Browser;
+  /** Closes Chromium, then the dashboard, then the stack: a test's afterAll (after its worker). */
+  stop(): Promise<void>;
+}
+
 /**
  * What every browser test starts: the dashboard built, a stack (PostgreSQL + API) that answers
  * browsers from the dashboard's origin only — so it is told the dashboard's port first —, the
- * dashboard pointed at it, and Chromium.
+ * dashboard pointed at it, and Chromium. If a later part fails to start, the parts already started
+ * are stopped before the error is thrown (the test's afterAll never got them).
  */
-export async function startDashboard(): Promise<{ stack: Stack; web: Web; browser: Browser }> {
+export async function startDashboard(): Promise<Dashboard> {
   ensureWebBuild();
   const webPort = await freePort();
   const stack = await startStack({ allowedOrigins: [`http://127.0.0.1:${webPort}`] });
-  const web = await startWeb(`${stack.origin}/graphql`, webPort);
-  return { stack, web, browser: await launchChromium() };
+  let web: Web | null = null;
+  try {
+    web = await startWeb(`${stack.origin}/graphql`, webPort);
+    const browser = await launchChromium();
+    const started = web;
+    return {
+      stack,
+      web,
+      browser,
+      async stop() {
+        await browser.close();
+        await started.stop();
+        await stack.stop();
+      },
+    };
+  } catch (error) {
+    await web?.stop();
+    await stack.stop();
+    throw error;
+  }
 }
 
 /** Every open page of the browser into test-artifacts/<name>-failure-<i>.png: for onTestFailed. */

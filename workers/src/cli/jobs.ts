@@ -4,11 +4,12 @@
  * its grid PNG and its samples.npz; and score a grid point's samples.npz again (--rescore). Files
  * are written atomically, so an interrupted sweep leaves nothing half-written.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataRootFromEnv, samplesFromNpz, samplesToNpz, type ModelJob, type ResultRun, type RunPoint, type SweepSpec } from '@guidance-lab/experiments';
 import { rescoreSamples, sampleAndScore, trainModel, type RunResult as SampleResult, type Scores } from '../engine/pipeline';
 import type { ProgressFn } from '../engine/types';
+import { modelFile, modelsDirOf, writeAtomic } from './files';
 
 export interface TrainRequest {
   kind: 'train';
@@ -59,14 +60,6 @@ const scoredBy = (scores: Scores): Omit<SampleReply, 'run' | 'shown'> => ({
   backend: scores.backend,
   evaluation: scores.evaluation,
 });
-
-export const modelFile = (modelsDir: string, key: string) => join(modelsDir, `${key}.ckpt`);
-export const modelsDirOf = (out: string) => join(out, 'models');
-
-export function writeAtomic(path: string, bytes: Uint8Array | string): void {
-  writeFileSync(`${path}.tmp`, bytes);
-  renameSync(`${path}.tmp`, path);
-}
 
 export async function trainJob({ job, modelsDir }: TrainRequest, onProgress: ProgressFn): Promise<null> {
   const partial = join(modelsDir, `${job.key}.partial.ckpt`);

@@ -5,7 +5,7 @@
  * finish a sweep sooner than one process with all of them. Results do not depend on the split.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { BackendPreference } from '../engine/backend/index';
+import type { BackendPreference } from '../engine/backend/preferences';
 import type { Progress } from '../engine/types';
 import type { JobRequest } from './jobs';
 

@@ -12,10 +12,12 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { admitSpec, aggregateRuns, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, methodLabel, parseSpec, runMethodLabel, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
-import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/index';
-import { ENGINE_VERSION } from '../engine/pipeline';
+import { trainingWork } from '@guidance-lab/experiments/cost';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/preferences';
+import { ENGINE_VERSION } from '../engine/version';
 import { writeFigures } from '../figures/index';
-import { modelFile, modelsDirOf, writeAtomic, type SampleReply } from './jobs';
+import { modelFile, modelsDirOf, writeAtomic } from './files';
+import type { SampleReply } from './jobs';
 import { startPool, type Pool } from './pool';
 import { createBars } from './progress';
 import { formatResultsTable } from './table';
@@ -23,11 +25,8 @@ import { formatResultsTable } from './table';
 const USAGE = `usage: npm run sweep -- <spec.json> [--quick | --standard] [--out <folder>] [--backend auto|tensorflow|wasm|cpu] [--jobs <1..cores>]
        npm run sweep -- --rescore <out folder> [--backend …] [--jobs …]`;
 
-/** Rough cost of training a model, to start the longest first (the pool then finishes evenly). */
-const trainingCost = ({ config }: ModelJob) => {
-  const run = config.training ?? config.classifier!;
-  return run.steps * run.batchSize;
-};
+/** Rough cost of training a model (its examples: steps × batch size), to start the longest first (the pool then finishes evenly). */
+const trainingCost = ({ config }: ModelJob) => trainingWork(config).examples;
 
 function parseJobs(raw: string | undefined, cores: number): number {
   if (raw === undefined) return cores;

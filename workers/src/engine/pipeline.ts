@@ -3,7 +3,6 @@
  * config, and sample one grid point with its guidance rule and score the samples. The CLI and the
  * worker call these; neither knows about tensors.
  */
-import { readFileSync } from 'node:fs';
 import type { DatasetSpec, ModelConfig, RunPoint, SampleSet, SweepSpec } from '@guidance-lab/experiments';
 import { canonicalJson, sampleValues, storedSamples } from '@guidance-lab/experiments';
 import type { DataRoot } from '@guidance-lab/experiments/dataRoot';
@@ -21,7 +20,7 @@ import { trainClassifier, trainEpsNet } from './training/index';
 import type { DatasetSplit, Metrics, ProgressFn } from './types';
 
 /** The workers package's version labels every result (the API reads the same field). */
-export const ENGINE_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+export { ENGINE_VERSION } from './version';
 
 /** Samples per class drawn in a run's grid (the first ones, so every scale shows the same seeds). */
 export const GRID_COLUMNS = 8;

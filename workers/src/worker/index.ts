@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { createPrisma, TASK_RESCORE, TASK_SAMPLE, TASK_TRAIN } from '@guidance-lab/db';
-import { makeWorkerUtils, run, type WorkerEvents } from 'graphile-worker';
+import { makeWorkerUtils, run, type Runner, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import { initBackend, type BackendPreference } from '../engine/backend/index';
 import { startHeartbeat, type Heartbeat } from './heartbeat';
 import { releaseLeftoverJobs } from './lockedJobs';
@@ -68,18 +68,25 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     log: options.log ?? ((message) => console.log(`[worker ${ctx.workerId}] ${message}`)),
   };
   const reclaimer: Reclaimer = startReclaimer({ databaseUrl: options.databaseUrl, settings }, ctx.log);
-  const backend = await initBackend(options.backend).catch(async (error) => {
+  /**
+   * Lets go of what has started, for a failed start-up (the caller may try again: main.ts waits for
+   * the database, so nothing is left behind) and abandon(). Errors are ignored: the database may be
+   * away, and the error that brought us here is the one to report.
+   */
+  const letGo = async ({ utils, runner }: { utils?: WorkerUtils; runner?: Runner }) => {
     await reclaimer.stop();
-    await prisma.$disconnect();
+    await heartbeat?.stop();
+    await runner?.stop().catch(() => undefined);
+    await Promise.resolve(utils?.release()).catch(() => undefined);
+    await prisma.$disconnect().catch(() => undefined);
+  };
+  const failed = (started: Parameters<typeof letGo>[0]) => async (error: unknown): Promise<never> => {
+    await letGo(started);
     throw error;
-  });
+  };
+  const backend = await initBackend(options.backend).catch(failed({}));
   const logger = quietGraphileLogger(ctx.log);
-  // Refused while the database is away: the caller may try again (main.ts waits for it), so leave nothing behind.
-  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger }).catch(async (error) => {
-    await reclaimer.stop();
-    await prisma.$disconnect();
-    throw error;
-  });
+  const utils = await makeWorkerUtils({ connectionString: options.databaseUrl, logger }).catch(failed({}));
 
   // graphile locks jobs under its pool's id, so that id is our Worker row's id: whoever finds the
   // row stale can hand it straight to forceUnlockWorkers. The pool reports it as it is created.
@@ -97,26 +104,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     events,
     logger,
     taskList: { [TASK_TRAIN]: trainModelTask(ctx), [TASK_SAMPLE]: sampleAndScoreTask(ctx), [TASK_RESCORE]: rescoreTask(ctx) },
-  }).catch(async (error) => {
-    await reclaimer.stop();
-    await Promise.resolve(utils.release()).catch(() => undefined);
-    await prisma.$disconnect();
-    throw error;
-  });
+  }).catch(failed({ utils }));
   runner.promise.catch((error) => ctx.log(`the job runner failed: ${String(error)}`));
   const id = ctx.workerId;
-  try {
-    if (!id) throw new Error('graphile-worker created no worker pool');
-    heartbeat = await startHeartbeat(options.databaseUrl, { id, host: hostname(), pid: process.pid, backend }, settings.heartbeatMs, ctx.log);
-    await reclaimer.loaded;
-  } catch (error) {
-    await reclaimer.stop();
-    await heartbeat?.stop();
-    await runner.stop();
-    await utils.release();
-    await prisma.$disconnect();
-    throw error;
-  }
+  const started = failed({ utils, runner });
+  if (!id) return started(new Error('graphile-worker created no worker pool'));
+  heartbeat = await startHeartbeat(options.databaseUrl, { id, host: hostname(), pid: process.pid, backend }, settings.heartbeatMs, ctx.log).catch(started);
+  await reclaimer.loaded.catch(started);
   heartbeat.setCurrentJob(currentJob()); // a job may have started before the row existed
   ctx.log(`started on backend ${backend} (concurrency ${concurrency})`);
 
@@ -127,10 +121,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     finished: runner.promise,
     abandon: () =>
       (stopping ??= (async () => {
-        await reclaimer.stop();
-        await heartbeat?.stop();
-        await Promise.resolve(utils.release()).catch(() => undefined);
-        await prisma.$disconnect().catch(() => undefined);
+        await letGo({ utils }); // not the runner: it has failed, and stopping it would touch the database
         ctx.log('abandoned its job runner');
       })()),
     stop: () =>

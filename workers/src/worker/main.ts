@@ -4,8 +4,9 @@
  * Env: GUIDANCE_BACKEND (auto, tensorflow, wasm, cpu), GUIDANCE_CONCURRENCY, and the settings in ./settings.ts.
  */
 import { resolveDatabase, type ResolvedDatabase } from '@guidance-lab/db';
-import { startWorker, type RunningWorker } from './index';
+import { MAX_CONCURRENCY, startWorker, type RunningWorker } from './index';
 import { onShutdownSignal } from './onShutdownSignal';
+import { intSetting } from './settings';
 
 if (!process.env.DATABASE_URL) {
   console.error(
@@ -50,7 +51,7 @@ process.on('newListener', (event, listener) => {
 });
 
 try {
-  const concurrency = process.env.GUIDANCE_CONCURRENCY ? Number(process.env.GUIDANCE_CONCURRENCY) : undefined;
+  const concurrency = intSetting('GUIDANCE_CONCURRENCY', process.env.GUIDANCE_CONCURRENCY, 1, 1, MAX_CONCURRENCY);
   let database: ResolvedDatabase | undefined;
   let stopping = false;
   /**

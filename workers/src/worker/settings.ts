@@ -14,8 +14,8 @@ export interface WorkerSettings {
   pollIntervalMs: number;
 }
 
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
+/** A whole-number setting `name` whose text is `raw`: `fallback` when unset or empty; out of range or not whole, refused with the range. */
+export function intSetting(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -23,6 +23,8 @@ function envInt(name: string, fallback: number, min: number, max: number): numbe
   }
   return value;
 }
+
+const envInt = (name: string, fallback: number, min: number, max: number) => intSetting(name, process.env[name], fallback, min, max);
 
 export function readSettings(): WorkerSettings {
   return {

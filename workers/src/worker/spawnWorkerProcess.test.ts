@@ -9,7 +9,7 @@ describe('spawnWorkerProcess', () => {
     expect(workerNiceness('')).toBe(10);
     expect(workerNiceness('0')).toBe(0);
     expect(workerNiceness('19')).toBe(19);
-    for (const bad of ['-1', '20', '2.5', 'low']) expect(() => workerNiceness(bad)).toThrow(/GUIDANCE_WORKER_NICE must be an integer from 0 to 19/);
+    for (const bad of ['-1', '20', '2.5', 'low']) expect(() => workerNiceness(bad)).toThrow(/GUIDANCE_WORKER_NICE must be a whole number from 0 to 19/);
   });
 
   it('starts the worker below its parent’s CPU priority, so the API on the same machine stays quick', async () => {

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { intSetting } from './settings';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -33,9 +34,4 @@ export function spawnWorkerProcess(databaseUrl: string, options: { env?: Record<
 }
 
 /** GUIDANCE_WORKER_NICE, the worker's niceness above its parent's: 0–19 (default 10); anything else is refused with the allowed range. */
-export function workerNiceness(value: string | undefined): number {
-  if (value === undefined || value === '') return 10;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error(`GUIDANCE_WORKER_NICE must be an integer from 0 to 19; got "${value}"`);
-  return n;
-}
+export const workerNiceness = (value: string | undefined): number => intSetting('GUIDANCE_WORKER_NICE', value, 10, 0, 19);

@@ -10,8 +10,9 @@ import { configureWasm } from './wasmSetup';
 import { engineThreads } from './threads';
 import { useThreadedWasm } from './wasmThreads';
 
-export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+import { BACKEND_PREFERENCES, type BackendPreference } from './preferences';
+
+export { BACKEND_PREFERENCES, type BackendPreference };
 
 /** Loads a native tfjs-node package; false when it is not installed or cannot load here. */
 async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<boolean> {
