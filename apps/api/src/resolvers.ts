@@ -38,11 +38,6 @@ function modelDone(m: Pick<Model, 'status' | 'step' | 'totalSteps'>): number {
   return m.totalSteps > 0 ? Math.min(1, m.step / m.totalSteps) : 0;
 }
 
-async function gridUrls(ctx: ApiContext, runIds: string[]): Promise<Map<string, string>> {
-  const grids = await ctx.prisma.sampleGrid.findMany({ where: { runId: { in: runIds } }, select: { runId: true } });
-  return new Map(grids.map((g) => [g.runId, ctx.baseUrl + gridPath(g.runId)]));
-}
-
 /** Scores under the evaluator asked for, else each run's own; several sweeps' series in the order of their ids. */
 async function tradeoffOf(ctx: ApiContext, sweepIds: string[], evaluatorHash?: string | null) {
   const runs = await ctx.prisma.run.findMany({
@@ -51,11 +46,11 @@ async function tradeoffOf(ctx: ApiContext, sweepIds: string[], evaluatorHash?: s
       id: true, sweepId: true, guidance: true, method: true, methodParams: true, pUncond: true, scale: true, seed: true,
       metrics: { select: { name: true, value: true, std: true, evaluatorHash: true } },
       evaluatorModel: { select: { weightsHash: true } },
+      grid: { select: { id: true } },
     },
   });
-  const urls = await gridUrls(ctx, runs.map((r) => r.id));
   return buildTradeoff(
-    runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: urls.get(r.id) ?? null })),
+    runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: r.grid ? ctx.baseUrl + gridPath(r.id) : null })),
     sweepIds,
   );
 }
