@@ -19,6 +19,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createApiServer } from '@guidance-lab/api';
 import { createPrisma, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '@guidance-lab/db';
 import { METRIC_KEYS } from '@guidance-lab/experiments';
+import { tinySpec } from '../test/platform/stack';
 import { hashSeed, mulberry32 } from '../workers/src/engine/random';
 import { spawnWorkerProcess } from '../workers/src/worker/spawnWorkerProcess';
 import { exited } from '../workers/src/worker/stopChild';
@@ -60,20 +61,15 @@ async function gql<T>(query: string, variables: Record<string, unknown>): Promis
 let sweeps = 0;
 async function launchSweep(): Promise<string> {
   sweeps += 1;
-  const spec = {
+  // The platform tests' tiny sweep, trained and sampled longer so kills land mid-job; a fresh dataset seed gives fresh models.
+  const spec = tinySpec({
     name: `chaos ${sweeps}`,
     dataset: { kind: 'toy2d', classes: 3, modesPerClass: 2, trainSize: 600, testSize: 300, seed: 100 + sweeps },
-    schedule: { kind: 'linear', T: 100 },
-    model: { hidden: 32, depth: 2 },
     training: { steps: 800, batchSize: 64, learningRate: 2e-3, emaDecay: 0.99, checkpointEvery: 50 },
     evaluator: { hidden: 32, depth: 2, steps: 300, batchSize: 64, learningRate: 3e-3 },
-    guidance: ['none', 'classifier-free'],
-    scales: [1, 3],
-    pUncond: [0.2],
-    seeds: [0],
     samplesPerClass: 200,
     sampler: { kind: 'ddim', steps: 20, eta: 0 },
-  };
+  });
   // On a loaded machine (or right after a database kill) the launch transaction may time out: retry.
   for (let attempt = 1; ; attempt++) {
     try {
