@@ -11,7 +11,7 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ApiServer } from './server';
-import { startApiStack, type ApiStack } from './testing';
+import { startApiStack, type ApiStack, type GqlError } from './testing';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -25,14 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-interface GqlError {
-  message: string;
-  extensions: { code: string; field?: string; stacktrace?: unknown; issues?: { field: string }[] };
-}
-async function gql<T = any>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: T; errors?: GqlError[] };
-}
+const gql: ApiStack['gql'] = (...args) => stack.gql(...args);
 /** The one error a request must fail with. */
 async function gqlError(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const { errors } = await gql(query, variables, headers);
@@ -56,10 +49,7 @@ async function launch(spec: unknown, name?: string): Promise<string> {
   expect(errors).toBeUndefined();
   return data.launchSweep.id;
 }
-async function jobKeys(): Promise<string[]> {
-  const rows = await prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE key IS NOT NULL ORDER BY key`;
-  return rows.map((r) => r.key);
-}
+const jobKeys = () => stack.jobKeys();
 async function jobsFor(keys: string[]) {
   return prisma.$queryRaw<{ id: string; key: string; task_identifier: string; attempts: number }[]>`
     SELECT id::text, key, task_identifier, attempts FROM graphile_worker.jobs WHERE key = ANY(${keys}::text[]) ORDER BY key`;
