@@ -121,6 +121,8 @@ describe("a run's samples", () => {
     expect(bad.errors![0].message).toContain('from 0 to 9');
     expect((await gql(PAGE, { run: runIds[0], limit: 501 })).errors![0].extensions.field).toBe('limit');
     expect((await gql(PAGE, { run: 'nope' })).errors![0].extensions.code).toBe('NOT_FOUND');
+    // A malformed id (here with a NUL byte) names no run, and never reaches PostgreSQL.
+    expect((await gql(PAGE, { run: 'a\u0000' })).errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'runId' });
   });
 
   it('rescoreSweep with the own evaluator queues one re-scoring job per run; with another, trains that evaluator first', async () => {
