@@ -17,19 +17,13 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createApiServer } from '@guidance-lab/api';
-import { createPrisma, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '@guidance-lab/db';
+import { createPrisma, envInt, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '@guidance-lab/db';
 import { METRIC_KEYS } from '@guidance-lab/experiments';
 import { tinySpec } from '../test/platform/stack';
 import { hashSeed, mulberry32 } from '../workers/src/engine/random';
 import { spawnWorkerProcess } from '../workers/src/worker/spawnWorkerProcess';
 import { exited } from '../workers/src/worker/stopChild';
 
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  const value = raw ? Number(raw) : fallback;
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  return value;
-}
 const KILLS = envInt('CHAOS_KILLS', 20, 1, 200);
 const SEED = envInt('CHAOS_SEED', 1, 0, 2 ** 31);
 const WORKERS = envInt('CHAOS_WORKERS', 2, 1, 8);
