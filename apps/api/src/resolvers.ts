@@ -64,7 +64,10 @@ async function tradeoffSweeps(ctx: ApiContext, sweepId?: string | null, sweepIds
   if (sweepId != null) return [(await findSweep(ctx, sweepId, 'sweepId')).id];
   const ids = [...new Set(sweepIds)];
   if (ids.length < 1 || ids.length > MAX_COMPARED) throw badInput('sweepIds', `must list 1 to ${MAX_COMPARED} sweeps; got ${ids.length}`);
-  for (const id of ids) await findSweep(ctx, id, 'sweepIds');
+  for (const id of ids) checkId('sweepIds', id, 'sweep');
+  const known = new Set((await ctx.prisma.sweep.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((s) => s.id));
+  const unknown = ids.find((id) => !known.has(id));
+  if (unknown) throw notFound('sweep', unknown, 'sweepIds');
   return ids;
 }
 
