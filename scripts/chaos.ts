@@ -17,18 +17,13 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { createApiServer } from '@guidance-lab/api';
-import { createPrisma, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '@guidance-lab/db';
+import { createPrisma, envInt, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase } from '@guidance-lab/db';
 import { METRIC_KEYS } from '@guidance-lab/experiments';
+import { tinySpec } from '../test/platform/stack';
 import { hashSeed, mulberry32 } from '../workers/src/engine/random';
 import { spawnWorkerProcess } from '../workers/src/worker/spawnWorkerProcess';
 import { exited } from '../workers/src/worker/stopChild';
 
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  const value = raw ? Number(raw) : fallback;
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  return value;
-}
 const KILLS = envInt('CHAOS_KILLS', 20, 1, 200);
 const SEED = envInt('CHAOS_SEED', 1, 0, 2 ** 31);
 const WORKERS = envInt('CHAOS_WORKERS', 2, 1, 8);
@@ -60,20 +55,15 @@ async function gql<T>(query: string, variables: Record<string, unknown>): Promis
 let sweeps = 0;
 async function launchSweep(): Promise<string> {
   sweeps += 1;
-  const spec = {
+  // The platform tests' tiny sweep, trained and sampled longer so kills land mid-job; a fresh dataset seed gives fresh models.
+  const spec = tinySpec({
     name: `chaos ${sweeps}`,
     dataset: { kind: 'toy2d', classes: 3, modesPerClass: 2, trainSize: 600, testSize: 300, seed: 100 + sweeps },
-    schedule: { kind: 'linear', T: 100 },
-    model: { hidden: 32, depth: 2 },
     training: { steps: 800, batchSize: 64, learningRate: 2e-3, emaDecay: 0.99, checkpointEvery: 50 },
     evaluator: { hidden: 32, depth: 2, steps: 300, batchSize: 64, learningRate: 3e-3 },
-    guidance: ['none', 'classifier-free'],
-    scales: [1, 3],
-    pUncond: [0.2],
-    seeds: [0],
     samplesPerClass: 200,
     sampler: { kind: 'ddim', steps: 20, eta: 0 },
-  };
+  });
   // On a loaded machine (or right after a database kill) the launch transaction may time out: retry.
   for (let attempt = 1; ; attempt++) {
     try {

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiServer } from '@guidance-lab/api';
-import { createPrisma, resolveDatabase } from '@guidance-lab/db';
+import { createPrisma, envInt, resolveDatabase } from '@guidance-lab/db';
 import { onShutdownSignal } from '../workers/src/worker/onShutdownSignal';
 import { exited, stopChild } from '../workers/src/worker/stopChild';
 import { superviseWorker } from '../workers/src/worker/superviseWorker';
@@ -21,12 +21,6 @@ import { superviseWorker } from '../workers/src/worker/superviseWorker';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = join(ROOT, 'apps/web');
 
-function envInt(name: string, fallback: number, min: number, max: number, what: string): number {
-  const raw = process.env[name];
-  const value = raw ? Number(raw) : fallback;
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be ${what} from ${min} to ${max} (got "${raw}")`);
-  return value;
-}
 const port = (name: string, fallback: number) => envInt(name, fallback, 1, 65535, 'a port');
 
 /** Newest modification time under `dir`, skipping build output and dependencies. */

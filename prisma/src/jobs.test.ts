@@ -1,28 +1,18 @@
 /** A sweep's status follows its runs (scheduleReadyWork is exercised with real graphile jobs in apps/api). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrisma, refreshSweepStatus, type JobStatus, type PrismaClient } from './index';
-import { startTestDatabase, type TestDatabase } from './testing';
+import { refreshSweepStatus, type JobStatus, type PrismaClient } from './index';
+import { startTestPrisma, testRun } from './testing';
 
-let db: TestDatabase;
 let prisma: PrismaClient;
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  db = await startTestDatabase();
-  prisma = createPrisma(db.url);
-  await prisma.model.create({ data: { id: 'm', key: 'm', kind: 'eps', config: {} } });
+  ({ prisma, stop } = await startTestPrisma());
 });
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await db?.stop();
-});
+afterAll(() => stop?.());
 
 async function sweepWithRuns(id: string, statuses: JobStatus[]) {
   await prisma.sweep.create({ data: { id, name: id, spec: {} } });
-  await prisma.run.createMany({
-    data: statuses.map((status, i) => ({
-      sweepId: id, key: `${i}`, status, guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: i, sampler: 'ddim', steps: 10, eta: 0,
-      samplesPerClass: 1, epsModelId: 'm', evaluatorModelId: 'm',
-    })),
-  });
+  await prisma.run.createMany({ data: statuses.map((status, i) => testRun({ sweepId: id, key: `${i}`, status, seed: i })) });
 }
 
 describe('refreshSweepStatus', () => {

@@ -5,18 +5,12 @@
  * STALE_MS + 2 × HEARTBEAT_MS. Both can be changed with GUIDANCE_HEARTBEAT_MS / GUIDANCE_STALE_MS,
  * which must then be the same on every machine.
  */
+import { envInt } from './env';
+
 export const DEFAULT_HEARTBEAT_MS = 1000;
 export const DEFAULT_STALE_MS = 10_000;
 
-function envMs(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number of milliseconds from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
+const MS = 'a whole number of milliseconds';
 
 export interface Liveness {
   heartbeatMs: number;
@@ -25,8 +19,8 @@ export interface Liveness {
 
 /** The heartbeat period and the staleness threshold, from the environment; refused when they cannot work together. */
 export function readLiveness(): Liveness {
-  const heartbeatMs = envMs('GUIDANCE_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 100, 600_000);
-  const staleMs = envMs('GUIDANCE_STALE_MS', DEFAULT_STALE_MS, 500, 86_400_000);
+  const heartbeatMs = envInt('GUIDANCE_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 100, 600_000, MS);
+  const staleMs = envInt('GUIDANCE_STALE_MS', DEFAULT_STALE_MS, 500, 86_400_000, MS);
   if (staleMs <= 2 * heartbeatMs) {
     throw new Error(`GUIDANCE_STALE_MS (${staleMs}) must be more than twice GUIDANCE_HEARTBEAT_MS (${heartbeatMs})`);
   }

@@ -1,26 +1,17 @@
 /** A run's samples and predictions through PostgreSQL and back, bit for bit. */
 import { storedSamples } from '@guidance-lab/experiments';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrisma, packPredictions, packSamples, unpackPredictions, unpackSamples, type PrismaClient } from './index';
-import { startTestDatabase, type TestDatabase } from './testing';
+import { packPredictions, packSamples, unpackPredictions, unpackSamples, type PrismaClient } from './index';
+import { startTestPrisma, testRun } from './testing';
 
-let db: TestDatabase;
 let prisma: PrismaClient;
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  db = await startTestDatabase();
-  prisma = createPrisma(db.url);
-  await prisma.model.create({ data: { id: 'm', key: 'm', kind: 'eps', config: {} } });
+  ({ prisma, stop } = await startTestPrisma());
   await prisma.sweep.create({ data: { id: 's', name: 's', spec: {} } });
-  await prisma.run.createMany({
-    data: ['img', 'pts'].map((id) => ({
-      id, sweepId: 's', key: id, guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: 5, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 3, epsModelId: 'm', evaluatorModelId: 'm',
-    })),
-  });
+  await prisma.run.createMany({ data: ['img', 'pts'].map((id) => testRun({ id, sweepId: 's', key: id, seed: 5, samplesPerClass: 3 })) });
 });
-afterAll(async () => {
-  await prisma?.$disconnect();
-  await db?.stop();
-});
+afterAll(() => stop?.());
 
 // Seeded values that exercise every byte and sign, not a compressible pattern alone.
 const wavy = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 1.2);

@@ -4,6 +4,8 @@
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Prisma, PrismaClient } from '../generated/client';
+import { createPrisma } from './client';
 import { startEmbeddedPostgres } from './embedded';
 import { migrate } from './migrate';
 
@@ -34,4 +36,26 @@ export async function startTestDatabase({ durable = false }: { durable?: boolean
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** A test database with a client on it and one model, "m", for test runs to point at; stop() ends both. */
+export async function startTestPrisma(): Promise<{ prisma: PrismaClient; stop(): Promise<void> }> {
+  const db = await startTestDatabase();
+  const prisma = createPrisma(db.url);
+  const stop = async () => {
+    await prisma.$disconnect();
+    await db.stop();
+  };
+  try {
+    await prisma.model.create({ data: { id: 'm', key: 'm', kind: 'eps', config: {} } });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { prisma, stop };
+}
+
+/** A run row with every required field, on model "m" (startTestPrisma); `fields` names its sweep and key and sets the rest. */
+export function testRun(fields: { sweepId: string; key: string } & Partial<Prisma.RunCreateManyInput>): Prisma.RunCreateManyInput {
+  return { guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: 0, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: 'm', evaluatorModelId: 'm', ...fields };
 }

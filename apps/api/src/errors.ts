@@ -10,11 +10,16 @@ export function badInput(field: string, message: string, extra: Record<string, u
   return new GraphQLError(`${field} ${message}`, { extensions: { code: 'BAD_USER_INPUT', field, ...extra } });
 }
 
-/** A SpecError as BAD_USER_INPUT: first bad field in `field`, all of them in `issues`. */
-export function specInputError(error: SpecError, argument: string): GraphQLError {
-  return new GraphQLError(error.message, {
-    extensions: { code: 'BAD_USER_INPUT', field: error.issues[0]?.field ?? '(spec)', argument, issues: error.issues },
-  });
+/** `check` run on a spec argument; a SpecError it throws comes out as BAD_USER_INPUT: first bad field in `field`, all of them in `issues`. */
+export function specInput<T>(argument: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    throw new GraphQLError(error.message, {
+      extensions: { code: 'BAD_USER_INPUT', field: error.issues[0]?.field ?? '(spec)', argument, issues: error.issues },
+    });
+  }
 }
 
 export function notFound(what: string, id: string, field = 'id'): GraphQLError {

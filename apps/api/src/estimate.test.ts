@@ -6,22 +6,17 @@ import type { PrismaClient } from '@guidance-lab/db';
 import { expandSweep, parseSpec } from '@guidance-lab/experiments';
 import { BENCH_THROUGHPUT, sweepCost } from '@guidance-lab/experiments/cost';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiServer } from './server';
 import { startApiStack, type ApiStack } from './testing';
 
 let prisma: PrismaClient;
-let api: ApiServer;
 let stack: ApiStack;
 beforeAll(async () => {
   stack = await startApiStack();
-  ({ prisma, api } = stack);
+  ({ prisma } = stack);
 });
 afterAll(() => stack?.stop());
 
-async function gql<T = any>(query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: T; errors?: { message: string; extensions: { code: string; field?: string; issues?: { field: string }[] } }[] };
-}
+const gql: ApiStack['gql'] = (...args) => stack.gql(...args);
 const ESTIMATE = `query($spec: JSON!) { estimate(spec: $spec) { runs models modelsTrained trainExamples samplingEvals seconds basis } }`;
 
 const spec = {

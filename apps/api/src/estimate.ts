@@ -5,10 +5,10 @@
  * bench's figures when it has none yet.
  */
 import { BENCH_THROUGHPUT, dataKind, knownClasses, runEvals, sweepCost, trainingWork, type DataKind, type SweepCost, type Throughput } from '@guidance-lab/experiments/cost';
-import { expandSweep, parseSpec, SpecError, type ModelConfig, type SweepSpec } from '@guidance-lab/experiments';
+import { expandSweep, parseSpec, type ModelConfig, type SweepSpec } from '@guidance-lab/experiments';
 import type { MethodId } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
-import { badInput, specInputError } from './errors';
+import { badInput, specInput } from './errors';
 
 /** How many recent trainings and runs the throughput is averaged over. */
 const RECENT = 20;
@@ -59,13 +59,7 @@ export interface Estimate extends SweepCost {
 
 export async function estimate(ctx: ApiContext, input: unknown): Promise<Estimate> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw badInput('spec', 'must be a JSON object (a sweep spec)');
-  let spec: SweepSpec;
-  try {
-    spec = parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) throw specInputError(error, 'spec');
-    throw error;
-  }
+  const spec = specInput('spec', () => parseSpec(input));
   const plan = expandSweep(spec);
   const trained = await ctx.prisma.model.findMany({ where: { key: { in: plan.models.map((m) => m.key) }, status: 'succeeded' }, select: { key: true } });
   const measured = await measuredThroughput(ctx, dataKind(spec.dataset));

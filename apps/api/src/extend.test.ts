@@ -5,24 +5,19 @@
 import type { PrismaClient } from '@guidance-lab/db';
 import type { WorkerUtils } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiServer } from './server';
 import { startApiStack, type ApiStack } from './testing';
 
 let prisma: PrismaClient;
-let api: ApiServer;
 let utils: WorkerUtils;
 let stack: ApiStack;
 
 beforeAll(async () => {
   stack = await startApiStack({ GUIDANCE_MAX_RUNS: '12' });
-  ({ prisma, api, utils } = stack);
+  ({ prisma, utils } = stack);
 });
 afterAll(() => stack?.stop());
 
-async function gql<T = any>(query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: T; errors?: { message: string; extensions: { code: string; field?: string } }[] };
-}
+const gql: ApiStack['gql'] = (...args) => stack.gql(...args);
 
 const EXTEND = `mutation($id: ID!, $scales: [Float!], $seeds: [Int!], $methods: JSON) {
   extendSweep(id: $id, scales: $scales, seeds: $seeds, methods: $methods) { id status counts { total queued succeeded } }
@@ -52,7 +47,7 @@ async function finish(sweepId: string) {
   await utils.completeJobs(jobs.map((j) => j.id));
 }
 
-const jobKeys = async () => (await prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE key IS NOT NULL ORDER BY key`).map((r) => r.key);
+const jobKeys = () => stack.jobKeys();
 
 describe('extendSweep', () => {
   it('adds only the missing grid points, reuses the trained models and queues the new runs at once', async () => {

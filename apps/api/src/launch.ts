@@ -3,9 +3,9 @@
  * reuses models by content hash, links them and creates the runs → the ready work is queued.
  */
 import { ACTIVE, removeJobs, scheduleReadyWork, trainJobKey, type ModelKind, type Sweep } from '@guidance-lab/db';
-import { admitSpec, dataRootFromEnv, datasetClasses, expandSweep, parseSpec, sampleStoreEstimate, SpecError, type ModelConfig, type SweepPlan, type SweepSpec } from '@guidance-lab/experiments';
+import { admitSpec, dataRootFromEnv, datasetClasses, expandSweep, parseSpec, sampleStoreEstimate, type ModelConfig, type SweepPlan, type SweepSpec } from '@guidance-lab/experiments';
 import type { ApiContext } from './context';
-import { badInput, specInputError } from './errors';
+import { badInput, specInput } from './errors';
 import type { Limits } from './limits';
 
 function checkLimits(spec: SweepSpec, plan: SweepPlan, limits: Limits): void {
@@ -60,15 +60,12 @@ export interface LaunchOptions {
 
 /** A spec as the API admits it: validated, paths and compute checked, grid expanded and within the limits. */
 export function admit(ctx: ApiContext, input: unknown, argument: string): { spec: SweepSpec; plan: SweepPlan } {
-  let spec: SweepSpec;
-  try {
-    spec = parseSpec(input);
+  const spec = specInput(argument, () => {
+    const parsed = parseSpec(input);
     // Paths are checked on the API's machine: workers elsewhere need the same files under their own GUIDANCE_DATA_DIR.
-    admitSpec(spec, { dataRoot: dataRootFromEnv(), maxCompute: ctx.limits.maxCompute });
-  } catch (error) {
-    if (error instanceof SpecError) throw specInputError(error, argument);
-    throw error;
-  }
+    admitSpec(parsed, { dataRoot: dataRootFromEnv(), maxCompute: ctx.limits.maxCompute });
+    return parsed;
+  });
   const plan = expandSweep(spec);
   checkLimits(spec, plan, ctx.limits);
   return { spec, plan };

@@ -1,10 +1,10 @@
 /**
  * Per-request batching (DataLoader): the fields a list resolves once per item — a sweep's progress
- * and counts, a run's grid, metrics, models and queue job — share one query per kind for the whole list
+ * and counts, a run's sweep, grid, metrics, verdicts, stored samples, models and queue job — share one query per kind for the whole list
  * instead of one per item. `cache: false`: nothing is remembered past the batch, so a
  * subscription's next event (same context) reads afresh.
  */
-import type { Metric, Model, PrismaClient, Run, SampleGrid } from '@guidance-lab/db';
+import type { Metric, Model, PrismaClient, Run, RunEvaluation, SampleGrid, Sweep } from '@guidance-lab/db';
 import DataLoader from 'dataloader';
 import type { ApiContext } from './context';
 
@@ -27,8 +27,14 @@ export interface Loaders {
   grid: DataLoader<string, GridMeta | null>;
   /** Run id → its metric rows under every evaluator. */
   metrics: DataLoader<string, Metric[]>;
+  /** Run id → its evaluators' verdicts (accuracy, floor), one per evaluator that scored it. */
+  evaluations: DataLoader<string, RunEvaluation[]>;
+  /** Run id → the dtype of its stored samples (uint8 images, float32 points), or null when none are stored. */
+  samplesDtype: DataLoader<string, string | null>;
   /** Model id → the model without its checkpoint. */
   model: DataLoader<string, ModelRow | null>;
+  /** Sweep id → the sweep (a run's sweep, a trade-off series' sweep name). */
+  sweep: DataLoader<string, Sweep | null>;
   /** Job key (prisma/src/jobs.ts) → its queue entry, so a failing job can say "attempt 2 of 3"; null once it succeeded (it left the queue). */
   queueJob: DataLoader<string, QueueJob | null>;
 }
@@ -59,7 +65,13 @@ function makeLoaders(prisma: PrismaClient): Loaders {
     }, options),
     grid: new DataLoader(async (runIds) => oneEach(runIds, await prisma.sampleGrid.findMany({ where: { runId: { in: [...runIds] } }, omit: { png: true } }), (g) => g.runId), options),
     metrics: new DataLoader(async (runIds) => groupBy(runIds, await prisma.metric.findMany({ where: { runId: { in: [...runIds] } } }), (m) => m.runId), options),
+    evaluations: new DataLoader(async (runIds) => groupBy(runIds, await prisma.runEvaluation.findMany({ where: { runId: { in: [...runIds] } } }), (e) => e.runId), options),
+    samplesDtype: new DataLoader(async (runIds) => {
+      const rows = await prisma.runSamples.findMany({ where: { runId: { in: [...runIds] } }, select: { runId: true, dtype: true } });
+      return oneEach(runIds, rows, (r) => r.runId).map((r) => r?.dtype ?? null);
+    }, options),
     model: new DataLoader(async (ids) => oneEach(ids, await prisma.model.findMany({ where: { id: { in: [...ids] } }, omit: { checkpoint: true } }), (m) => m.id), options),
+    sweep: new DataLoader(async (ids) => oneEach(ids, await prisma.sweep.findMany({ where: { id: { in: [...ids] } } }), (s) => s.id), options),
     queueJob: new DataLoader(async (keys) => {
       const rows = await prisma.$queryRaw<{ key: string; attempts: number; max_attempts: number }[]>`
         SELECT key, attempts, max_attempts FROM graphile_worker.jobs WHERE key = ANY(${[...keys]}::text[])`;

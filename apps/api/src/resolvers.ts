@@ -38,11 +38,6 @@ function modelDone(m: Pick<Model, 'status' | 'step' | 'totalSteps'>): number {
   return m.totalSteps > 0 ? Math.min(1, m.step / m.totalSteps) : 0;
 }
 
-async function gridUrls(ctx: ApiContext, runIds: string[]): Promise<Map<string, string>> {
-  const grids = await ctx.prisma.sampleGrid.findMany({ where: { runId: { in: runIds } }, select: { runId: true } });
-  return new Map(grids.map((g) => [g.runId, ctx.baseUrl + gridPath(g.runId)]));
-}
-
 /** Scores under the evaluator asked for, else each run's own; several sweeps' series in the order of their ids. */
 async function tradeoffOf(ctx: ApiContext, sweepIds: string[], evaluatorHash?: string | null) {
   const runs = await ctx.prisma.run.findMany({
@@ -51,11 +46,11 @@ async function tradeoffOf(ctx: ApiContext, sweepIds: string[], evaluatorHash?: s
       id: true, sweepId: true, guidance: true, method: true, methodParams: true, pUncond: true, scale: true, seed: true,
       metrics: { select: { name: true, value: true, std: true, evaluatorHash: true } },
       evaluatorModel: { select: { weightsHash: true } },
+      grid: { select: { id: true } },
     },
   });
-  const urls = await gridUrls(ctx, runs.map((r) => r.id));
   return buildTradeoff(
-    runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: urls.get(r.id) ?? null })),
+    runs.map((r) => ({ ...r, metrics: underEvaluator(r.metrics, r.evaluatorModel.weightsHash, evaluatorHash), gridUrl: r.grid ? ctx.baseUrl + gridPath(r.id) : null })),
     sweepIds,
   );
 }
@@ -69,7 +64,10 @@ async function tradeoffSweeps(ctx: ApiContext, sweepId?: string | null, sweepIds
   if (sweepId != null) return [(await findSweep(ctx, sweepId, 'sweepId')).id];
   const ids = [...new Set(sweepIds)];
   if (ids.length < 1 || ids.length > MAX_COMPARED) throw badInput('sweepIds', `must list 1 to ${MAX_COMPARED} sweeps; got ${ids.length}`);
-  for (const id of ids) await findSweep(ctx, id, 'sweepIds');
+  for (const id of ids) checkId('sweepIds', id, 'sweep');
+  const known = new Set((await ctx.prisma.sweep.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((s) => s.id));
+  const unknown = ids.find((id) => !known.has(id));
+  if (unknown) throw notFound('sweep', unknown, 'sweepIds');
   return ids;
 }
 
@@ -95,27 +93,25 @@ async function findRun(ctx: ApiContext, id: string): Promise<Run> {
   return run;
 }
 
-/** A sweep's runs come with these facts (RUN_FACTS), so listing them costs no query per run; a lone run looks them up. */
-type RunRow = Run & { evaluatorModel?: { weightsHash: string | null }; samples?: { dtype: string } | null; evaluations?: RunEvaluation[] };
-const RUN_FACTS = { evaluatorModel: { select: { weightsHash: true } }, samples: { select: { dtype: true } }, evaluations: true } as const;
-const ownEvaluatorHash = async (ctx: ApiContext, r: RunRow) =>
-  r.evaluatorModel ? r.evaluatorModel.weightsHash : ((await loaders(ctx).model.load(r.evaluatorModelId))?.weightsHash ?? null);
+const ownEvaluatorHash = async (ctx: ApiContext, r: Run) => (await loaders(ctx).model.load(r.evaluatorModelId))?.weightsHash ?? null;
 /** The verdict of the evaluator asked for (default: the run's own) where it scored the run, else null. */
-async function evaluationOf(ctx: ApiContext, r: RunRow, asked?: string | null): Promise<RunEvaluation | null> {
+async function evaluationOf(ctx: ApiContext, r: Run, asked?: string | null): Promise<RunEvaluation | null> {
   const hash = asked ?? (await ownEvaluatorHash(ctx, r));
   if (!hash) return null;
-  const rows = r.evaluations ?? (await ctx.prisma.runEvaluation.findMany({ where: { runId: r.id } }));
-  return rows.find((e) => e.evaluatorHash === hash) ?? null;
+  return (await loaders(ctx).evaluations.load(r.id)).find((e) => e.evaluatorHash === hash) ?? null;
 }
 type EvaluatorArg = { evaluatorHash?: string | null };
-/** uint8 (images) or float32 (points) when the run's samples are stored, else null. */
-const samplesDtype = async (ctx: ApiContext, r: RunRow) =>
-  (r.samples !== undefined ? r.samples : await ctx.prisma.runSamples.findUnique({ where: { runId: r.id }, select: { dtype: true } }))?.dtype ?? null;
 
 async function modelById(ctx: ApiContext, id: string) {
   const model = await loaders(ctx).model.load(id);
   if (!model) throw new Error(`model ${id} does not exist`); // a foreign key guarantees it
   return model;
+}
+
+async function sweepById(ctx: ApiContext, id: string) {
+  const sweep = await loaders(ctx).sweep.load(id);
+  if (!sweep) throw new Error(`sweep ${id} does not exist`); // a foreign key guarantees it
+  return sweep;
 }
 
 /** Mutations are refused without the token when GUIDANCE_API_TOKEN is set. */
@@ -212,7 +208,7 @@ export const resolvers = {
     },
     runs: (s: Sweep, _: unknown, ctx: ApiContext) =>
       // Near experiments' sortRuns: guidance, method, p_uncond, seed, scale.
-      ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { method: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }], include: RUN_FACTS }),
+      ctx.prisma.run.findMany({ where: { sweepId: s.id }, orderBy: [{ guidance: 'asc' }, { method: 'asc' }, { pUncond: 'asc' }, { seed: 'asc' }, { scale: 'asc' }] }),
     models: (s: Sweep, _: unknown, ctx: ApiContext) =>
       ctx.prisma.model.findMany({ where: { sweeps: { some: { sweepId: s.id } } }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }], omit: { checkpoint: true } }),
     tradeoff: (s: Sweep, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) => tradeoffOf(ctx, [s.id], evaluatorHash),
@@ -224,19 +220,19 @@ export const resolvers = {
 
   Run: {
     w: (r: Run) => r.scale - 1,
-    sweep: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.sweep.findUniqueOrThrow({ where: { id: r.sweepId } }),
-    metrics: async (r: RunRow, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) =>
+    sweep: (r: Run, _: unknown, ctx: ApiContext) => sweepById(ctx, r.sweepId),
+    metrics: async (r: Run, { evaluatorHash }: { evaluatorHash?: string | null }, ctx: ApiContext) =>
       scoresOf(underEvaluator(await loaders(ctx).metrics.load(r.id), await ownEvaluatorHash(ctx, r), evaluatorHash)),
-    evaluatorHash: (r: RunRow, _: unknown, ctx: ApiContext) => ownEvaluatorHash(ctx, r),
-    samplesNpzUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
-    samplesZipUrl: async (r: RunRow, _: unknown, ctx: ApiContext) => ((await samplesDtype(ctx, r)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
-    metricRows: (r: Run, _: unknown, ctx: ApiContext) => ctx.prisma.metric.findMany({ where: { runId: r.id }, orderBy: { name: 'asc' } }),
-    evaluatorAccuracy: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => (await evaluationOf(ctx, r, evaluatorHash))?.accuracy ?? null,
-    evaluatorReliable: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => {
+    evaluatorHash: (r: Run, _: unknown, ctx: ApiContext) => ownEvaluatorHash(ctx, r),
+    samplesNpzUrl: async (r: Run, _: unknown, ctx: ApiContext) => ((await loaders(ctx).samplesDtype.load(r.id)) ? ctx.baseUrl + samplesPath(r.id, 'npz') : null),
+    samplesZipUrl: async (r: Run, _: unknown, ctx: ApiContext) => ((await loaders(ctx).samplesDtype.load(r.id)) === 'uint8' ? ctx.baseUrl + samplesPath(r.id, 'zip') : null),
+    metricRows: async (r: Run, _: unknown, ctx: ApiContext) => [...(await loaders(ctx).metrics.load(r.id))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    evaluatorAccuracy: async (r: Run, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => (await evaluationOf(ctx, r, evaluatorHash))?.accuracy ?? null,
+    evaluatorReliable: async (r: Run, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => {
       const e = await evaluationOf(ctx, r, evaluatorHash);
       return e ? isReliable(e.accuracy, e.attainable) : null;
     },
-    floor: async (r: RunRow, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => ((await evaluationOf(ctx, r, evaluatorHash))?.floor as { metrics: Record<string, number> } | undefined)?.metrics ?? null,
+    floor: async (r: Run, { evaluatorHash }: EvaluatorArg, ctx: ApiContext) => ((await evaluationOf(ctx, r, evaluatorHash))?.floor as { metrics: Record<string, number> } | undefined)?.metrics ?? null,
     grid: async (r: Run, _: unknown, ctx: ApiContext) => {
       const grid = await loaders(ctx).grid.load(r.id);
       return grid && { ...grid, url: ctx.baseUrl + gridPath(r.id) };
@@ -251,7 +247,7 @@ export const resolvers = {
   },
 
   TradeoffSeries: {
-    sweepName: async (t: { sweepId: string }, _: unknown, ctx: ApiContext) => (await ctx.prisma.sweep.findUniqueOrThrow({ where: { id: t.sweepId }, select: { name: true } })).name,
+    sweepName: async (t: { sweepId: string }, _: unknown, ctx: ApiContext) => (await sweepById(ctx, t.sweepId)).name,
   },
 
   Rescore: {

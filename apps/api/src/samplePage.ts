@@ -1,6 +1,6 @@
 /** Query.samples: a page of a run's stored samples, filtered by class, with an evaluator's verdict on each. */
 import type { ApiContext } from './context';
-import { badInput, notFound } from './errors';
+import { badInput, checkId, notFound } from './errors';
 import { isImageSet, storedPredictions, storedRun } from './sampleStore';
 import { samplePngPath } from './urls';
 
@@ -16,12 +16,13 @@ export const MAX_PAGE = 500;
 
 export async function samplePage(ctx: ApiContext, args: SamplePageArgs) {
   const { runId, offset, limit } = args;
+  checkId('runId', runId, 'run');
   if (!Number.isInteger(offset) || offset < 0) throw badInput('offset', 'must be a whole number of at least 0');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw badInput('limit', `must be a whole number from 1 to ${MAX_PAGE}`);
   const stored = await storedRun(ctx.prisma, runId);
   if (!stored) {
-    if (!(await ctx.prisma.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw notFound('run', runId);
-    throw notFound('samples of run', runId);
+    if (!(await ctx.prisma.run.findUnique({ where: { id: runId }, select: { id: true } }))) throw notFound('run', runId, 'runId');
+    throw notFound('samples of run', runId, 'runId');
   }
   const { samples, classNames } = stored;
   const cls = args.class;

@@ -3,7 +3,7 @@
  * writes are written directly): the .npz and .zip downloads, single PNGs, the paged GraphQL view
  * with predictions, re-scoring jobs, per-evaluator scores in the trade-off, the size cap, deletion.
  */
-import { packPredictions, packSamples, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
+import { packPredictions, packSamples, type PrismaClient } from '@guidance-lab/db';
 import { samplesFromNpz, storedSamples, type SampleSet } from '@guidance-lab/experiments';
 import { unzipSync } from 'fflate';
 import { PNG } from 'pngjs';
@@ -11,21 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from './server';
 import { startApiStack, type ApiStack } from './testing';
 
-let db: TestDatabase;
 let prisma: PrismaClient;
 let api: ApiServer;
 let stack: ApiStack;
 
 beforeAll(async () => {
   stack = await startApiStack({ GUIDANCE_MAX_SAMPLE_BYTES: '1000000' });
-  ({ db, prisma, api } = stack);
+  ({ prisma, api } = stack);
 });
 afterAll(() => stack?.stop());
 
-async function gql<T = any>(query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: T; errors?: { message: string; extensions: { code: string; field?: string } }[] };
-}
+const gql: ApiStack['gql'] = (...args) => stack.gql(...args);
 const get = (path: string) => fetch(new URL(path, api.url));
 const LAUNCH = `mutation($spec: JSON!) { launchSweep(spec: $spec) { id } }`;
 const RESCORE = `mutation($id: ID!, $evaluator: JSON) { rescoreSweep(id: $id, evaluator: $evaluator) { id } }`;
@@ -125,6 +121,8 @@ describe("a run's samples", () => {
     expect(bad.errors![0].message).toContain('from 0 to 9');
     expect((await gql(PAGE, { run: runIds[0], limit: 501 })).errors![0].extensions.field).toBe('limit');
     expect((await gql(PAGE, { run: 'nope' })).errors![0].extensions.code).toBe('NOT_FOUND');
+    // A malformed id (here with a NUL byte) names no run, and never reaches PostgreSQL.
+    expect((await gql(PAGE, { run: 'a\u0000' })).errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'runId' });
   });
 
   it('rescoreSweep with the own evaluator queues one re-scoring job per run; with another, trains that evaluator first', async () => {

@@ -3,11 +3,20 @@ import { createPrisma, startTestDatabase, type PrismaClient, type TestDatabase }
 import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
 import type { ApiServer } from './server';
 
+export interface GqlError {
+  message: string;
+  extensions: { code: string; field?: string; stacktrace?: unknown; issues?: { field: string }[] };
+}
+
 export interface ApiStack {
   db: TestDatabase;
   prisma: PrismaClient;
   api: ApiServer;
   utils: WorkerUtils;
+  /** A GraphQL request over HTTP; its `data` and `errors` as they came back. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: GqlError[] }>;
+  /** The keys of graphile-worker's queued jobs, sorted. */
+  jobKeys(): Promise<string[]>;
   /** Stops what was started, last first. */
   stop(): Promise<void>;
 }
@@ -33,5 +42,17 @@ export async function startApiStack(env: Record<string, string> = {}): Promise<A
     await stop();
     throw e;
   }
-  return { ...(s as Omit<ApiStack, 'stop'>), stop };
+  const { db, prisma, api, utils } = s as Required<typeof s>;
+  return {
+    db,
+    prisma,
+    api,
+    utils,
+    async gql(query, variables = {}, headers = {}) {
+      const res = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      return (await res.json()) as { data?: any; errors?: GqlError[] };
+    },
+    jobKeys: async () => (await prisma.$queryRaw<{ key: string }[]>`SELECT key FROM graphile_worker.jobs WHERE key IS NOT NULL ORDER BY key`).map((r) => r.key),
+    stop,
+  };
 }
