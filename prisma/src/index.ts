@@ -8,7 +8,7 @@ export { migrate, MIGRATIONS_DIR } from './migrate';
 export { startEmbeddedPostgres, freePort, DEFAULT_DATA_DIR, DEFAULT_PORT } from './embedded';
 export type { EmbeddedDatabase, EmbeddedOptions } from './embedded';
 export { resolveDatabase } from './resolve';
-export { envInt } from './env';
+export { envInt, intSetting } from './env';
 export { readLiveness, DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_MS } from './liveness';
 export type { Liveness } from './liveness';
 export type { ResolvedDatabase } from './resolve';

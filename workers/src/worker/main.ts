@@ -3,10 +3,9 @@
  * DATABASE_URL; the single-machine setup runs its worker from `npm start` instead.
  * Env: GUIDANCE_BACKEND (auto, tensorflow, wasm, cpu), GUIDANCE_CONCURRENCY, and the settings in ./settings.ts.
  */
-import { resolveDatabase, type ResolvedDatabase } from '@guidance-lab/db';
+import { intSetting, resolveDatabase, type ResolvedDatabase } from '@guidance-lab/db';
 import { MAX_CONCURRENCY, startWorker, type RunningWorker } from './index';
 import { onShutdownSignal } from './onShutdownSignal';
-import { intSetting } from './settings';
 
 if (!process.env.DATABASE_URL) {
   console.error(

@@ -1,5 +1,5 @@
 /** The worker's tunables, read once from the environment; a bad value is refused with its range. */
-import { readLiveness } from '@guidance-lab/db';
+import { envInt, readLiveness } from '@guidance-lab/db';
 
 export interface WorkerSettings {
   /** How often the Worker row's lastHeartbeat is refreshed (and dead workers looked for): @guidance-lab/db's readLiveness. */
@@ -13,18 +13,6 @@ export interface WorkerSettings {
   /** graphile-worker's poll for jobs whose run_at has come (retries with back-off). */
   pollIntervalMs: number;
 }
-
-/** A whole-number setting `name` whose text is `raw`: `fallback` when unset or empty; out of range or not whole, refused with the range. */
-export function intSetting(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
-
-const envInt = (name: string, fallback: number, min: number, max: number) => intSetting(name, process.env[name], fallback, min, max);
 
 export function readSettings(): WorkerSettings {
   return {
