@@ -27,6 +27,7 @@ export async function startStack(options: { allowedOrigins?: string[]; durable?:
   const prisma = createPrisma(db.url);
   const api = await createApiServer({ prisma, databaseUrl: db.url, port: await freePort(), access: options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : undefined });
   const origin = new URL(api.url).origin;
+  let stopping: Promise<void> | null = null;
   return {
     databaseUrl: db.url,
     database: db,
@@ -42,10 +43,13 @@ export async function startStack(options: { allowedOrigins?: string[]; durable?:
       if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((e) => e.message).join('; ')}`);
       return body.data as T;
     },
-    async stop() {
-      await api.stop();
-      await prisma.$disconnect();
-      await db.stop();
+    // Once only: a test that stops the stack itself is followed by its afterAll doing the same.
+    stop() {
+      return (stopping ??= (async () => {
+        await api.stop();
+        await prisma.$disconnect();
+        await db.stop();
+      })());
     },
   };
 }

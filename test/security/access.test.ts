@@ -151,6 +151,8 @@ describe('errors and limits', () => {
       await small.stop();
       await capped.stop();
     }
+    // Stopping twice (a signal during shutdown, a test's afterAll) waits for the first stop and does not throw.
+    await expect(Promise.all([small.stop(), small.stop()])).resolves.toEqual([undefined, undefined]);
   });
 
   it('a database error in an export is a JSON 500 without stack or path', async () => {

@@ -152,12 +152,15 @@ export async function createApiServer({ prisma, databaseUrl, port, access }: Api
     httpServer.listen(port, policy.host, done);
   });
   const actualPort = (httpServer.address() as AddressInfo).port;
+  // Once only: a second stop (a test's afterAll after the test stopped it, a second signal) waits for the first.
+  let stopping: Promise<void> | null = null;
+  const stop = async () => {
+    await apollo.stop(); // drains HTTP and WebSocket connections
+    await jobs.release();
+    await pool.end();
+  };
   return {
     url: `http://${urlHost(policy.host)}:${actualPort}/graphql`,
-    stop: async () => {
-      await apollo.stop(); // drains HTTP and WebSocket connections
-      await jobs.release();
-      await pool.end();
-    },
+    stop: () => (stopping ??= stop()),
   };
 }

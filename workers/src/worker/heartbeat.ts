@@ -23,9 +23,10 @@ const BEAT_SQL = `
 /**
  * graphile-worker 0.17 unlocks any job locked for over 4 hours (its resetLockedAt, run by every
  * worker every 8–10 minutes) and hands it out again (graphile-worker issue #169): a long training
- * would then run twice. Our locks are renewed with every beat, so only a dead worker's grow old.
+ * would then run twice. The locks of the jobs running here are renewed with every beat, so only a
+ * dead worker's grow old — and a lock we kept for a job that has ended (see releaseOrphanedJobs).
  */
-const RENEW_LOCKS_SQL = `UPDATE graphile_worker._private_jobs SET locked_at = now() WHERE locked_by = $1`;
+const RENEW_LOCKS_SQL = `UPDATE graphile_worker._private_jobs SET locked_at = now() WHERE locked_by = $1 AND id = ANY($2::bigint[])`;
 
 // Plain JavaScript (a thread does not share the main thread's TypeScript loader).
 const THREAD = `
@@ -33,6 +34,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { Client } = require(workerData.pg);
 const { identity, everyMs, sql, renewSql, databaseUrl } = workerData;
 let currentJob = null;
+let running = [];
 let client = null;
 let beating = false;
 const beat = async () => {
@@ -45,7 +47,7 @@ const beat = async () => {
       await client.connect();
     }
     await client.query(sql, [identity.id, identity.host, identity.pid, identity.backend, currentJob]);
-    await client.query(renewSql, [identity.id]);
+    if (running.length) await client.query(renewSql, [identity.id, running]);
     parentPort.postMessage({ ok: true });
   } catch (error) {
     client?.end().catch(() => {});
@@ -62,7 +64,8 @@ parentPort.on('message', async (message) => {
     await client?.end().catch(() => {});
     process.exit(0);
   }
-  currentJob = message.currentJob;
+  if ('running' in message) running = message.running;
+  else currentJob = message.currentJob;
 });
 beat();
 `;
@@ -70,6 +73,8 @@ beat();
 export interface Heartbeat {
   /** Sets the job shown on our row from the next beat on. */
   setCurrentJob(job: string | null): void;
+  /** The graphile job ids running here: the locks each beat renews. */
+  setRunningJobs(ids: string[]): void;
   /** Stops beating (the caller removes the row). */
   stop(): Promise<void>;
 }
@@ -93,6 +98,7 @@ export function startHeartbeat(databaseUrl: string, identity: WorkerIdentity, ev
         registered = true;
         resolve({
           setCurrentJob: (currentJob) => thread.postMessage({ currentJob }),
+          setRunningJobs: (running) => thread.postMessage({ running }),
           async stop() {
             const exited = new Promise((done) => thread.once('exit', done));
             thread.postMessage({ stop: true });

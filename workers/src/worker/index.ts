@@ -95,6 +95,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ctx.workerId = workerPool.id;
     reclaimer.start(workerPool.id); // before any job can occupy this thread
   });
+  // The jobs running here, by graphile id: their locks are renewed, any other lock of ours is orphaned.
+  const running = new Set<string>();
+  const shareRunning = () => {
+    heartbeat?.setRunningJobs([...running]);
+    reclaimer.setRunningJobs([...running]);
+  };
+  events.on('job:start', ({ job }) => {
+    running.add(job.id);
+    shareRunning();
+  });
+  events.on('job:complete', ({ job }) => {
+    running.delete(job.id);
+    shareRunning();
+  });
   const runner = await run({
     connectionString: options.databaseUrl,
     concurrency,
@@ -111,7 +125,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   if (!id) return started(new Error('graphile-worker created no worker pool'));
   heartbeat = await startHeartbeat(options.databaseUrl, { id, host: hostname(), pid: process.pid, backend }, settings.heartbeatMs, ctx.log).catch(started);
   await reclaimer.loaded.catch(started);
-  heartbeat.setCurrentJob(currentJob()); // a job may have started before the row existed
+  // A job may have started before the row existed.
+  heartbeat.setCurrentJob(currentJob());
+  shareRunning();
   ctx.log(`started on backend ${backend} (concurrency ${concurrency})`);
 
   let stopping: Promise<void> | undefined;

@@ -6,7 +6,7 @@
 import { createPrisma, rescoreJobKey, runJobKey, startTestDatabase, TASK_RESCORE, TASK_SAMPLE, TASK_TRAIN, trainJobKey, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
 import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { reclaimDeadWorkers } from './reclaimDeadWorkers';
+import { reclaimDeadWorkers, releaseOrphanedJobs } from './reclaimDeadWorkers';
 import { readSettings } from './settings';
 import type { WorkerContext } from './types';
 
@@ -162,4 +162,36 @@ test('a job locked by a pool that never registered (a worker that died while sta
   expect(await job(trainJobKey(eps.id))).toEqual({ locked_by: null, attempts: 1 });
   expect(await job('run:fresh')).toEqual({ locked_by: starting, attempts: 1 });
   await utils.completeJobs([(await prisma.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM graphile_worker.jobs WHERE key = 'run:fresh'`)[0].id]);
+});
+
+test('our own lock of a job no longer running here (its end was lost with the database) is released once stale; a running job and a fresh lock are kept', async () => {
+  await beat(LIVE, new Date());
+  const { sweep, eps } = await fixture();
+  await prisma.model.update({ where: { id: eps.id }, data: { workerId: LIVE } }); // claimed by us, still "running"
+  const lastAttempt = await prisma.run.create({
+    data: { sweepId: sweep.id, key: 'run-o', guidance: 'none', method: 'none', pUncond: 0.1, scale: 0, seed: 7, sampler: 'ddim', steps: 10, eta: 0, samplesPerClass: 1, epsModelId: eps.id, evaluatorModelId: eps.id, status: 'running', workerId: LIVE },
+  });
+  const lock = async (task: string, key: string, age: string, attempts: number) => {
+    await utils.addJob(task, {}, { jobKey: key, maxAttempts: 3 });
+    await prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_by = ${LIVE}, locked_at = now() - ${age}::interval, attempts = ${attempts} WHERE key = ${key}`;
+    return (await prisma.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM graphile_worker.jobs WHERE key = ${key}`)[0].id;
+  };
+  const orphan = trainJobKey(eps.id);
+  await lock(TASK_TRAIN, orphan, '1 hour', 1);
+  await lock(TASK_SAMPLE, runJobKey(lastAttempt.id), '1 hour', 3);
+  const runningHere = await lock(TASK_SAMPLE, 'run:running-here', '1 hour', 1);
+  await lock(TASK_SAMPLE, 'run:just-locked', '0 seconds', 1);
+
+  expect((await releaseOrphanedJobs(context(), utils, [runningHere])).sort()).toEqual([orphan, runJobKey(lastAttempt.id)].sort());
+  // Attempts left: the row is queued again and the job free for any worker.
+  expect(await prisma.model.findUniqueOrThrow({ where: { id: eps.id } })).toMatchObject({ status: 'queued', workerId: null });
+  expect(await job(orphan)).toEqual({ locked_by: null, attempts: 1 });
+  // The last attempt: the run fails for good and its job is gone.
+  expect(await prisma.run.findUniqueOrThrow({ where: { id: lastAttempt.id } })).toMatchObject({ status: 'failed', workerId: null });
+  expect(await job(runJobKey(lastAttempt.id))).toBeNull();
+  // Kept: the job running here (its lock is renewed by the heartbeat) and a lock younger than the threshold.
+  expect(await job('run:running-here')).toEqual({ locked_by: LIVE, attempts: 1 });
+  expect(await job('run:just-locked')).toEqual({ locked_by: LIVE, attempts: 1 });
+  expect(await releaseOrphanedJobs(context(), utils, [runningHere])).toEqual([]);
+  await prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key IN ('run:running-here', 'run:just-locked')`;
 });

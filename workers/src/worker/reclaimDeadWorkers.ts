@@ -3,11 +3,15 @@
  * Model/Run rows "running". Any live worker frees them once the dead one's heartbeat is stale;
  * training then resumes from the last stored checkpoint. A Worker row's id is its graphile pool's
  * id (see index.ts), the `locked_by` of every job it held.
+ *
+ * A live worker can strand a job too: one that ended while the database was away keeps our lock,
+ * because graphile could not record its end. Our heartbeat renews only the jobs running here, so
+ * such a lock ages, and releaseOrphanedJobs hands the job back once it is as stale as a dead worker's.
  */
 import { scheduleReadyWork } from '@guidance-lab/db';
 import type { WorkerUtils } from 'graphile-worker';
 import { attemptLimit } from './guardJob';
-import { lockedJobs } from './lockedJobs';
+import { lockedJobs, type LockedJob } from './lockedJobs';
 import { failModel, failRun } from './sweepStatus';
 import type { WorkerContext } from './types';
 
@@ -17,6 +21,43 @@ async function failForGood(ctx: WorkerContext, key: string, owner: string, messa
   if (kind === 'train') await failModel(ctx.prisma, id, owner, message);
   else if (kind === 'run') await failRun(ctx.prisma, id, owner, message);
   else if (kind === 'rescore') await ctx.prisma.rescore.updateMany({ where: { id, workerId: owner }, data: { status: 'failed', error: message, workerId: null, finishedAt: new Date() } });
+}
+
+/** The key's row back to the queue if it is still running under `owner` (a job that ended without a record). */
+async function putBack(ctx: WorkerContext, key: string, owner: string): Promise<void> {
+  const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+  const where = { id, workerId: owner, status: 'running' as const };
+  if (kind === 'train') await ctx.prisma.model.updateMany({ where, data: { status: 'queued', workerId: null } });
+  else if (kind === 'run') await ctx.prisma.run.updateMany({ where, data: { status: 'queued', workerId: null, phase: 'waiting', progress: 0 } });
+  else if (kind === 'rescore') await ctx.prisma.rescore.updateMany({ where, data: { status: 'queued', workerId: null } });
+}
+
+/**
+ * Our own locks that are not of a job running here (`running`: graphile job ids) and have not been
+ * renewed for the staleness threshold: their jobs ended while the database was away. They go back
+ * to the queue (a job on its last attempt fails for good, as a dead worker's would). Returns their keys.
+ */
+export async function releaseOrphanedJobs(ctx: WorkerContext, utils: WorkerUtils, running: readonly string[]): Promise<string[]> {
+  const { prisma } = ctx;
+  const stale = ctx.settings.staleMs / 1000;
+  const orphans = await prisma.$queryRaw<LockedJob[]>`
+    SELECT job.id::text AS id, job.key, job.attempts, job.max_attempts FROM graphile_worker.jobs job JOIN "Worker" me ON me.id = ${ctx.workerId}
+    WHERE job.locked_by = me.id AND NOT (job.id::text = ANY(${[...running]}::text[]))
+      AND job.locked_at < (me."lastHeartbeat" AT TIME ZONE 'UTC') - make_interval(secs => ${stale})`;
+  if (orphans.length === 0) return [];
+  const exhausted = orphans.filter((job) => job.attempts >= attemptLimit(ctx, job.max_attempts));
+  for (const job of orphans) {
+    if (!job.key) continue;
+    if (exhausted.includes(job)) await failForGood(ctx, job.key, ctx.workerId, 'the job ended while the database was unreachable, on its last attempt');
+    else await putBack(ctx, job.key, ctx.workerId);
+  }
+  const ids = orphans.map((job) => job.id);
+  await prisma.$executeRaw`
+    UPDATE graphile_worker._private_jobs SET locked_by = NULL, locked_at = NULL WHERE locked_by = ${ctx.workerId} AND id::text = ANY(${ids}::text[])`;
+  if (exhausted.length) await utils.completeJobs(exhausted.map((job) => job.id));
+  // A row whose job was completed above, or never claimed, is queued: it needs a job again.
+  await scheduleReadyWork(prisma, utils.addJob);
+  return orphans.map((job) => job.key ?? job.id);
 }
 
 /** Returns the ids of the workers it reclaimed. */

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createPrisma } from '@guidance-lab/db';
 import { makeWorkerUtils } from 'graphile-worker';
-import { reclaimDeadWorkers } from './reclaimDeadWorkers';
+import { reclaimDeadWorkers, releaseOrphanedJobs } from './reclaimDeadWorkers';
 import type { ReclaimerCommand, ReclaimerData, ReclaimerMessage } from './reclaimer';
 import { quietGraphileLogger } from './quietLogger';
 
@@ -17,12 +17,16 @@ const prisma = createPrisma(databaseUrl);
 const utils = await makeWorkerUtils({ connectionString: databaseUrl, logger: quietGraphileLogger((log) => say({ log })) });
 const ctx = { prisma, workerId: '', settings, setJobActive: () => undefined, log: (log: string) => say({ log }) };
 
+/** The graphile job ids running on the main thread (its locks are renewed; any other lock of ours is an orphan). */
+let running: string[] = [];
 let stopped = false;
 let timer: NodeJS.Timeout | undefined;
 const pass = async () => {
   try {
     const reclaimed = await reclaimDeadWorkers(ctx, utils);
     if (reclaimed.length) say({ reclaimed });
+    const released = await releaseOrphanedJobs(ctx, utils, running);
+    if (released.length) say({ log: `released job(s) ${released.join(', ')}: they ended while the database was away and kept our lock` });
   } catch (error) {
     say({ log: `reclaiming dead workers failed: ${String(error)}` });
   }
@@ -30,6 +34,10 @@ const pass = async () => {
 };
 
 port.on('message', async (message: ReclaimerCommand) => {
+  if ('running' in message) {
+    running = message.running;
+    return;
+  }
   if ('workerId' in message) {
     ctx.workerId = message.workerId;
     await pass(); // the first pass straight away: a worker dead for long is reclaimed at once

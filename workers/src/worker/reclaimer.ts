@@ -13,8 +13,8 @@ export interface ReclaimerData {
   settings: WorkerSettings;
 }
 
-/** To the thread: whose beat to measure staleness against (our Worker row), or stop. */
-export type ReclaimerCommand = { workerId: string } | { stop: true };
+/** To the thread: whose beat to measure staleness against (our Worker row), the jobs running here, or stop. */
+export type ReclaimerCommand = { workerId: string } | { running: string[] } | { stop: true };
 export type ReclaimerMessage = { ready: true } | { reclaimed: string[] } | { log: string };
 
 export interface Reclaimer {
@@ -22,6 +22,8 @@ export interface Reclaimer {
   loaded: Promise<void>;
   /** Begins the passes, as the worker `workerId` (our graphile pool's id, known once the runner exists). */
   start(workerId: string): void;
+  /** The graphile job ids running here now: their locks are not orphans. */
+  setRunningJobs(ids: string[]): void;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export function startReclaimer(data: ReclaimerData, log: (message: string) => vo
   return {
     loaded,
     start: (workerId) => command({ workerId }),
+    setRunningJobs: (running) => command({ running }),
     async stop() {
       command({ stop: true }); // queued until the thread listens, if it is still loading
       // A pass stuck on an unreachable database must not hold up the shutdown.
