@@ -132,6 +132,24 @@ describe('launching', () => {
     const listed = (await gql(`{ sweeps(first: 10) { nodes { ${fields} } } }`)).data.sweeps.nodes;
     expect(listed).toHaveLength(2);
     for (const s of listed) expect((await gql(`query($id: ID!) { sweep(id: $id) { ${fields} } }`, { id: s.id })).data.sweep).toEqual(s);
+
+    // Progress: a run scoring half-way counts 0.8 + 0.2 · 0.5, a succeeded run 1, a model a quarter trained 0.25.
+    const id = listed[0].id as string;
+    const [runs, models] = [await prisma.run.findMany({ where: { sweepId: id } }), await prisma.model.findMany({ where: { sweeps: { some: { sweepId: id } } } })];
+    const before = { runs, models };
+    try {
+      await prisma.run.updateMany({ where: { sweepId: id }, data: { status: 'queued', phase: 'waiting', progress: 0 } });
+      await prisma.run.update({ where: { id: runs[0].id }, data: { status: 'running', phase: 'scoring', progress: 0.5 } });
+      await prisma.run.update({ where: { id: runs[1].id }, data: { status: 'succeeded', phase: 'done', progress: 1 } });
+      await prisma.model.updateMany({ where: { id: { in: models.map((m) => m.id) } }, data: { status: 'queued', step: 0, totalSteps: 100 } });
+      await prisma.model.update({ where: { id: models[0].id }, data: { status: 'running', step: 25 } });
+      const after = (await gql(`{ sweeps(first: 10) { nodes { ${fields} } } }`)).data.sweeps.nodes.find((s: { id: string }) => s.id === id);
+      expect(after.progress).toBeCloseTo((0.9 + 1 + 0.25) / (runs.length + models.length), 12);
+      expect(after.counts).toEqual({ total: runs.length, queued: runs.length - 2, running: 1, succeeded: 1, failed: 0, cancelled: 0 });
+    } finally {
+      for (const r of before.runs) await prisma.run.update({ where: { id: r.id }, data: { status: r.status, phase: r.phase, progress: r.progress } });
+      for (const m of before.models) await prisma.model.update({ where: { id: m.id }, data: { status: m.status, step: m.step, totalSteps: m.totalSteps } });
+    }
   });
 });
 

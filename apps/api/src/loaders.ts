@@ -4,13 +4,23 @@
  * instead of one per item. `cache: false`: nothing is remembered past the batch, so a
  * subscription's next event (same context) reads afresh.
  */
-import type { Metric, Model, PrismaClient, Run, RunEvaluation, SampleGrid, Sweep } from '@guidance-lab/db';
+import type { JobStatus, Metric, Model, PrismaClient, Run, RunEvaluation, SampleGrid, Sweep } from '@guidance-lab/db';
 import DataLoader from 'dataloader';
 import type { ApiContext } from './context';
 
 export interface SweepJobs {
   runs: Pick<Run, 'status' | 'phase' | 'progress'>[];
   models: Pick<Model, 'status' | 'step' | 'totalSteps'>[];
+}
+/** A run or a model of a sweep, as sweepJobs reads them in one query. */
+interface JobRow {
+  sweep: string;
+  run: boolean;
+  status: JobStatus;
+  phase: string;
+  progress: number;
+  step: number;
+  totalSteps: number;
 }
 export type GridMeta = Omit<SampleGrid, 'png'>;
 export type ModelRow = Omit<Model, 'checkpoint'>;
@@ -54,14 +64,17 @@ function makeLoaders(prisma: PrismaClient): Loaders {
   const options = { cache: false } as const;
   return {
     sweepJobs: new DataLoader(async (sweepIds) => {
-      const where = { sweepId: { in: [...sweepIds] } };
-      const [runs, links] = await Promise.all([
-        prisma.run.findMany({ where, select: { sweepId: true, status: true, phase: true, progress: true } }),
-        prisma.sweepModel.findMany({ where, select: { sweepId: true, model: { select: { status: true, step: true, totalSteps: true } } } }),
-      ]);
-      const runsOf = groupBy(sweepIds, runs, (r) => r.sweepId);
-      const modelsOf = groupBy(sweepIds, links, (l) => l.sweepId);
-      return sweepIds.map((_, i) => ({ runs: runsOf[i], models: modelsOf[i].map((l) => l.model) }));
+      // One query for runs and models (the sweeps list asks for every listed sweep's progress and counts).
+      const rows = await prisma.$queryRaw<JobRow[]>`
+        SELECT "sweepId" AS sweep, true AS run, status::text AS status, phase, progress, 0 AS step, 0 AS "totalSteps"
+          FROM "Run" WHERE "sweepId" = ANY(${[...sweepIds]}::text[])
+        UNION ALL
+        SELECT link."sweepId", false, model.status::text, '', 0, model.step, model."totalSteps"
+          FROM "SweepModel" link JOIN "Model" model ON model.id = link."modelId" WHERE link."sweepId" = ANY(${[...sweepIds]}::text[])`;
+      return groupBy(sweepIds, rows, (r) => r.sweep).map((jobs) => ({
+        runs: jobs.filter((j) => j.run).map(({ status, phase, progress }) => ({ status, phase, progress })),
+        models: jobs.filter((j) => !j.run).map(({ status, step, totalSteps }) => ({ status, step, totalSteps })),
+      }));
     }, options),
     grid: new DataLoader(async (runIds) => oneEach(runIds, await prisma.sampleGrid.findMany({ where: { runId: { in: [...runIds] } }, omit: { png: true } }), (g) => g.runId), options),
     metrics: new DataLoader(async (runIds) => groupBy(runIds, await prisma.metric.findMany({ where: { runId: { in: [...runIds] } } }), (m) => m.runId), options),
