@@ -3,30 +3,25 @@
  * end-to-end test kills a worker mid-training; this one covers the cases it cannot reach on cue:
  * a job that still has attempts goes back to the queue, one that died on its last attempt fails.
  */
-import { createPrisma, rescoreJobKey, runJobKey, startTestDatabase, TASK_RESCORE, TASK_SAMPLE, TASK_TRAIN, trainJobKey, type PrismaClient, type TestDatabase } from '@guidance-lab/db';
-import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
+import { rescoreJobKey, runJobKey, TASK_RESCORE, TASK_SAMPLE, TASK_TRAIN, trainJobKey, type PrismaClient } from '@guidance-lab/db';
+import type { WorkerUtils } from 'graphile-worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { reclaimDeadWorkers, releaseOrphanedJobs } from './reclaimDeadWorkers';
 import { readSettings } from './settings';
+import { startTestQueue, type TestQueue } from './testQueue';
 import type { WorkerContext } from './types';
 
-let db: TestDatabase;
+let queue: TestQueue;
 let prisma: PrismaClient;
 let utils: WorkerUtils;
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  prisma = createPrisma(db.url);
-  utils = await makeWorkerUtils({ connectionString: db.url });
-  await utils.migrate();
+  queue = await startTestQueue();
+  ({ prisma, utils } = queue);
   await beat(LIVE, new Date());
 });
 
-afterAll(async () => {
-  await utils?.release();
-  await prisma?.$disconnect();
-  await db?.stop();
-});
+afterAll(() => queue?.stop());
 
 const DEAD = 'pool-dead';
 const LIVE = 'pool-live';
