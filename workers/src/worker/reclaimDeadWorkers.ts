@@ -15,9 +15,21 @@ import { lockedJobs, type LockedJob } from './lockedJobs';
 import { failModel, failRun } from './sweepStatus';
 import type { WorkerContext } from './types';
 
-/** Job keys are `train:<modelId>` / `run:<runId>` / `rescore:<rescoreId>` (@guidance-lab/db's trainJobKey, runJobKey, rescoreJobKey). */
+/** A job key's kind and row id: `train:<modelId>` / `run:<runId>` / `rescore:<rescoreId>` (@guidance-lab/db's trainJobKey, runJobKey, rescoreJobKey). */
+function splitJobKey(key: string): { kind: string; id: string } {
+  const colon = key.indexOf(':');
+  return { kind: key.slice(0, colon), id: key.slice(colon + 1) };
+}
+
+/** What a running row becomes when its job goes back to the queue (its worker died, or its end was lost). */
+const REQUEUED = {
+  model: { status: 'queued', workerId: null },
+  run: { status: 'queued', workerId: null, phase: 'waiting', progress: 0 },
+  rescore: { status: 'queued', workerId: null },
+} as const;
+
 async function failForGood(ctx: WorkerContext, key: string, owner: string, message: string): Promise<void> {
-  const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+  const { kind, id } = splitJobKey(key);
   if (kind === 'train') await failModel(ctx.prisma, id, owner, message);
   else if (kind === 'run') await failRun(ctx.prisma, id, owner, message);
   else if (kind === 'rescore') await ctx.prisma.rescore.updateMany({ where: { id, workerId: owner }, data: { status: 'failed', error: message, workerId: null, finishedAt: new Date() } });
@@ -25,11 +37,11 @@ async function failForGood(ctx: WorkerContext, key: string, owner: string, messa
 
 /** The key's row back to the queue if it is still running under `owner` (a job that ended without a record). */
 async function putBack(ctx: WorkerContext, key: string, owner: string): Promise<void> {
-  const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+  const { kind, id } = splitJobKey(key);
   const where = { id, workerId: owner, status: 'running' as const };
-  if (kind === 'train') await ctx.prisma.model.updateMany({ where, data: { status: 'queued', workerId: null } });
-  else if (kind === 'run') await ctx.prisma.run.updateMany({ where, data: { status: 'queued', workerId: null, phase: 'waiting', progress: 0 } });
-  else if (kind === 'rescore') await ctx.prisma.rescore.updateMany({ where, data: { status: 'queued', workerId: null } });
+  if (kind === 'train') await ctx.prisma.model.updateMany({ where, data: REQUEUED.model });
+  else if (kind === 'run') await ctx.prisma.run.updateMany({ where, data: REQUEUED.run });
+  else if (kind === 'rescore') await ctx.prisma.rescore.updateMany({ where, data: REQUEUED.rescore });
 }
 
 /**
@@ -86,9 +98,9 @@ export async function reclaimDeadWorkers(ctx: WorkerContext, utils: WorkerUtils)
     // Rows before jobs: a job unlocked while its row still says "running" would be skipped as
     // someone else's. The Worker row goes last so a crash half-way is redone on the next pass.
     await prisma.$transaction([
-      prisma.model.updateMany({ where: { workerId: id, status: 'running' }, data: { status: 'queued', workerId: null } }),
-      prisma.run.updateMany({ where: { workerId: id, status: 'running' }, data: { status: 'queued', workerId: null, phase: 'waiting', progress: 0 } }),
-      prisma.rescore.updateMany({ where: { workerId: id, status: 'running' }, data: { status: 'queued', workerId: null } }),
+      prisma.model.updateMany({ where: { workerId: id, status: 'running' }, data: REQUEUED.model }),
+      prisma.run.updateMany({ where: { workerId: id, status: 'running' }, data: REQUEUED.run }),
+      prisma.rescore.updateMany({ where: { workerId: id, status: 'running' }, data: REQUEUED.rescore }),
     ]);
     await utils.forceUnlockWorkers([id]);
     if (exhausted.length) await utils.completeJobs(exhausted.map((job) => job.id));
