@@ -52,15 +52,31 @@ describe('sweep spec', () => {
     expect(issuesOf({ ...minimal, scales: [] })[0]).toEqual({ field: 'scales', message: 'must list at least one value (at most 64)' });
   });
 
-  it('takes model.patch and training.minSnrGamma only when given, and names their ranges', () => {
+  it('takes model.patch, model.classMap and training.minSnrGamma only when given, and names their ranges', () => {
     const spec = parseSpec(minimal);
     expect('patch' in spec.model).toBe(false); // absent fields keep existing specs' content hashes
     expect('minSnrGamma' in spec.training).toBe(false);
     const given = parseSpec({ ...minimal, model: { patch: 2 }, training: { minSnrGamma: 5 } });
     expect([given.model.patch, given.training.minSnrGamma]).toEqual([2, 5]);
-    const byField = Object.fromEntries(issuesOf({ ...minimal, model: { patch: 3 }, training: { minSnrGamma: 0 } }).map((i) => [i.field, i.message]));
+    expect('classMap' in spec.model).toBe(false);
+    expect(parseSpec({ ...minimal, model: { classMap: true } }).model.classMap).toBe(true);
+    const byField = Object.fromEntries(issuesOf({ ...minimal, model: { patch: 3, classMap: 'yes' }, training: { minSnrGamma: 0 } }).map((i) => [i.field, i.message]));
     expect(byField['model.patch']).toBe('must be 1, 2 or 4');
+    expect(byField['model.classMap']).toBe('must be true or false');
     expect(byField['training.minSnrGamma']).toBe('must be a number from 0.1 to 1000');
+  });
+
+  it('takes training.snrFloor only with training.maxLossWeight, and names their ranges', () => {
+    expect('snrFloor' in parseSpec(minimal).training).toBe(false);
+    const given = parseSpec({ ...minimal, training: { minSnrGamma: 5, snrFloor: 3, maxLossWeight: 30 } });
+    expect([given.training.snrFloor, given.training.maxLossWeight]).toEqual([3, 30]);
+    expect(issuesOf({ ...minimal, training: { snrFloor: 3 } })).toEqual([
+      { field: 'training.maxLossWeight', message: 'must be given with training.snrFloor and training.maxLossWeight together: the floor λ/SNR_t grows without bound as t → T' },
+    ]);
+    expect(issuesOf({ ...minimal, training: { maxLossWeight: 30 } })[0].field).toBe('training.snrFloor');
+    const byField = Object.fromEntries(issuesOf({ ...minimal, training: { snrFloor: 0, maxLossWeight: 0.5 } }).map((i) => [i.field, i.message]));
+    expect(byField['training.snrFloor']).toBe('must be a number from 0.01 to 100');
+    expect(byField['training.maxLossWeight']).toBe('must be a number from 1 to 10000');
   });
 
   it('refuses NUL characters in stored text, naming the field', () => {

@@ -101,6 +101,12 @@ export const ModelSpec = z.strictObject({
    * leave it out keep their content hashes.
    */
   patch: z.literal([1, 2, 4], { error: 'must be 1, 2 or 4' }).optional(),
+  /**
+   * Images: a learned feature map per label (and one for ∅), added after the U-Net's first
+   * convolution, so the class's layout reaches every position at once (scale-shift conditioning gives
+   * each channel one number). Optional without a default, like `patch`.
+   */
+  classMap: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 /**
@@ -127,6 +133,14 @@ export const TrainingSpec = z.strictObject({
    * a default (absent: the plain ε-loss), so existing specs keep their content hashes.
    */
   minSnrGamma: real(0.1, 1000).optional(),
+  /**
+   * Truncated-SNR floor λ (Salimans & Ho 2022 use λ = 1): the loss's weight in x₀ terms is kept at
+   * least λ, so the high-noise steps, where the ε-loss hardly sees x₀ (and so the class), weigh
+   * λ/SNR_t instead of 1. Needs `maxLossWeight`, since λ/SNR_t grows without bound as t → T.
+   */
+  snrFloor: real(0.01, 100).optional(),
+  /** The largest per-sample weight of the ε-loss under `snrFloor` (the last steps' bound). */
+  maxLossWeight: real(1, 10000).optional(),
 });
 
 /** A classifier (the noise-aware one for guidance, or the clean evaluator). */
@@ -206,6 +220,11 @@ export const SweepSpec = z
         path: ['samplesPerClass'],
         message: `must be at least ${minPerClass} here: Inception Score needs ${IS_SPLITS} samples or more over the ${classes}${spec.dataset.kind === 'idx' || spec.dataset.kind === 'folder' ? ' (or more)' : ''} classes (and at most 10000)`,
       });
+    }
+    const { snrFloor, maxLossWeight } = spec.training;
+    if ((snrFloor === undefined) !== (maxLossWeight === undefined)) {
+      const missing = snrFloor === undefined ? 'snrFloor' : 'maxLossWeight';
+      ctx.addIssue({ code: 'custom', path: ['training', missing], message: 'must be given with training.snrFloor and training.maxLossWeight together: the floor λ/SNR_t grows without bound as t → T' });
     }
     const dupes = (xs: number[]) => xs.length !== new Set(xs).size;
     if (dupes(spec.scales)) ctx.addIssue({ code: 'custom', path: ['scales'], message: 'must not repeat a value' });

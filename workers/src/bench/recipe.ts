@@ -1,5 +1,5 @@
 /**
- * `npx tsx workers/src/bench/recipe.ts [--only <id,...>] [--out <dir>] [--models <dir>] [--evaluator <ClassifierSpec JSON>] [--train-only]`:
+ * `npx tsx workers/src/bench/recipe.ts [--only <id,...>] [--out <dir>] [--models <dir>] [--evaluator <ClassifierSpec JSON>] [--eta <η>] [--train-only]`:
  * quality per CPU-minute of MNIST ε-net recipes. Trained models are cached in `--models` (default
  * `<out>/models`) by content hash, so a second process can train recipes (`--train-only`: no
  * evaluator, no scoring) while the first trains the evaluator, and a later run scores them.
@@ -7,8 +7,8 @@
  * then per recipe trains a classifier-free ε-net (p_uncond 0.1), measures the process's CPU time of
  * training (process.cpuUsage: user + system of every thread, so other processes' load barely
  * counts), the per-t loss of the raw and EMA weights on held-out digits, and samples 20 digits per
- * class with DDIM at s = 1, 3 and 10 from the EMA (and, at s = 1, the raw) weights, scored by the
- * evaluator. Writes `<out>/<id>.json` and sample grids `<out>/<id>-<weights>-s<s>.png`.
+ * class with DDIM (η from `--eta`, default 0) at s = 1, 3 and 10 from the EMA (and, at s = 1, the raw)
+ * weights, scored by the evaluator. Writes `<out>/<id>.json` and sample grids `<out>/<id>-<weights>-s<s>.png`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,9 +36,11 @@ const evaluatorSpec: SweepSpec['evaluator'] = { hidden: 128, depth: 3, channels:
 function parseArgs(argv: string[]) {
   const { values } = parseCli({
     args: argv,
-    options: { only: { type: 'string' }, out: { type: 'string', default: 'bench-results/recipes' }, models: { type: 'string' }, evaluator: { type: 'string' }, 'train-only': { type: 'boolean', default: false } },
+    options: { only: { type: 'string' }, out: { type: 'string', default: 'bench-results/recipes' }, models: { type: 'string' }, evaluator: { type: 'string' }, eta: { type: 'string', default: '0' }, 'train-only': { type: 'boolean', default: false } },
   });
-  return { only: values.only?.split(',') ?? null, out: values.out, models: values.models ?? null, evaluator: values.evaluator ?? null, trainOnly: values['train-only'] };
+  const eta = Number(values.eta);
+  if (!(eta >= 0 && eta <= 1)) throw new Error(`--eta must be a number from 0 to 1, got ${values.eta}`);
+  return { only: values.only?.split(',') ?? null, out: values.out, models: values.models ?? null, evaluator: values.evaluator ?? null, eta, trainOnly: values['train-only'] };
 }
 
 const cpuSeconds = () => {
@@ -145,10 +147,10 @@ async function samplerVariants(bytes: Uint8Array, evaluator: Uint8Array, out: st
 
 const epsConfig = (r: Recipe): ModelConfig => ({ kind: 'eps', dataset, schedule, model: r.model, training: r.training, pUncond: 0.1, seed: 0 });
 
-async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string, models: string) {
+async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string, models: string, eta: number) {
   const { checkpoint, cpu, wall } = await trained(epsConfig(r), models);
   const trainedModels = (eps: Uint8Array) => ({ eps, classifier: null, evaluator });
-  const point = (scale: number, steps: number): RunSettings => ({ method: 'classifier-free', methodParams: METHOD_DEFAULTS['classifier-free'], pUncond: 0.1, scale, seed: 0, sampler: { kind: 'ddim', steps, eta: 0 }, samplesPerClass: 20 });
+  const point = (scale: number, steps: number): RunSettings => ({ method: 'classifier-free', methodParams: METHOD_DEFAULTS['classifier-free'], pUncond: 0.1, scale, seed: 0, sampler: { kind: 'ddim', steps, eta }, samplesPerClass: 20 });
   const samples: Record<string, { adherence: number; fid: number; is: number }> = {};
   const raw = rawWeights(checkpoint);
   for (const [label, eps, scale, steps] of [
@@ -159,13 +161,13 @@ async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string, models: 
     ...(r.ddim100 ? [['ema', checkpoint, 1, 100] as const] : []),
   ] as const) {
     const res = await sampleAndScore(point(scale, steps), { dataset, schedule }, trainedModels(eps));
-    const name = `${label}-s${scale}-ddim${steps}`;
+    const name = `${label}-s${scale}-ddim${steps}${eta ? `-eta${eta}` : ''}`;
     samples[name] = { adherence: res.metrics.adherence, fid: Number(res.metrics.fid.toFixed(2)), is: Number(res.metrics.is.toFixed(3)) };
     writeFileSync(join(out, `${r.id}-${name}.png`), res.grid.png);
   }
   const sampler = r.ddim100 ? await samplerVariants(checkpoint, evaluator, out, r.id) : undefined;
-  const row = { id: r.id, model: r.model, training: r.training, sampler, cpuSeconds: Number(cpu.toFixed(1)), imagesPerCpuSecond: Math.round((r.training.steps * r.training.batchSize) / cpu), wallSeconds: Number(wall.toFixed(1)), lossEma: perTLoss(checkpoint, true), lossRaw: perTLoss(checkpoint, false), samples };
-  writeFileSync(join(out, `${r.id}.json`), JSON.stringify(row, null, 2));
+  const row = { id: r.id, model: r.model, training: r.training, eta, sampler, cpuSeconds: Number(cpu.toFixed(1)), imagesPerCpuSecond: Math.round((r.training.steps * r.training.batchSize) / cpu), wallSeconds: Number(wall.toFixed(1)), lossEma: perTLoss(checkpoint, true), lossRaw: perTLoss(checkpoint, false), samples };
+  writeFileSync(join(out, `${r.id}${eta ? `-eta${eta}` : ''}.json`), JSON.stringify(row, null, 2));
   return row;
 }
 
@@ -183,7 +185,7 @@ async function main() {
   const ev = await trained({ kind: 'evaluator', dataset, classifier: evalSpec, seed: 0 }, models);
   console.log(`evaluator ${JSON.stringify(evalSpec)}: held-out accuracy ${evaluatorAccuracy(ev.checkpoint).toFixed(4)}, ${ev.cpu.toFixed(0)} CPU-s`);
   for (const r of chosen) {
-    const row = await runRecipe(r, ev.checkpoint, args.out, models);
+    const row = await runRecipe(r, ev.checkpoint, args.out, models, args.eta);
     console.log(JSON.stringify(row));
   }
 }

@@ -35,7 +35,7 @@ export function epsNetConfig(model: SweepSpec['model'], data: DataShape): EpsNet
   checkShape(data.shape);
   return data.shape.length === 1
     ? { kind: 'mlp-eps', inputShape: data.shape, classes: data.classes, hidden: model.hidden, depth: model.depth }
-    : { kind: 'unet-eps', inputShape: data.shape, classes: data.classes, channels: model.channels, blocksPerLevel: model.blocksPerLevel, ...(model.patch && model.patch > 1 ? { patch: model.patch } : {}) };
+    : { kind: 'unet-eps', inputShape: data.shape, classes: data.classes, channels: model.channels, blocksPerLevel: model.blocksPerLevel, ...(model.patch && model.patch > 1 ? { patch: model.patch } : {}), ...(model.classMap ? { classMap: true } : {}) };
 }
 
 /** A classifier for this data (spec.classifier or spec.evaluator); noise-aware when time-conditioned. */

@@ -100,8 +100,8 @@ export function timeEmbedding(t: tf.Tensor1D, dim: number): tf.Tensor2D {
 }
 
 /** Learned embedding of int labels 0..rows−1 as one-hot × matrix (differentiable on every backend). */
-export function embedding(p: ParamSource, name: string, labels: tf.Tensor1D, rows: number, dim: number): tf.Tensor2D {
-  const table = p.get(`${name}.table`, [rows, dim], { kind: 'normal', fanIn: 2, gain: 0.5 });
+export function embedding(p: ParamSource, name: string, labels: tf.Tensor1D, rows: number, dim: number, zeroInit = false): tf.Tensor2D {
+  const table = p.get(`${name}.table`, [rows, dim], zeroInit ? { kind: 'zeros' } : { kind: 'normal', fanIn: 2, gain: 0.5 });
   macs += labels.shape[0] * rows * dim;
   return tf.matMul(tf.oneHot(tf.cast(labels, 'int32'), rows), table as tf.Tensor2D);
 }

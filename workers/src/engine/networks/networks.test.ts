@@ -62,6 +62,32 @@ describe('networks', () => {
     });
   }
 
+  it('U-Net ε-net with a class map: one zero-initialised map per label (and ∅) that alone carries the class', () => {
+    const cfg = epsNetConfig({ hidden: 16, depth: 1, channels: [8, 16], blocksPerLevel: 1, patch: 2, classMap: true }, { shape: [28, 28, 1], classes: 10 });
+    const params = initParams(cfg, 1);
+    const map = params.get('classMap.table') as tf.Tensor;
+    expect(map.shape).toEqual([11, 14 * 14 * 8]); // the first level: 14×14 patches, 8 channels
+    expect(tf.tidy(() => tf.max(tf.abs(map)).dataSync()[0])).toBe(0);
+    // Cut the scale-shift path (the class embedding) and open the residual branches: any difference
+    // between two labels' outputs now comes through the map.
+    [...params].forEach(([name, w], i) => {
+      const zero = tf.tidy(() => !tf.any(tf.notEqual(w, 0)).dataSync()[0]);
+      if (name === 'class.table') params.set(name, tf.zerosLike(w));
+      else if ((name.endsWith('.w') || name === 'classMap.table') && zero) params.set(name, tf.randomNormal(w.shape, 0, 0.1, 'float32', i));
+      else return;
+      w.dispose();
+    });
+    const [a, b, c] = tf.tidy(() => {
+      const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
+      const t = tf.tensor1d([3, 900], 'int32');
+      return [1, 2, 1].map((label) => applyEps(cfg, params, x, t, tf.tensor1d([label, label], 'int32')));
+    });
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBeGreaterThan(1e-4);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, c))).dataSync()[0])).toBe(0);
+    tf.dispose([a, b, c]);
+    disposeParams(params);
+  });
+
   it('U-Net ε-net takes a training step on wasm', async () => {
     const n = 8;
     const x = new Float32Array(n * 28 * 28).map((_, i) => Math.sin(i) * 0.5);

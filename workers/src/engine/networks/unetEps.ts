@@ -4,11 +4,12 @@
  * per level with skip connections to the decoder. Inputs whose size the levels cannot halve evenly
  * (e.g. 28×28 with four levels) are zero-padded and the output cropped back. With `patch` p the
  * first level sees p×p patches as pixels (28×28×1 → 14×14×4 for p = 2) and the output is shuffled
- * back: the same convolutions cost 1/p² as much, which buys wider channels on a CPU.
+ * back: the same convolutions cost 1/p² as much, which buys wider channels on a CPU. With `classMap`
+ * each label (and ∅) also has a learned feature map added after the input convolution.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { conditioning, convResBlock } from './blocks';
-import { conv, groupNorm, silu, upsample2x } from './layers';
+import { conv, embedding, groupNorm, silu, upsample2x } from './layers';
 import type { ParamSource } from './params';
 
 export interface UnetEpsConfig {
@@ -22,6 +23,8 @@ export interface UnetEpsConfig {
   blocksPerLevel: number;
   /** spec.model.patch when above 1: the levels run on p×p patches (absent: on pixels). */
   patch?: number;
+  /** spec.model.classMap: a learned first-level feature map per label, added after the input convolution. */
+  classMap?: boolean;
 }
 
 /** Pads H and W up to a multiple of `m`; returns the padded tensor and the crop back. */
@@ -60,6 +63,11 @@ export function applyUnetEps(p: ParamSource, cfg: UnetEpsConfig, x: tf.Tensor, t
   const emb = conditioning(p, t, y, cfg.classes, 4 * channels[0]);
   const { padded, crop } = padToMultiple(x as tf.Tensor4D, patch * 2 ** (levels - 1));
   let h = conv(p, 'in', patch > 1 ? patchify(padded, patch) : padded, channels[0]);
+  if (cfg.classMap) {
+    // Zero at first, so the network starts as it would without the map.
+    const [n, height, width, c] = h.shape;
+    h = tf.add(h, tf.reshape(embedding(p, 'classMap', y, cfg.classes + 1, height * width * c, true), [n, height, width, c]));
+  }
   const skips: tf.Tensor4D[] = [];
   for (let i = 0; i < levels; i++) {
     for (let b = 0; b < blocksPerLevel; b++) {

@@ -39,6 +39,7 @@ describe('ONNX export + onnxruntime match the tfjs networks (1e-4 relative)', ()
     ['unet-eps, 3 levels', epsNetConfig({ hidden: 32, depth: 1, channels: [8, 16, 16], blocksPerLevel: 1 }, { shape: [12, 12, 1], classes: 10 })],
     // Patches: space-to-depth in, pixel shuffle out (rank-6 transposes), and padded 10 → 12 first.
     ['unet-eps, patch 2, padded', epsNetConfig({ hidden: 32, depth: 1, channels: [8, 16], blocksPerLevel: 1, patch: 2 }, { shape: [10, 10, 1], classes: 10 })],
+    ['unet-eps, patch 2, class map', epsNetConfig({ hidden: 32, depth: 1, channels: [8, 16], blocksPerLevel: 1, patch: 2, classMap: true }, { shape: [12, 12, 1], classes: 10 })],
     ['unet-eps, 4 levels, 2 blocks, padded', epsNetConfig({ hidden: 32, depth: 1, channels: [8, 8, 16, 16], blocksPerLevel: 2 }, { shape: [10, 10, 1], classes: 10 })],
   ] as const;
 

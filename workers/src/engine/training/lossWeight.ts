@@ -3,17 +3,32 @@
  * of timestep t is min(SNR_t, γ)/SNR_t with SNR_t = ᾱ_t/(1 − ᾱ_t) — 1 where the noise dominates
  * (SNR ≤ γ), γ/SNR_t on the low-noise steps, whose large, conflicting gradients otherwise slow the
  * learning of the coarse structure (here: which digit). The weights are a batch input of the step,
- * so the tfjs and onnxruntime engines run the same loss.
+ * so the tfjs and onnxruntime engines run the same loss. Truncated-SNR (Salimans & Ho 2022, §4) adds a
+ * floor: weight λ/SNR_t where the noise dominates, as in the x₀- or v-loss, so the class, decided there,
+ * is learnt sooner.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NoiseSchedule } from '../types';
 
-/** min(SNR_t, γ)/SNR_t for each timestep index in `t`. */
-export function minSnrWeights(schedule: NoiseSchedule, t: Int32Array, gamma: number): Float32Array {
+/** How each timestep's ε-loss is weighed: min-SNR-γ's ceiling, the truncated-SNR floor λ and its bound. */
+export interface LossWeighting {
+  gamma?: number;
+  floor?: number;
+  maxWeight?: number;
+}
+
+/**
+ * clamp(SNR_t, λ, γ)/SNR_t, at most `maxWeight`, for each timestep index in `t`: the loss's weight in
+ * x₀ terms is SNR_t clamped to [λ, γ] (absent: 0 and ∞). λ lifts the high-noise steps, where the
+ * ε-loss weighs x₀'s errors by SNR_t ≈ 0; the bound keeps the last steps (SNR ≈ 10⁻⁹) from swamping
+ * the batch.
+ */
+export function snrWeights(schedule: NoiseSchedule, t: Int32Array, w: LossWeighting): Float32Array {
+  const { gamma = Infinity, floor = 0, maxWeight = Infinity } = w;
   return Float32Array.from(t, (ti) => {
     const ab = schedule.alphasCumprod[ti];
     const snr = ab / (1 - ab);
-    return Math.min(snr, gamma) / snr;
+    return Math.min(maxWeight, Math.max(Math.min(snr, gamma), floor) / snr);
   });
 }
 

@@ -4,7 +4,7 @@ import type { SweepSpec } from '@guidance-lab/experiments/spec';
 import { applyEps, epsNetConfig } from '../networks/index';
 import type { LabelledData, NoiseSchedule } from '../types';
 import { drawBatch } from './batches';
-import { minSnrWeights, weightedEpsLoss } from './lossWeight';
+import { snrWeights, weightedEpsLoss } from './lossWeight';
 import { trainLoop, type TrainHooks, type TrainResult } from './loop';
 
 export interface TrainEpsNetOptions extends TrainHooks {
@@ -19,22 +19,24 @@ export interface TrainEpsNetOptions extends TrainHooks {
 
 /**
  * Minimises E‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t, c)‖² with t ~ U{0..T−1} and c → ∅ with probability
- * p_uncond; with `training.minSnrGamma`, each sample's term is weighted by min(SNR_t, γ)/SNR_t (lossWeight.ts).
+ * p_uncond; with `training.minSnrGamma` (γ) and `training.snrFloor` (λ), each sample's term is weighted by
+ * clamp(SNR_t, λ, γ)/SNR_t, at most `training.maxLossWeight` (lossWeight.ts).
  */
 export function trainEpsNet(o: TrainEpsNetOptions): Promise<TrainResult> {
   if (!(o.pUncond >= 0 && o.pUncond <= 1)) throw new Error(`pUncond must be a number from 0 to 1, got ${o.pUncond}`);
   const config = epsNetConfig(o.model, { shape: o.data.shape, classes: o.data.classes });
-  const { steps, batchSize, learningRate, emaDecay, checkpointEvery, warmupSteps, lrDecay, minSnrGamma } = o.training;
+  const { steps, batchSize, learningRate, emaDecay, checkpointEvery, warmupSteps, lrDecay, minSnrGamma, snrFloor, maxLossWeight } = o.training;
+  const weighted = minSnrGamma !== undefined || snrFloor !== undefined;
   return trainLoop({
     ...o,
     role: 'eps',
     config,
-    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay, warmupSteps: warmupSteps ?? null, cosineDecay: lrDecay === 'cosine' ? 1 : null, pUncond: o.pUncond, T: o.schedule.T, minSnrGamma: minSnrGamma ?? null },
+    run: { seed: o.seed, steps, batchSize, learningRate, checkpointEvery, emaDecay, warmupSteps: warmupSteps ?? null, cosineDecay: lrDecay === 'cosine' ? 1 : null, pUncond: o.pUncond, T: o.schedule.T, minSnrGamma: minSnrGamma ?? null, snrFloor: snrFloor ?? null, maxLossWeight: maxLossWeight ?? null },
     batch: (step) => {
       const b = drawBatch(o.data, o.schedule, batchSize, o.pUncond, o.seed, step);
       const shape = [batchSize, ...o.data.shape];
       const batch = { x: { data: b.x, shape }, eps: { data: b.eps, shape }, t: { data: b.t, shape: [batchSize] }, y: { data: b.y, shape: [batchSize] } };
-      return minSnrGamma === undefined ? batch : { ...batch, w: { data: minSnrWeights(o.schedule, b.t, minSnrGamma), shape: [batchSize] } };
+      return weighted ? { ...batch, w: { data: snrWeights(o.schedule, b.t, { gamma: minSnrGamma, floor: snrFloor, maxWeight: maxLossWeight }), shape: [batchSize] } } : batch;
     },
     loss: (params, b) => weightedEpsLoss(b.eps, applyEps(config, params, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w ?? null),
   });
