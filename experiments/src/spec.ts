@@ -141,6 +141,11 @@ export const TrainingSpec = z.strictObject({
   snrFloor: real(0.01, 100).optional(),
   /** The largest per-sample weight of the ε-loss under `snrFloor` (the last steps' bound). */
   maxLossWeight: real(1, 10000).optional(),
+}).superRefine((training, ctx) => {
+  if ((training.snrFloor === undefined) !== (training.maxLossWeight === undefined)) {
+    const missing = training.snrFloor === undefined ? 'snrFloor' : 'maxLossWeight';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'must be given with training.snrFloor and training.maxLossWeight together: the floor λ/SNR_t grows without bound as t → T' });
+  }
 });
 
 /** A classifier (the noise-aware one for guidance, or the clean evaluator). */
@@ -220,11 +225,6 @@ export const SweepSpec = z
         path: ['samplesPerClass'],
         message: `must be at least ${minPerClass} here: Inception Score needs ${IS_SPLITS} samples or more over the ${classes}${spec.dataset.kind === 'idx' || spec.dataset.kind === 'folder' ? ' (or more)' : ''} classes (and at most 10000)`,
       });
-    }
-    const { snrFloor, maxLossWeight } = spec.training;
-    if ((snrFloor === undefined) !== (maxLossWeight === undefined)) {
-      const missing = snrFloor === undefined ? 'snrFloor' : 'maxLossWeight';
-      ctx.addIssue({ code: 'custom', path: ['training', missing], message: 'must be given with training.snrFloor and training.maxLossWeight together: the floor λ/SNR_t grows without bound as t → T' });
     }
     const dupes = (xs: number[]) => xs.length !== new Set(xs).size;
     if (dupes(spec.scales)) ctx.addIssue({ code: 'custom', path: ['scales'], message: 'must not repeat a value' });

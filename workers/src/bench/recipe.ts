@@ -151,6 +151,7 @@ async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string, models: 
   const { checkpoint, cpu, wall } = await trained(epsConfig(r), models);
   const trainedModels = (eps: Uint8Array) => ({ eps, classifier: null, evaluator });
   const point = (scale: number, steps: number): RunSettings => ({ method: 'classifier-free', methodParams: METHOD_DEFAULTS['classifier-free'], pUncond: 0.1, scale, seed: 0, sampler: { kind: 'ddim', steps, eta }, samplesPerClass: 20 });
+  const etaSuffix = eta ? `-eta${eta}` : '';
   const samples: Record<string, { adherence: number; fid: number; is: number }> = {};
   const raw = rawWeights(checkpoint);
   for (const [label, eps, scale, steps] of [
@@ -161,13 +162,13 @@ async function runRecipe(r: Recipe, evaluator: Uint8Array, out: string, models: 
     ...(r.ddim100 ? [['ema', checkpoint, 1, 100] as const] : []),
   ] as const) {
     const res = await sampleAndScore(point(scale, steps), { dataset, schedule }, trainedModels(eps));
-    const name = `${label}-s${scale}-ddim${steps}${eta ? `-eta${eta}` : ''}`;
+    const name = `${label}-s${scale}-ddim${steps}${etaSuffix}`;
     samples[name] = { adherence: res.metrics.adherence, fid: Number(res.metrics.fid.toFixed(2)), is: Number(res.metrics.is.toFixed(3)) };
     writeFileSync(join(out, `${r.id}-${name}.png`), res.grid.png);
   }
   const sampler = r.ddim100 ? await samplerVariants(checkpoint, evaluator, out, r.id) : undefined;
   const row = { id: r.id, model: r.model, training: r.training, eta, sampler, cpuSeconds: Number(cpu.toFixed(1)), imagesPerCpuSecond: Math.round((r.training.steps * r.training.batchSize) / cpu), wallSeconds: Number(wall.toFixed(1)), lossEma: perTLoss(checkpoint, true), lossRaw: perTLoss(checkpoint, false), samples };
-  writeFileSync(join(out, `${r.id}${eta ? `-eta${eta}` : ''}.json`), JSON.stringify(row, null, 2));
+  writeFileSync(join(out, `${r.id}${etaSuffix}.json`), JSON.stringify(row, null, 2));
   return row;
 }
 

@@ -6,6 +6,19 @@ import { trainEpsNet } from '../training/index';
 import { applyEps, countParams, disposeParams, epsNetConfig, flopsPerSample, initParams } from './index';
 import { groupsFor } from './layers';
 import { patchify, unpatchify } from './unetEps';
+import type { Params } from './params';
+
+/**
+ * Residual branches and the output start at zero (identity blocks): give every zero-initialised
+ * parameter that `open` picks some value, so the paths through them reach the output.
+ */
+function openZeroParams(params: Params, open: (name: string) => boolean): void {
+  [...params].forEach(([name, w], i) => {
+    if (!open(name) || tf.tidy(() => tf.any(tf.notEqual(w, 0)).dataSync()[0])) return;
+    params.set(name, tf.randomNormal(w.shape, 0, 0.1, 'float32', i));
+    w.dispose();
+  });
+}
 
 describe('networks', () => {
   beforeAll(async () => {
@@ -43,13 +56,7 @@ describe('networks', () => {
     it(`U-Net ε-net [${channels}]${patch ? `, patch ${patch},` : ''} maps 28×28 inputs to 28×28 outputs and its class input matters`, () => {
       const cfg = epsNetConfig({ hidden: 16, depth: 1, channels: [...channels], blocksPerLevel: 1, patch }, { shape: [28, 28, 1], classes: 10 });
       const params = initParams(cfg, 1);
-      // Residual branches and the output start at zero (identity blocks): give every zero-initialised
-      // weight some value so the class path reaches the output.
-      [...params].forEach(([name, w], i) => {
-        if (!name.endsWith('.w') || tf.tidy(() => tf.any(tf.notEqual(w, 0)).dataSync()[0])) return;
-        params.set(name, tf.randomNormal(w.shape, 0, 0.1, 'float32', i));
-        w.dispose();
-      });
+      openZeroParams(params, (name) => name.endsWith('.w')); // so the class path reaches the output
       const [a, b] = tf.tidy(() => {
         const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
         const t = tf.tensor1d([3, 900], 'int32');
@@ -68,15 +75,12 @@ describe('networks', () => {
     const map = params.get('classMap.table') as tf.Tensor;
     expect(map.shape).toEqual([11, 14 * 14 * 8]); // the first level: 14×14 patches, 8 channels
     expect(tf.tidy(() => tf.max(tf.abs(map)).dataSync()[0])).toBe(0);
-    // Cut the scale-shift path (the class embedding) and open the residual branches: any difference
-    // between two labels' outputs now comes through the map.
-    [...params].forEach(([name, w], i) => {
-      const zero = tf.tidy(() => !tf.any(tf.notEqual(w, 0)).dataSync()[0]);
-      if (name === 'class.table') params.set(name, tf.zerosLike(w));
-      else if ((name.endsWith('.w') || name === 'classMap.table') && zero) params.set(name, tf.randomNormal(w.shape, 0, 0.1, 'float32', i));
-      else return;
-      w.dispose();
-    });
+    // Open the residual branches and the map, and cut the scale-shift path (the class embedding): any
+    // difference between two labels' outputs now comes through the map.
+    openZeroParams(params, (name) => name.endsWith('.w') || name === 'classMap.table');
+    const embedding = params.get('class.table') as tf.Tensor;
+    params.set('class.table', tf.zerosLike(embedding));
+    embedding.dispose();
     const [a, b, c] = tf.tidy(() => {
       const x = tf.randomNormal([2, 28, 28, 1], 0, 1, 'float32', 3);
       const t = tf.tensor1d([3, 900], 'int32');

@@ -14,7 +14,7 @@ describe('SNR loss weights: min-SNR-γ (Hang et al. 2023) and the truncated-SNR 
 
   it('are min(SNR_t, γ)/SNR_t: γ/SNR_t at low noise, 1 once SNR_t ≤ γ', () => {
     const t = Int32Array.of(0, 50, 200, 500, 999);
-    const w = snrWeights(schedule, t, { gamma: 5 });
+    const w = snrWeights(schedule, t, { minSnrGamma: 5 });
     // Closed form per t, and the regime each falls in under the cosine schedule.
     t.forEach((ti, i) => expect(w[i]).toBeCloseTo(Math.min(snr(ti), 5) / snr(ti), 6));
     expect(snr(50)).toBeGreaterThan(5);
@@ -26,9 +26,9 @@ describe('SNR loss weights: min-SNR-γ (Hang et al. 2023) and the truncated-SNR 
     for (let i = 1; i < w.length; i++) expect(w[i]).toBeGreaterThanOrEqual(w[i - 1]);
   });
 
-  it('with a floor λ are clamp(SNR_t, λ, γ)/SNR_t, bounded by maxWeight: λ/SNR_t where the noise dominates', () => {
+  it('with a floor λ are clamp(SNR_t, λ, γ)/SNR_t, bounded by maxLossWeight: λ/SNR_t where the noise dominates', () => {
     const t = Int32Array.of(0, 300, 500, 700, 850, 999);
-    const w = snrWeights(schedule, t, { gamma: 5, floor: 3, maxWeight: 30 });
+    const w = snrWeights(schedule, t, { minSnrGamma: 5, snrFloor: 3, maxLossWeight: 30 });
     t.forEach((ti, i) => expect(w[i]).toBeCloseTo(Math.min(30, Math.max(Math.min(snr(ti), 5), 3) / snr(ti)), 6));
     // The regimes under the cosine schedule: γ/SNR at t = 0, 1 between λ and γ, λ/SNR above, then the bound.
     expect(w[0]).toBeLessThan(1e-3);
@@ -41,7 +41,7 @@ describe('SNR loss weights: min-SNR-γ (Hang et al. 2023) and the truncated-SNR 
     expect(3 / snr(999)).toBeGreaterThan(1e8); // why the bound is required
     expect(w[5]).toBe(30);
     // Without γ the floor alone: max(1, λ/SNR_t); without either, every weight is 1.
-    const floorOnly = snrWeights(schedule, t, { floor: 1, maxWeight: 1e4 });
+    const floorOnly = snrWeights(schedule, t, { snrFloor: 1, maxLossWeight: 1e4 });
     t.forEach((ti, i) => expect(floorOnly[i]).toBeCloseTo(Math.min(1e4, Math.max(1, 1 / snr(ti))), 6));
     expect(Array.from(snrWeights(schedule, t, {}))).toEqual([1, 1, 1, 1, 1, 1]);
   });

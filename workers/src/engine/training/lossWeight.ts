@@ -8,27 +8,27 @@
  * is learnt sooner.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { SweepSpec } from '@guidance-lab/experiments/spec';
 import type { NoiseSchedule } from '../types';
 
-/** How each timestep's ε-loss is weighed: min-SNR-γ's ceiling, the truncated-SNR floor λ and its bound. */
-export interface LossWeighting {
-  gamma?: number;
-  floor?: number;
-  maxWeight?: number;
-}
+/** The spec's loss-weighting fields: min-SNR-γ's ceiling, the truncated-SNR floor λ and its bound. */
+export type LossWeighting = Pick<SweepSpec['training'], 'minSnrGamma' | 'snrFloor' | 'maxLossWeight'>;
+
+/** Whether the loss is weighted at all (the bound alone is refused by the spec). */
+export const isWeighted = (w: LossWeighting): boolean => w.minSnrGamma !== undefined || w.snrFloor !== undefined;
 
 /**
- * clamp(SNR_t, λ, γ)/SNR_t, at most `maxWeight`, for each timestep index in `t`: the loss's weight in
- * x₀ terms is SNR_t clamped to [λ, γ] (absent: 0 and ∞). λ lifts the high-noise steps, where the
+ * clamp(SNR_t, λ, γ)/SNR_t, at most `maxLossWeight`, for each timestep index in `t`: the loss's weight
+ * in x₀ terms is SNR_t clamped to [λ, γ] (absent: 0 and ∞). λ lifts the high-noise steps, where the
  * ε-loss weighs x₀'s errors by SNR_t ≈ 0; the bound keeps the last steps (SNR ≈ 10⁻⁹) from swamping
  * the batch.
  */
 export function snrWeights(schedule: NoiseSchedule, t: Int32Array, w: LossWeighting): Float32Array {
-  const { gamma = Infinity, floor = 0, maxWeight = Infinity } = w;
+  const { minSnrGamma: gamma = Infinity, snrFloor: floor = 0, maxLossWeight: bound = Infinity } = w;
   return Float32Array.from(t, (ti) => {
     const ab = schedule.alphasCumprod[ti];
     const snr = ab / (1 - ab);
-    return Math.min(maxWeight, Math.max(Math.min(snr, gamma), floor) / snr);
+    return Math.min(bound, Math.max(Math.min(snr, gamma), floor) / snr);
   });
 }
 

@@ -4,7 +4,7 @@ import type { SweepSpec } from '@guidance-lab/experiments/spec';
 import { applyEps, epsNetConfig } from '../networks/index';
 import type { LabelledData, NoiseSchedule } from '../types';
 import { drawBatch } from './batches';
-import { snrWeights, weightedEpsLoss } from './lossWeight';
+import { isWeighted, snrWeights, weightedEpsLoss } from './lossWeight';
 import { trainLoop, type TrainHooks, type TrainResult } from './loop';
 
 export interface TrainEpsNetOptions extends TrainHooks {
@@ -26,7 +26,6 @@ export function trainEpsNet(o: TrainEpsNetOptions): Promise<TrainResult> {
   if (!(o.pUncond >= 0 && o.pUncond <= 1)) throw new Error(`pUncond must be a number from 0 to 1, got ${o.pUncond}`);
   const config = epsNetConfig(o.model, { shape: o.data.shape, classes: o.data.classes });
   const { steps, batchSize, learningRate, emaDecay, checkpointEvery, warmupSteps, lrDecay, minSnrGamma, snrFloor, maxLossWeight } = o.training;
-  const weighted = minSnrGamma !== undefined || snrFloor !== undefined;
   return trainLoop({
     ...o,
     role: 'eps',
@@ -36,7 +35,7 @@ export function trainEpsNet(o: TrainEpsNetOptions): Promise<TrainResult> {
       const b = drawBatch(o.data, o.schedule, batchSize, o.pUncond, o.seed, step);
       const shape = [batchSize, ...o.data.shape];
       const batch = { x: { data: b.x, shape }, eps: { data: b.eps, shape }, t: { data: b.t, shape: [batchSize] }, y: { data: b.y, shape: [batchSize] } };
-      return weighted ? { ...batch, w: { data: snrWeights(o.schedule, b.t, { gamma: minSnrGamma, floor: snrFloor, maxWeight: maxLossWeight }), shape: [batchSize] } } : batch;
+      return isWeighted(o.training) ? { ...batch, w: { data: snrWeights(o.schedule, b.t, o.training), shape: [batchSize] } } : batch;
     },
     loss: (params, b) => weightedEpsLoss(b.eps, applyEps(config, params, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w ?? null),
   });
