@@ -35,6 +35,17 @@ describe('presets', () => {
     expect(getPreset('mnist-comparison', true)!.size).toBe('quick');
   });
 
+  it('gives the MNIST quick presets one recipe, so one preset\'s trained models serve the others', () => {
+    const quick = ['mnist-cfg-puncond', 'mnist-classifier-guidance', 'mnist-comparison', 'mnist-guidance-zoo', 'mnist-interval'].map((name) => parseSpec(getPreset(name, 'quick')!.spec));
+    const recipe = (s: (typeof quick)[number]) => JSON.stringify([s.dataset, s.schedule, s.model, s.training, s.evaluator, s.sampler]);
+    expect(new Set(quick.map(recipe)).size).toBe(1);
+    // Those that guide with a classifier share it too; it runs on 2×2 patches like the ε-net.
+    const guided = quick.filter((s) => s.methods.some((m) => m.method === 'classifier'));
+    expect(guided).toHaveLength(3);
+    expect(new Set(guided.map((s) => JSON.stringify(s.classifier))).size).toBe(1);
+    expect(guided[0].classifier.patch).toBe(2);
+  });
+
   it('reproduces the published grids', () => {
     const dn = parseSpec(getPreset('mnist-classifier-guidance')!.spec);
     expect(dn.guidance).toEqual(['classifier']);

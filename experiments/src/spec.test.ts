@@ -52,16 +52,19 @@ describe('sweep spec', () => {
     expect(issuesOf({ ...minimal, scales: [] })[0]).toEqual({ field: 'scales', message: 'must list at least one value (at most 64)' });
   });
 
-  it('takes model.patch, model.classMap and training.minSnrGamma only when given, and names their ranges', () => {
+  it('takes model.patch, classifier.patch, model.classMap and training.minSnrGamma only when given, and names their ranges', () => {
     const spec = parseSpec(minimal);
     expect('patch' in spec.model).toBe(false); // absent fields keep existing specs' content hashes
     expect('minSnrGamma' in spec.training).toBe(false);
+    expect('patch' in spec.classifier || 'patch' in spec.evaluator).toBe(false);
     const given = parseSpec({ ...minimal, model: { patch: 2 }, training: { minSnrGamma: 5 } });
     expect([given.model.patch, given.training.minSnrGamma]).toEqual([2, 5]);
+    expect(parseSpec({ ...minimal, classifier: { patch: 2 }, evaluator: { patch: 4 } })).toMatchObject({ classifier: { patch: 2 }, evaluator: { patch: 4 } });
     expect('classMap' in spec.model).toBe(false);
     expect(parseSpec({ ...minimal, model: { classMap: true } }).model.classMap).toBe(true);
-    const byField = Object.fromEntries(issuesOf({ ...minimal, model: { patch: 3, classMap: 'yes' }, training: { minSnrGamma: 0 } }).map((i) => [i.field, i.message]));
+    const byField = Object.fromEntries(issuesOf({ ...minimal, model: { patch: 3, classMap: 'yes' }, classifier: { patch: 8 }, training: { minSnrGamma: 0 } }).map((i) => [i.field, i.message]));
     expect(byField['model.patch']).toBe('must be 1, 2 or 4');
+    expect(byField['classifier.patch']).toBe('must be 1, 2 or 4');
     expect(byField['model.classMap']).toBe('must be true or false');
     expect(byField['training.minSnrGamma']).toBe('must be a number from 0.1 to 1000');
   });

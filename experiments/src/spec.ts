@@ -85,6 +85,12 @@ export const ScheduleSpec = z.strictObject({
   T: int(50, 4000).default(1000),
 });
 
+/**
+ * Images: the network's first level runs on p×p patches as pixels, so its convolutions cost 1/p² as
+ * much per channel pair. Optional without a default, so specs that leave it out keep their content hashes.
+ */
+const patch = z.literal([1, 2, 4], { error: 'must be 1, 2 or 4' }).optional();
+
 /** The ε-network: an MLP for 2-D data, a U-Net for images. Unused fields are ignored. */
 export const ModelSpec = z.strictObject({
   /** MLP hidden width (toy2d). */
@@ -95,12 +101,8 @@ export const ModelSpec = z.strictObject({
   channels: list(int(4, 256), 4).default([32, 64, 64]),
   /** Residual blocks per U-Net level. */
   blocksPerLevel: int(1, 3).default(1),
-  /**
-   * Images: the U-Net's first level runs on p×p patches (space-to-depth in, pixel shuffle out), so
-   * its convolutions cost 1/p² as much per channel pair. Optional without a default, so specs that
-   * leave it out keep their content hashes.
-   */
-  patch: z.literal([1, 2, 4], { error: 'must be 1, 2 or 4' }).optional(),
+  /** Images: the U-Net's first level runs on p×p patches (space-to-depth in, pixel shuffle out). */
+  patch,
   /**
    * Images: a learned feature map per label (and one for ∅), added after the U-Net's first
    * convolution, so the class's layout reaches every position at once (scale-shift conditioning gives
@@ -157,6 +159,8 @@ export const ClassifierSpec = z.strictObject({
   batchSize: int(1, 1024).default(256),
   learningRate: real(1e-6, 1e-1).default(1e-3),
   ...learningRateSchedule,
+  /** Images: the conv trunk's first level runs on p×p patches (space-to-depth in). */
+  patch,
 });
 
 export const SamplerSpec = z.strictObject({

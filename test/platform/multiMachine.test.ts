@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launch, startStack, TEST_WORKER_ENV, tinySpec, waitFor, waitForSweep, type Stack } from './stack';
+import { launch, startStack, TEST_WORKER_ENV, tinySpec, waitFor, waitForEmptyQueue, waitForSweep, type Stack } from './stack';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -95,7 +95,6 @@ test('two `npm run worker` processes joined only by a TCP DATABASE_URL complete 
     expect(r.grid).not.toBeNull();
     expect(logs.split('\n').filter((line) => line.includes(`run:${r.id}: `) && line.includes('→ fid'))).toHaveLength(1);
   }
-  const [left] = await stack.prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker.jobs`;
-  expect(Number(left.n)).toBe(0);
+  await waitForEmptyQueue(stack);
   console.log(ids.map((w) => `${w}: ${models.filter((m) => m.workerId === w).length} models, ${runs.filter((r) => r.workerId === w).length} runs`).join('; '));
 });

@@ -100,6 +100,20 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
 }
 
 /**
+ * Waits for graphile-worker's queue to empty. A handler's last log line comes before the worker
+ * deletes its job row, so a count read at once can race it. A job left holding an error is a
+ * recorded failure (a retry to come) and fails at once.
+ */
+export async function waitForEmptyQueue(stack: Stack): Promise<void> {
+  await waitFor('the job queue to empty', async () => {
+    const jobs = await stack.prisma.$queryRaw<{ key: string | null; last_error: string | null }[]>`SELECT key, last_error FROM graphile_worker.jobs`;
+    const failed = jobs.find((job) => job.last_error !== null);
+    if (failed) throw new Error(`job ${failed.key} failed and awaits a retry: ${failed.last_error}`);
+    return jobs.length === 0;
+  });
+}
+
+/**
  * A toy2d sweep that trains in seconds: a small MLP ε-net, a small evaluator, few samples, DDIM 10.
  * `overrides` replace top-level fields (a changed dataset seed gives fresh models).
  */

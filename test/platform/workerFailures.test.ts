@@ -6,7 +6,7 @@ import type { ModelConfig } from '@guidance-lab/experiments';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initBackend } from '../../workers/src/engine/backend/index';
 import { trainModel } from '../../workers/src/engine/pipeline';
-import { launch, startStack, startWorkerChild, tinySpec, waitFor, waitForSweep, type Stack, type WorkerChild } from './stack';
+import { launch, startStack, startWorkerChild, tinySpec, waitFor, waitForEmptyQueue, waitForSweep, type Stack, type WorkerChild } from './stack';
 
 const toy = (seed: number) => ({ kind: 'toy2d' as const, classes: 3, modesPerClass: 2, trainSize: 600, testSize: 300, seed });
 
@@ -48,7 +48,7 @@ describe('worker processes', () => {
     expect(models.every((m) => m.status === 'succeeded' && m.attempts === 1)).toBe(true);
     expect(runs).toHaveLength(6);
     expect(runs.every((r) => r.status === 'succeeded' && r.attempts === 1 && r._count.metrics === 8 && r.grid)).toBe(true);
-    expect(await queuedJobCount()).toBe(0);
+    await waitForEmptyQueue(stack);
     // Who did what, for the log (which worker wins a job is not deterministic).
     const ids = [await a.id(), await b.id()];
     console.log(ids.map((w) => `${w}: ${models.filter((m) => m.workerId === w).length} models, ${runs.filter((r) => r.workerId === w).length} runs`).join('; '));
@@ -93,7 +93,7 @@ describe('worker processes', () => {
     expect(steps.every((s, i) => i === 0 || s > steps[i - 1])).toBe(true);
     const runs = await stack.prisma.run.findMany({ where: { sweepId: id }, include: { _count: { select: { metrics: true } } } });
     expect(runs.map((r) => [r.status, r.attempts, r._count.metrics])).toEqual([['succeeded', 1, 8]]);
-    expect(await queuedJobCount()).toBe(0);
+    await waitForEmptyQueue(stack);
 
     // Nothing lost: the interrupted-and-resumed training ends with the very weights and loss curve
     // of one uninterrupted training of the same config.
@@ -133,6 +133,6 @@ describe('worker processes', () => {
     expect(await stack.prisma.model.findUniqueOrThrow({ where: { id: eps.id } })).toMatchObject({ status: 'running', workerId: await next.id(), attempts: 2 });
     await stack.gql('mutation($id: ID!) { cancelSweep(id: $id) { id } }', { id });
     await waitFor('the cancelled training to stop', async () => (await stack.prisma.model.findUniqueOrThrow({ where: { id: eps.id } })).workerId === null);
-    await waitFor('its job to be completed, not retried', async () => (await queuedJobCount()) === 0);
+    await waitForEmptyQueue(stack);
   });
 });

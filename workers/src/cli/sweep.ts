@@ -2,8 +2,10 @@
  * `npm run sweep -- <spec.json> [--quick | --standard] [--out runs/x] [--backend wasm] [--jobs N]`: runs
  * a whole sweep on this machine without a database. `npm run sweep -- --rescore <out>` scores the
  * samples.npz files of a finished sweep in <out> again with its spec's evaluator, without sampling.
- * Models train, then grid points sample, `--jobs` at a
- * time in engine processes (pool.ts; default: one per core, each with its share of the threads).
+ * Jobs run `--jobs` at a time in engine processes (pool.ts; default: one per core, each with its share
+ * of the threads), each as soon as what it needs exists: a grid point samples once its ε-net (and
+ * classifier or guide) is trained, while the evaluator may still be training, and is scored once the
+ * evaluator is.
  * Trained models are kept in <out>/models by content hash, so a rerun (or another sweep with the
  * same out folder) reuses them and an interrupted training resumes.
  */
@@ -17,7 +19,7 @@ import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/p
 import { ENGINE_VERSION } from '../engine/version';
 import { writeFigures } from '../figures/index';
 import { modelFile, modelsDirOf, writeAtomic } from './files';
-import type { SampleReply } from './jobs';
+import type { SampledReply, SampleReply } from './jobs';
 import { startPool, type Pool } from './pool';
 import { createBars } from './progress';
 import { formatResultsTable } from './table';
@@ -35,13 +37,20 @@ function parseJobs(raw: string | undefined, cores: number): number {
   return jobs;
 }
 
-/** Trains the models whose checkpoints are missing, longest first, with a bar each. */
-async function trainMissing(pool: Pool, bars: ReturnType<typeof createBars>, toTrain: ModelJob[], modelsDir: string): Promise<void> {
-  await Promise.all(
-    toTrain.map(async (job) => {
+/**
+ * Queues the models whose checkpoints are missing, longest first, with a bar each: a promise per
+ * model key, resolving to when it was trained. A failure surfaces where the model is awaited.
+ */
+function trainMissing(pool: Pool, bars: ReturnType<typeof createBars>, toTrain: ModelJob[], modelsDir: string): Map<string, Promise<number>> {
+  return new Map(
+    toTrain.map((job) => {
       const bar = bars.start(`train ${job.config.kind}${job.config.pUncond === undefined ? '' : ` p_uncond=${job.config.pUncond}`} seed=${job.config.seed}`);
-      await pool.run({ kind: 'train', job, modelsDir }, (p) => bar.update(p));
-      bar.stop();
+      const trained = pool.run<null>({ kind: 'train', job, modelsDir }, (p) => bar.update(p)).then(() => {
+        bar.stop();
+        return Date.now();
+      });
+      trained.catch(() => {}); // awaited later, maybe after another job's failure ended the sweep
+      return [job.key, trained] as const;
     }),
   );
 }
@@ -80,7 +89,7 @@ async function rescore(out: string, jobs: number, cores: number, preference: Bac
     console.error(`${spec.name}: re-scoring ${previous.runs.length} grid points from their samples, backend ${backend}`);
     const started = Date.now();
     const bars = createBars();
-    await trainMissing(pool, bars, existsSync(modelFile(modelsDir, evaluator.key)) ? [] : [evaluator], modelsDir);
+    await Promise.all(trainMissing(pool, bars, existsSync(modelFile(modelsDir, evaluator.key)) ? [] : [evaluator], modelsDir).values());
     const replies = await Promise.all(
       previous.runs.map(async (run) => {
         const bar = bars.start(`score ${runMethodLabel(run)} p_uncond=${run.pUncond} s=${run.scale} seed=${run.seed}`);
@@ -139,26 +148,30 @@ async function main(): Promise<void> {
     const started = Date.now();
     const bars = createBars();
 
-    await trainMissing(pool, bars, toTrain, modelsDir);
-    const trained = Date.now();
+    const training = trainMissing(pool, bars, toTrain, modelsDir);
+    const ready = (key: string | null | undefined) => (key ? training.get(key) : undefined);
 
     const replies = await Promise.all(
       plan.runs.map(async (point) => {
+        await Promise.all([point.epsModel, point.classifierModel, point.guideModel].map(ready));
         const bar = bars.start(`sample ${methodLabel(point.method, point.methodParams)} p_uncond=${point.pUncond} s=${point.scale} seed=${point.seed}`);
-        const reply = await pool.run<SampleReply>({ kind: 'sample', point, spec, out }, (p) => bar.update(p));
+        const sampled = await pool.run<SampledReply>({ kind: 'sample', point, spec, out }, (p) => bar.update(p));
+        await ready(point.evaluatorModel);
+        const scored = await pool.run<SampleReply>({ kind: 'rescore', run: sampled.run, spec, out, evaluatorKey: point.evaluatorModel }, (p) => bar.update(p));
         bar.stop();
-        return reply;
+        return { ...scored, shown: sampled.shown };
       }),
     );
     bars.stop();
 
     const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+    const modelsDone = Math.max(started, ...(await Promise.all(training.values())));
     await writeResults(
       out,
       spec,
       replies,
       (n, engine) =>
-        `${n} runs in ${seconds(started, Date.now())} s (training ${toTrain.length} models ${seconds(started, trained)} s, sampling and scoring ${seconds(trained, Date.now())} s) on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time`,
+        `${n} runs in ${seconds(started, Date.now())} s (the last of ${toTrain.length} models trained at ${seconds(started, modelsDone)} s; grid points sample as their models are ready) on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time`,
     );
   } finally {
     pool.close();

@@ -15,8 +15,6 @@ export type InferenceEngine = 'onnxruntime' | 'tfjs';
 export interface Inference {
   engine: InferenceEngine;
   eps: EpsFn;
-  /** Evaluator features and class probabilities of a batch (new tensors). */
-  evaluate(x: tf.Tensor): Promise<{ features: tf.Tensor2D; probs: tf.Tensor2D }>;
   /** ∇_x log f(y | x_t, t) of the noise-aware classifier, when one was given. */
   gradLogProb: GradLogProbFn | null;
   /** The autoguidance guide's ε, when a guide was given. */
@@ -24,6 +22,14 @@ export interface Inference {
   /** Samples per sampler batch on this engine. */
   samplerBatch: number;
   /** Frees the onnxruntime sessions (the tfjs weights belong to the caller). */
+  release(): Promise<void>;
+}
+
+/** The evaluator on the chosen engine. */
+export interface Scorer {
+  engine: InferenceEngine;
+  /** Evaluator features and class probabilities of a batch (new tensors). */
+  evaluate(x: tf.Tensor): Promise<{ features: tf.Tensor2D; probs: tf.Tensor2D }>;
   release(): Promise<void>;
 }
 
@@ -41,12 +47,11 @@ export const inferenceChunks = (image: boolean) => ({ epsChunk: image ? 64 : 409
 const samplerBatch = (image: boolean, engine: InferenceEngine) => (!image ? inferenceChunks(false).epsChunk / 2 : engine === 'onnxruntime' ? 256 : 64);
 
 /**
- * Opens the ε-net, the evaluator, (for classifier guidance) the noise-aware classifier's gradient
- * and (for autoguidance) the guide ε-net on the chosen engine, batched for images or for toy vectors.
+ * Opens the ε-net, (for classifier guidance) the noise-aware classifier's gradient and (for
+ * autoguidance) the guide ε-net on the chosen engine, batched for images or for toy vectors.
  */
 export async function openInference(
   epsNet: ReturnType<typeof loadEpsNet>,
-  evaluator: ReturnType<typeof loadEvaluator>,
   classifier: ReturnType<typeof loadNoisyClassifier> | null,
   image: boolean,
   guide: ReturnType<typeof loadEpsNet> | null = null,
@@ -55,7 +60,6 @@ export async function openInference(
     return {
       engine: 'tfjs',
       eps: epsNet.eps,
-      evaluate: async (x) => evaluator.evaluate(x),
       gradLogProb: classifier ? (x, t, y) => gradClassLogProb(classifier.config, classifier.params, x, t, y) : null,
       guideEps: guide?.eps ?? null,
       samplerBatch: samplerBatch(image, 'tfjs'),
@@ -75,13 +79,11 @@ export async function openInference(
     }
   };
   const eps = await open(onnxEps(epsNet.config, epsNet.params, { chunk: opts.epsChunk }));
-  const scorer = await open(onnxClassifier(evaluator.config, evaluator.params, { chunk: opts.evaluatorChunk }));
   const gradient = classifier ? await open(onnxGradLogProb(classifier.config, classifier.params, { chunk: opts.epsChunk })) : null;
   const guideNet = guide ? await open(onnxEps(guide.config, guide.params, { chunk: opts.epsChunk })) : null;
   return {
     engine: 'onnxruntime',
     eps: eps.run,
-    evaluate: onnxEvaluate(scorer),
     gradLogProb: gradient?.run ?? null,
     guideEps: guideNet?.run ?? null,
     samplerBatch: samplerBatch(image, 'onnxruntime'),
@@ -91,24 +93,21 @@ export async function openInference(
   };
 }
 
-type OnnxScorer = Awaited<ReturnType<typeof onnxClassifier>>;
-
-/** The exported evaluator's features and softmax, as Inference['evaluate'] gives them. */
-const onnxEvaluate =
-  (scorer: OnnxScorer): Inference['evaluate'] =>
-  async (x) => {
-    const { features, logits } = await scorer.run(x, null);
-    const probs = tf.softmax(logits);
-    logits.dispose();
-    return { features: features as tf.Tensor2D, probs: probs as tf.Tensor2D };
-  };
-
 /**
- * The evaluator alone, for re-scoring stored samples: the same engine choice and batch as
- * openInference, so scoring the same samples again gives the same numbers.
+ * The evaluator, for scoring samples (just drawn or stored): on the engine openInference would
+ * choose, in one fixed batch size, so scoring the same samples again gives the same numbers.
  */
-export async function openEvaluator(evaluator: ReturnType<typeof loadEvaluator>): Promise<Pick<Inference, 'engine' | 'evaluate' | 'release'>> {
+export async function openEvaluator(evaluator: ReturnType<typeof loadEvaluator>): Promise<Scorer> {
   if (!(await ortIfWanted('GUIDANCE_INFERENCE'))) return { engine: 'tfjs', evaluate: async (x) => evaluator.evaluate(x), release: async () => {} };
   const scorer = await onnxClassifier(evaluator.config, evaluator.params, { chunk: inferenceChunks(false).evaluatorChunk });
-  return { engine: 'onnxruntime', evaluate: onnxEvaluate(scorer), release: () => scorer.release() };
+  return {
+    engine: 'onnxruntime',
+    async evaluate(x) {
+      const { features, logits } = await scorer.run(x, null);
+      const probs = tf.softmax(logits);
+      logits.dispose();
+      return { features: features as tf.Tensor2D, probs: probs as tf.Tensor2D };
+    },
+    release: () => scorer.release(),
+  };
 }

@@ -1,7 +1,8 @@
 /**
- * The two jobs a sweep is made of, joining the engine's parts in the open: train one model from its
- * config, and sample one grid point with its guidance rule and score the samples. The CLI and the
- * worker call these; neither knows about tensors.
+ * The jobs a sweep is made of, joining the engine's parts in the open: train one model from its
+ * config; sample one grid point with its guidance rule; score samples, just drawn or stored (apart, so
+ * the CLI can sample while the evaluator still trains; the worker does both in one job). The CLI and
+ * the worker call these; neither knows about tensors.
  */
 import type { DatasetSpec, ModelConfig, RunPoint, SampleSet, SweepSpec } from '@guidance-lab/experiments';
 import { canonicalJson, sampleValues, storedSamples } from '@guidance-lab/experiments';
@@ -10,7 +11,7 @@ import { activeBackend } from './backend/index';
 import { loadEpsNet, loadEvaluator, loadNoisyClassifier, type CurvePoint } from './checkpoint';
 import { loadDataset } from './data/index';
 import { makeGuidance } from './guidance/index';
-import { openEvaluator, openInference, type Inference } from './inference';
+import { openEvaluator, openInference, type Inference, type Scorer } from './inference';
 import type { RowMatrix } from './metrics/index';
 import { imageGrid, scatterGrid } from './render/index';
 import { getSampler } from './samplers/index';
@@ -159,26 +160,28 @@ function renderGrid(shown: RunResult['gridSamples'], labels: Int32Array, data: D
   return { png, rows: classes, cols: shown.perClass, cellSize: shape[0] * scale, classNames };
 }
 
-/** Sample one grid point with its guidance rule, then score the samples against the held-out set. */
-export async function sampleAndScore(
+/** One grid point's samples: its grid image, the samples the grid shows, and every sample as stored. */
+export type SampledPoint = Pick<RunResult, 'grid' | 'gridSamples' | 'samples' | 'backend'>;
+
+/** Samples one grid point with its guidance rule (the evaluator is not needed: scoring is apart). */
+export async function samplePoint(
   point: RunSettings,
   setup: { dataset: DatasetSpec; schedule: SweepSpec['schedule'] },
-  models: RunModels,
+  models: Omit<RunModels, 'evaluator'>,
   opts: { onProgress?: ProgressFn; signal?: AbortSignal; dataRoot?: DataRoot } = {},
-): Promise<RunResult> {
+): Promise<SampledPoint> {
   const data = datasetFor(setup.dataset, opts.dataRoot);
   const { classes, shape } = data.test;
   const schedule = makeSchedule(setup.schedule);
   const epsNet = loadEpsNet(models.eps);
   const classifier = models.classifier ? loadNoisyClassifier(models.classifier) : null;
   const guide = models.guide ? loadEpsNet(models.guide) : null;
-  const evaluator = loadEvaluator(models.evaluator);
   const image = shape.length === 3;
   let inference: Inference | null = null;
   try {
     if (point.method === 'classifier' && !classifier) throw new Error('classifier guidance needs a noise-aware classifier checkpoint');
     if (point.method === 'autoguidance' && !guide) throw new Error('autoguidance needs the guide ε-net checkpoint');
-    inference = await openInference(epsNet, evaluator, point.method === 'classifier' ? classifier : null, image, point.method === 'autoguidance' ? guide : null);
+    inference = await openInference(epsNet, point.method === 'classifier' ? classifier : null, image, point.method === 'autoguidance' ? guide : null);
     // An unconditional ε-net (p_uncond = 1) only ever saw ∅, so it is asked with ∅.
     const unconditional = point.pUncond === 1;
     const labels = new Int32Array(classes * point.samplesPerClass).map((_, i) => Math.floor(i / point.samplesPerClass));
@@ -210,20 +213,26 @@ export async function sampleAndScore(
     });
     const x = sampled.dataSync() as Float32Array;
     sampled.dispose();
-    const samples = storedSamples(x, shape, labels, point.seed);
-
-    opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });
-    const scores = await scoreSamples(samples, setup.dataset, data, inference.evaluate, evaluator.hash);
     const shown = shownSamples(x, data, point.samplesPerClass);
-    opts.onProgress?.({ phase: 'scoring', done: 1, total: 1 });
-    return { ...scores, backend: backendLabel(inference.engine === 'onnxruntime'), grid: renderGrid(shown, labels, data), gridSamples: shown, samples };
+    return { backend: backendLabel(inference.engine === 'onnxruntime'), grid: renderGrid(shown, labels, data), gridSamples: shown, samples: storedSamples(x, shape, labels, point.seed) };
   } finally {
     await inference?.release();
     epsNet.dispose();
     classifier?.dispose();
     guide?.dispose();
-    evaluator.dispose();
   }
+}
+
+/** Samples one grid point with its guidance rule, then scores the samples against the held-out set. */
+export async function sampleAndScore(
+  point: RunSettings,
+  setup: { dataset: DatasetSpec; schedule: SweepSpec['schedule'] },
+  models: RunModels,
+  opts: { onProgress?: ProgressFn; signal?: AbortSignal; dataRoot?: DataRoot } = {},
+): Promise<RunResult> {
+  const sampled = await samplePoint(point, setup, models, opts);
+  const scores = await rescoreSamples(sampled.samples, setup.dataset, models.evaluator, opts);
+  return { ...scores, ...sampled };
 }
 
 function predictionsOf(probs: RowMatrix): SamplePredictions {
@@ -242,7 +251,7 @@ function predictionsOf(probs: RowMatrix): SamplePredictions {
  * class; KID's subsets are seeded with the run seed. Sampling and re-scoring both go through here,
  * so the same samples and evaluator give the same numbers.
  */
-async function scoreSamples(samples: SampleSet, dataset: DatasetSpec, data: DatasetSplit, run: Inference['evaluate'], evaluatorHash: string): Promise<Omit<Scores, 'backend'>> {
+async function scoreSamples(samples: SampleSet, dataset: DatasetSpec, data: DatasetSplit, run: Scorer['evaluate'], evaluatorHash: string): Promise<Omit<Scores, 'backend'>> {
   const { classes } = data.test;
   const n = samples.y.length;
   const ref = await referenceFor(evaluatorHash, run, dataset, data);
@@ -259,10 +268,10 @@ async function scoreSamples(samples: SampleSet, dataset: DatasetSpec, data: Data
   };
 }
 
-/** Scores a run's stored samples again with an evaluator (the one that scored them, or another), without sampling. */
+/** Scores samples (just drawn, or stored by an earlier run and scored again with the same or another evaluator). */
 export async function rescoreSamples(samples: SampleSet, dataset: DatasetSpec, evaluatorCheckpoint: Uint8Array, opts: { onProgress?: ProgressFn; dataRoot?: DataRoot } = {}): Promise<Scores> {
   const evaluator = loadEvaluator(evaluatorCheckpoint);
-  let scorer: Awaited<ReturnType<typeof openEvaluator>> | null = null;
+  let scorer: Scorer | null = null;
   try {
     scorer = await openEvaluator(evaluator);
     opts.onProgress?.({ phase: 'scoring', done: 0, total: 1 });

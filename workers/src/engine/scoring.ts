@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { canonicalJson, IS_SPLITS, isReliable, type DatasetSpec } from '@guidance-lab/experiments';
 import { bayesClassify, toy2dMixture } from './data/toy2d';
-import type { Inference } from './inference';
+import type { Scorer } from './inference';
 import { adherence, densityCoverage, frechetFromStats, gaussianStats, inceptionScore, kernelInceptionDistance, manifoldRadiiAt, polynomialKernel, precisionRecall, type GaussianStats, type RowMatrix } from './metrics/index';
 import type { DatasetSplit, LabelledData, Metrics } from './types';
 
@@ -18,7 +18,7 @@ const PR_K = 3;
 const DC_K = 5;
 
 /** Evaluator outputs on a batch of samples, read back to float arrays. */
-export async function evaluate(run: Inference['evaluate'], x: Float32Array, shape: number[], batch = 500) {
+export async function evaluate(run: Scorer['evaluate'], x: Float32Array, shape: number[], batch = 500) {
   const n = x.length / shape.reduce((a, b) => a * b, 1);
   const dim = x.length / n;
   let features: Float32Array | null = null;
@@ -94,7 +94,7 @@ function pickRows(m: RowMatrix, rows: Int32Array): RowMatrix {
 const references = new Map<string, Reference>();
 
 /** Once per evaluator and dataset: the k-NN passes over the reference are the costliest part of scoring. */
-export async function referenceFor(evaluatorHash: string, run: Inference['evaluate'], dataset: DatasetSpec, data: DatasetSplit): Promise<Reference> {
+export async function referenceFor(evaluatorHash: string, run: Scorer['evaluate'], dataset: DatasetSpec, data: DatasetSplit): Promise<Reference> {
   const key = `${evaluatorHash}:${canonicalJson(dataset)}`;
   let ref = references.get(key);
   if (!ref) {

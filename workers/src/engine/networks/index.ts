@@ -41,7 +41,7 @@ export function epsNetConfig(model: SweepSpec['model'], data: DataShape): EpsNet
 /** A classifier for this data (spec.classifier or spec.evaluator); noise-aware when time-conditioned. */
 export function classifierConfig(spec: SweepSpec['classifier'], data: DataShape, timeConditioned: boolean): ClassifierConfig {
   checkShape(data.shape);
-  return { kind: 'classifier', inputShape: data.shape, classes: data.classes, timeConditioned, hidden: spec.hidden, depth: spec.depth, channels: spec.channels };
+  return { kind: 'classifier', inputShape: data.shape, classes: data.classes, timeConditioned, hidden: spec.hidden, depth: spec.depth, channels: spec.channels, ...(spec.patch && spec.patch > 1 ? { patch: spec.patch } : {}) };
 }
 
 /** ε_θ(x_t, t, y) with y ∈ {0..K} (K = ∅). */

@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/index';
 import { makeSchedule } from '../schedules/index';
 import { trainEpsNet } from '../training/index';
-import { applyEps, countParams, disposeParams, epsNetConfig, flopsPerSample, initParams } from './index';
+import { applyEps, classifierConfig, classify, countParams, disposeParams, epsNetConfig, flopsPerSample, initParams } from './index';
 import { groupsFor } from './layers';
-import { patchify, unpatchify } from './unetEps';
+import { patchify, unpatchify } from './patches';
 import type { Params } from './params';
 
 /**
@@ -90,6 +90,22 @@ describe('networks', () => {
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, c))).dataSync()[0])).toBe(0);
     tf.dispose([a, b, c]);
     disposeParams(params);
+  });
+
+  it('classifier on 2×2 patches: its trunk starts at 14×14×4 (odd sizes padded), so level 0 runs on a quarter of the positions', () => {
+    const spec = { hidden: 64, depth: 1, channels: [16, 32, 64], steps: 1, batchSize: 1, learningRate: 1e-3 };
+    const [plain, patched] = [undefined, 2 as const].map((patch) => classifierConfig({ ...spec, patch }, { shape: [28, 28, 1], classes: 10 }, true));
+    const [pp, qq] = [initParams(plain, 1), initParams(patched, 1)];
+    expect((qq.get('in.w') as tf.Tensor).shape).toEqual([3, 3, 4, 16]);
+    // Level 0's two 3×3 convolutions (16→16) run on 196 rather than 784 positions; the rest is shared.
+    const saved = 2 * 9 * 16 * 16 * (784 - 196);
+    expect(flopsPerSample(plain, pp) - flopsPerSample(patched, qq)).toBeGreaterThan(2 * saved);
+    const odd = classifierConfig({ ...spec, patch: 2 }, { shape: [27, 27, 1], classes: 10 }, false);
+    const oddParams = initParams(odd, 1);
+    const { logits, features } = classify(odd, oddParams, tf.zeros([3, 27, 27, 1]), null);
+    expect([logits.shape, features.shape]).toEqual([[3, 10], [3, 64]]);
+    tf.dispose([logits, features]);
+    [pp, qq, oddParams].forEach(disposeParams);
   });
 
   it('U-Net ε-net takes a training step on wasm', async () => {

@@ -66,6 +66,7 @@ describe('ONNX export + onnxruntime match the tfjs networks (1e-4 relative)', ()
   const classifierCases = [
     ['noisy classifier (images, time-conditioned)', classifierConfig(classifierSpec, { shape: [12, 12, 1], classes: 10 }, true)],
     ['evaluator (images)', classifierConfig(classifierSpec, { shape: [12, 12, 1], classes: 10 }, false)],
+    ['noisy classifier (images, patch 2, padded)', classifierConfig({ ...classifierSpec, patch: 2 }, { shape: [11, 11, 1], classes: 10 }, true)],
     ['noisy classifier (toy2d)', classifierConfig(classifierSpec, { shape: [2], classes: 4 }, true)],
     ['evaluator (toy2d)', classifierConfig(classifierSpec, { shape: [2], classes: 4 }, false)],
   ] as const;
