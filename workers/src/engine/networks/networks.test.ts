@@ -102,9 +102,11 @@ describe('networks', () => {
     expect(flopsPerSample(plain, pp) - flopsPerSample(patched, qq)).toBeGreaterThan(2 * saved);
     const odd = classifierConfig({ ...spec, patch: 2 }, { shape: [27, 27, 1], classes: 10 }, false);
     const oddParams = initParams(odd, 1);
-    const { logits, features } = classify(odd, oddParams, tf.zeros([3, 27, 27, 1]), null);
-    expect([logits.shape, features.shape]).toEqual([[3, 10], [3, 64]]);
-    tf.dispose([logits, features]);
+    const shapes = tf.tidy(() => {
+      const { logits, features } = classify(odd, oddParams, tf.zeros([3, 27, 27, 1]), null);
+      return [logits.shape, features.shape];
+    });
+    expect(shapes).toEqual([[3, 10], [3, 64]]);
     [pp, qq, oddParams].forEach(disposeParams);
   });
 
