@@ -44,6 +44,11 @@ describe('presets', () => {
     expect(guided).toHaveLength(3);
     expect(new Set(guided.map((s) => JSON.stringify(s.classifier))).size).toBe(1);
     expect(guided[0].classifier.patch).toBe(2);
+    // …and the classifier-free ones one conditional model: p_uncond 0.1, which cfg-puncond trains as well.
+    const conditional = quick.filter((s) => s.methods.some((m) => m.method === 'classifier-free'));
+    expect(conditional).toHaveLength(4);
+    for (const s of conditional) expect(s.pUncond).toContain(0.1);
+    expect(new Set(conditional.filter((s) => s.pUncond.length === 1).map((s) => s.pUncond[0]))).toEqual(new Set([0.1]));
   });
 
   it('reproduces the published grids', () => {

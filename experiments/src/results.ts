@@ -71,6 +71,21 @@ export type ResultAggregate = Omit<ResultRun, 'seed' | 'metrics' | 'grid'> & {
   std: { [K in keyof RunMetrics]: number | null };
 };
 
+/** Where, how and how long the sweep CLI ran: what a published time or score needs beside it. */
+export interface SweepExecution {
+  /** The arguments after `npm run sweep --`. */
+  command: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string };
+  startedAt: string;
+  /** Engine processes at a time. */
+  jobs: number;
+  wallSeconds: number;
+  /** When the last model the sweep had to train was done (0 when all were reused). */
+  modelsSeconds: number;
+  /** User + system CPU of the coordinator and its engine processes. */
+  cpuSeconds: number;
+}
+
 export interface ResultsFile {
   spec: SweepSpec;
   backend: string;
@@ -80,6 +95,8 @@ export interface ResultsFile {
   floor: RunMetrics;
   runs: ResultRun[];
   aggregates: ResultAggregate[];
+  /** The CLI's run that trained and sampled (kept by --rescore); absent from the API's results. */
+  execution?: SweepExecution;
 }
 
 export const RESULT_COLUMNS = ['guidance', 'method', 'methodParams', 'pUncond', 'scale', 'w', 'seed', 'sampler', 'steps', 'eta', 'n', 'fid', 'is', 'isStd', 'kid', 'precision', 'recall', 'density', 'coverage', 'adherence', 'grid'] as const;

@@ -16,6 +16,12 @@ ready.then(
   (error: unknown) => send({ type: 'failed', error: String(error instanceof Error ? error.message : error) }),
 );
 
+/** This process's CPU time so far (user + system, seconds): the parent sums its engines' for the sweep's record. */
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
 process.on('message', async ({ id, request }: ParentMessage) => {
   const onProgress = (progress: Progress) => send({ type: 'progress', id, progress });
   try {
@@ -24,9 +30,9 @@ process.on('message', async ({ id, request }: ParentMessage) => {
       request.kind === 'train' ? await trainJob(request, onProgress)
       : request.kind === 'sample' ? await sampleJob(request, onProgress)
       : await rescoreJob(request, onProgress);
-    send({ type: 'done', id, result });
+    send({ type: 'done', id, result, cpuSeconds: cpuSeconds() });
   } catch (error) {
-    send({ type: 'error', id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    send({ type: 'error', id, error: error instanceof Error ? (error.stack ?? error.message) : String(error), cpuSeconds: cpuSeconds() });
   }
 });
 

@@ -14,8 +14,8 @@ export type ChildMessage =
   | { type: 'ready'; backend: string }
   | { type: 'failed'; error: string }
   | { type: 'progress'; id: number; progress: Progress }
-  | { type: 'done'; id: number; result: unknown }
-  | { type: 'error'; id: number; error: string };
+  | { type: 'done'; id: number; result: unknown; cpuSeconds: number }
+  | { type: 'error'; id: number; error: string; cpuSeconds: number };
 
 interface Pending {
   id: number;
@@ -29,6 +29,8 @@ export interface Pool {
   /** The compute backend the processes run on (from the first to be ready). */
   backend: Promise<string>;
   run<T>(request: JobRequest, onProgress: (p: Progress) => void): Promise<T>;
+  /** CPU seconds the engine processes have used, as of their last finished jobs. */
+  cpuSeconds(): number;
   close(): void;
 }
 
@@ -36,6 +38,7 @@ export interface Pool {
 export function startPool(size: number, threads: number, preference: BackendPreference): Pool {
   const queue: Pending[] = [];
   const busy = new Map<ChildProcess, Pending | null>();
+  const cpu = new Map<ChildProcess, number>();
   let nextId = 0;
   let closing = false;
   let onReady!: (backend: string) => void;
@@ -74,6 +77,7 @@ export function startPool(size: number, threads: number, preference: BackendPref
         if (!job || job.id !== m.id) return;
         if (m.type === 'progress') return job.onProgress(m.progress);
         busy.set(child, null);
+        cpu.set(child, m.cpuSeconds);
         if (m.type === 'done') job.resolve(m.result);
         else job.reject(new Error(m.error));
         dispatch();
@@ -94,6 +98,7 @@ export function startPool(size: number, threads: number, preference: BackendPref
         dispatch();
       });
     },
+    cpuSeconds: () => [...cpu.values()].reduce((a, b) => a + b, 0),
     close() {
       closing = true;
       for (const child of busy.keys()) if (child.connected) child.disconnect();

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,15 @@ describe('npm run sweep', () => {
     expect(Object.keys(floor).sort()).toEqual(Object.keys(two.results.runs[0].metrics).sort());
     expect(Object.keys(two.results.runs[0].metrics)).toEqual(expect.arrayContaining(['density', 'coverage']));
     expect(aggregates.map((a) => [a.guidance, a.scale, a.seeds])).toEqual([['classifier', 0, 1], ['classifier', 2, 1], ['classifier-free', 0, 1], ['classifier-free', 2, 1]]);
+    // What a published time needs beside it: the command, the machine, wall and CPU time.
+    const { execution } = two.results;
+    expect(execution?.command).toBe(`${specFile} --out ${two.out} --jobs 2`);
+    expect(execution?.machine).toMatchObject({ cores: os.availableParallelism(), node: process.version, cpu: expect.any(String) });
+    expect(execution!.jobs).toBe(2);
+    expect(execution!.modelsSeconds).toBeGreaterThan(0);
+    expect(execution!.modelsSeconds).toBeLessThanOrEqual(execution!.wallSeconds);
+    expect(execution!.cpuSeconds).toBeGreaterThan(0);
+    expect(Date.parse(execution!.startedAt)).toBeLessThan(Date.now());
     expect(two.stdout).toMatch(/\| real data \(floor\) \|/);
     expect(two.stdout).toMatch(/evaluator accuracy on held-out real data: \d\.\d{3}/);
     // Figures beside results.json, one sample strip per class (toy2d: 4 classes).
@@ -78,6 +87,7 @@ describe('npm run sweep', () => {
     const before = readFileSync(join(out, 'results.json'), 'utf8');
     const { stdout } = await run('npx', ['tsx', 'workers/src/cli/sweep.ts', '--rescore', out], { cwd: root, env: { ...process.env, GUIDANCE_BACKEND: 'wasm' } });
     expect(stdout).toMatch(/4 runs re-scored in/);
+    // …and keeps the record of the run that made the samples.
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(JSON.parse(before));
   });
 

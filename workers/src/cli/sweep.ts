@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { admitSpec, aggregateRuns, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, methodLabel, parseSpec, runMethodLabel, SpecError, type ModelJob, type ResultsFile, type SweepSpec } from '@guidance-lab/experiments';
+import { admitSpec, aggregateRuns, dataRootFromEnv, expandSweep, loadSpecFile, maxComputeFromEnv, methodLabel, parseSpec, runMethodLabel, SpecError, type ModelJob, type ResultsFile, type SweepExecution, type SweepSpec } from '@guidance-lab/experiments';
 import { trainingWork } from '@guidance-lab/experiments/cost';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../engine/backend/preferences';
 import { ENGINE_VERSION } from '../engine/version';
@@ -55,16 +55,38 @@ function trainMissing(pool: Pool, bars: ReturnType<typeof createBars>, toTrain: 
   );
 }
 
+/** This run's command, machine and times, for results.json. */
+function execution(pool: Pool, jobs: number, started: number, modelsDone: number): SweepExecution {
+  const { user, system } = process.cpuUsage();
+  return {
+    command: process.argv.slice(2).join(' '),
+    machine: {
+      cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+      cores: os.availableParallelism(),
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+    },
+    startedAt: new Date(started).toISOString(),
+    jobs,
+    wallSeconds: round1((Date.now() - started) / 1000),
+    modelsSeconds: round1((modelsDone - started) / 1000),
+    cpuSeconds: round1((user + system) / 1e6 + pool.cpuSeconds()),
+  };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
 /**
  * Writes <out>/results.json and the figures from the scored grid points and prints the table. One
  * evaluator and one N per sweep, so every reply carries the same verdict and floor.
  */
-async function writeResults(out: string, spec: SweepSpec, replies: SampleReply[], summary: (runs: number, engine: string) => string): Promise<void> {
+async function writeResults(out: string, spec: SweepSpec, replies: SampleReply[], run: SweepExecution | undefined, summary: (runs: number, engine: string) => string): Promise<void> {
   const runs = replies.map((r) => r.run);
   const { accuracy, attainable, reliable, floor, floorN } = replies[0].evaluation;
   const evaluator = { hash: replies[0].evaluatorHash, referenceN: replies[0].referenceN, accuracy, attainable, reliable, floorN };
   const engine = replies[0].backend;
-  const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, floor, runs, aggregates: aggregateRuns(runs) };
+  const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, floor, runs, aggregates: aggregateRuns(runs), ...(run ? { execution: run } : {}) };
   writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
   // A re-scoring has the same samples, so its strips stay as they were drawn.
   const strips = replies.flatMap(({ run, shown }) => (shown ? [{ run, ...shown }] : []));
@@ -99,7 +121,8 @@ async function rescore(out: string, jobs: number, cores: number, preference: Bac
       }),
     );
     bars.stop();
-    await writeResults(out, spec, replies, (n, engine) => `${n} runs re-scored in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}`);
+    // The samples, and so the record of the run that made them, are unchanged.
+    await writeResults(out, spec, replies, previous.execution, (n, engine) => `${n} runs re-scored in ${((Date.now() - started) / 1000).toFixed(1)} s on ${engine}`);
   } finally {
     pool.close();
   }
@@ -164,14 +187,15 @@ async function main(): Promise<void> {
     );
     bars.stop();
 
-    const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
     const modelsDone = Math.max(started, ...(await Promise.all(training.values())));
+    const run = execution(pool, size, started, modelsDone);
     await writeResults(
       out,
       spec,
       replies,
+      run,
       (n, engine) =>
-        `${n} runs in ${seconds(started, Date.now())} s (the last of ${toTrain.length} models trained at ${seconds(started, modelsDone)} s; grid points sample as their models are ready) on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time`,
+        `${n} runs in ${run.wallSeconds.toFixed(1)} s (the last of ${toTrain.length} models trained at ${run.modelsSeconds.toFixed(1)} s; grid points sample as their models are ready; ${Math.round(run.cpuSeconds)} CPU-s) on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time, ${run.machine.cores} × ${run.machine.cpu}`,
     );
   } finally {
     pool.close();

@@ -166,13 +166,14 @@ const conv2dBackpropInput: Translate = (c) => {
 };
 
 /**
- * ∂L/∂W of a Conv2D as matrix products: dW[a, b, i, o] = Σ_n Σ_p x_ab[n, i, p]·dy[n, o, p], where
+ * ∂L/∂W of a Conv2D as matrix products: dW[a, b, i, o] = Σ_{n,p} x_ab[i, n, p]·dy[n, p, o], where
  * x_ab is the padded input shifted by (a, b) (sampled at the stride) and p runs over the output
- * pixels — one batched MatMul per (a, b) against dy as [N, P, C_out], then a sum over the batch
- * (onnxruntime's GEMM runs this ~10× faster than the same sum written as a convolution over the batch).
+ * pixels. The input is laid out channel-major ([C_in, N, …]) so that each shift is one GEMM over
+ * the whole batch, [C_in, N·P] × [N·P, C_out]: no per-sample products and no batch sum after them
+ * (onnxruntime's GEMM runs this far faster than the same sum written as a convolution over the batch).
  * At stride 1 the shifts are contiguous windows of the padded input flattened over H·W, taken on a
  * grid as wide as the padded input (dy is zero-padded to that width, so the extra columns add nothing):
- * copying a window is then one block per channel instead of one short row per output line.
+ * copying a window is then one block per (channel, sample) instead of one short row per output line.
  */
 const conv2dBackpropFilter: Translate = (c) => {
   const filterShape = c.attrs.filterShape as number[];
@@ -183,21 +184,19 @@ const conv2dBackpropFilter: Translate = (c) => {
   const [pt, pl, pb, pr] = g.pads;
   const unit = g.strides.every((s) => s === 1);
   const pad = (v: string, p: number[]) => (p.some((q) => q > 0) ? c.g.op('Pad', [v, c.g.int64s(p), c.g.constant('pad_value', 'float32', [], Float32Array.of(0))]) : v);
-  // Stride 1 needs one more padded row, for the last window's overhang into the extra columns.
-  const x = pad(input(c, 'x', NCHW), [0, 0, pt, pl, 0, 0, pb + (unit ? 1 : 0), pr]);
+  // x as [C_in, N, H, W]; stride 1 needs one more padded row, for the last window's overhang into the extra columns.
+  const x = pad(input(c, 'x', [3, 0, 1, 2]), [0, 0, pt, pl, 0, 0, pb + (unit ? 1 : 0), pr]);
   const wp = g.w + pl + pr;
-  let dy = input(c, 'dy', NCHW);
-  let shifts: string[];
+  let dy = logical(c, 'dy'); // [N, oh, ow, C_out]
+  const shifts: string[] = [];
   let pixels: number;
   if (unit) {
     pixels = oh * wp;
-    const flat = c.g.op('Reshape', [x, c.g.int64s([n, ci, (g.h + pt + pb + 1) * wp])]);
-    shifts = [];
+    const flat = c.g.op('Reshape', [x, c.g.int64s([ci, n, (g.h + pt + pb + 1) * wp])]);
     for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) shifts.push(c.g.op('Slice', [flat, c.g.int64s([a * wp + b]), c.g.int64s([a * wp + b + pixels]), c.g.int64s([2])]));
-    dy = pad(dy, [0, 0, 0, 0, 0, 0, 0, wp - ow]);
+    dy = pad(dy, [0, 0, 0, 0, 0, 0, wp - ow, 0]);
   } else {
     pixels = oh * ow;
-    shifts = [];
     for (let a = 0; a < g.kh; a++) {
       for (let b = 0; b < g.kw; b++) {
         const end = [a + g.strides[0] * (oh - 1) + 1, b + g.strides[1] * (ow - 1) + 1];
@@ -205,12 +204,11 @@ const conv2dBackpropFilter: Translate = (c) => {
       }
     }
   }
-  const dyRows = c.g.op('Transpose', [c.g.op('Reshape', [dy, c.g.int64s([n, co, pixels])])], { perm: [0, 2, 1] }); // [N, P, C_out]
-  const rows = c.g.int64s([n, ci, pixels]);
-  const products = shifts.map((shift) => c.g.op('MatMul', [c.g.op('Reshape', [shift, rows]), dyRows])); // each [N, C_in, C_out]
-  const perSample = products.length === 1 ? products[0] : c.g.op('Concat', products, { axis: 1 });
-  const summed = c.g.op('ReduceSum', [perSample, c.g.int64s([0])], { keepdims: 0 });
-  return { names: [c.g.op('Reshape', [summed, c.g.int64s([g.kh, g.kw, ci, co])])], perm: null };
+  const dyRows = c.g.op('Reshape', [dy, c.g.int64s([n * pixels, co])]);
+  const rows = c.g.int64s([ci, n * pixels]);
+  const products = shifts.map((shift) => c.g.op('MatMul', [c.g.op('Reshape', [shift, rows]), dyRows])); // each [C_in, C_out]
+  const stacked = products.length === 1 ? products[0] : c.g.op('Concat', products, { axis: 0 });
+  return { names: [c.g.op('Reshape', [stacked, c.g.int64s([g.kh, g.kw, ci, co])])], perm: null };
 };
 
 /**
