@@ -190,7 +190,9 @@ class Classifier(nn.Module):
         self.cond = Conditioning(emb, classes, True, False) if self.timed else None
         emb_dim = emb if self.timed else 0
         if self.image:
-            self.inp = nn.Conv2d(cfg["inputShape"][2], ch[0], 3, padding=1)
+            # With patch p the trunk starts on p×p patches, as ours does (space-to-depth in).
+            self.patch = cfg.get("patch") or 1
+            self.inp = nn.Conv2d(cfg["inputShape"][2] * self.patch * self.patch, ch[0], 3, padding=1)
             blocks, downs, c = [], [], ch[0]
             for w in ch:
                 blocks.append(ConvResBlock(c, w, emb_dim))
@@ -208,6 +210,10 @@ class Classifier(nn.Module):
 
     def forward(self, x, t):
         emb = self.cond(t, None) if self.cond is not None else None
+        if self.image and self.patch > 1:
+            p = self.patch
+            ph, pw = -x.shape[2] % p, -x.shape[3] % p
+            x = F.pixel_unshuffle(F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2)), p)
         h = self.inp(x)
         if self.image:
             for block, down in zip(self.blocks, self.downs):
