@@ -56,7 +56,7 @@ function trainMissing(pool: Pool, bars: ReturnType<typeof createBars>, toTrain: 
 }
 
 /** This run's command, machine and times, for results.json. */
-function execution(pool: Pool, jobs: number, started: number, modelsDone: number): SweepExecution {
+function executionRecord(pool: Pool, jobs: number, started: number, modelsDone: number): SweepExecution {
   const { user, system } = process.cpuUsage();
   return {
     command: process.argv.slice(2).join(' '),
@@ -81,12 +81,12 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
  * Writes <out>/results.json and the figures from the scored grid points and prints the table. One
  * evaluator and one N per sweep, so every reply carries the same verdict and floor.
  */
-async function writeResults(out: string, spec: SweepSpec, replies: SampleReply[], run: SweepExecution | undefined, summary: (runs: number, engine: string) => string): Promise<void> {
+async function writeResults(out: string, spec: SweepSpec, replies: SampleReply[], execution: SweepExecution | undefined, summary: (runs: number, engine: string) => string): Promise<void> {
   const runs = replies.map((r) => r.run);
   const { accuracy, attainable, reliable, floor, floorN } = replies[0].evaluation;
   const evaluator = { hash: replies[0].evaluatorHash, referenceN: replies[0].referenceN, accuracy, attainable, reliable, floorN };
   const engine = replies[0].backend;
-  const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, floor, runs, aggregates: aggregateRuns(runs), ...(run ? { execution: run } : {}) };
+  const results: ResultsFile = { spec, backend: engine, engineVersion: ENGINE_VERSION, evaluator, floor, runs, aggregates: aggregateRuns(runs), ...(execution ? { execution } : {}) };
   writeAtomic(join(out, 'results.json'), JSON.stringify(results, null, 2));
   // A re-scoring has the same samples, so its strips stay as they were drawn.
   const strips = replies.flatMap(({ run, shown }) => (shown ? [{ run, ...shown }] : []));
@@ -188,14 +188,14 @@ async function main(): Promise<void> {
     bars.stop();
 
     const modelsDone = Math.max(started, ...(await Promise.all(training.values())));
-    const run = execution(pool, size, started, modelsDone);
+    const execution = executionRecord(pool, size, started, modelsDone);
     await writeResults(
       out,
       spec,
       replies,
-      run,
+      execution,
       (n, engine) =>
-        `${n} runs in ${run.wallSeconds.toFixed(1)} s (the last of ${toTrain.length} models trained at ${run.modelsSeconds.toFixed(1)} s; grid points sample as their models are ready; ${Math.round(run.cpuSeconds)} CPU-s) on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time, ${run.machine.cores} × ${run.machine.cpu}`,
+        `${n} runs in ${execution.wallSeconds.toFixed(1)} s (the last of ${toTrain.length} models trained at ${execution.modelsSeconds.toFixed(1)} s; grid points sample as their models are ready; ${Math.round(execution.cpuSeconds)} CPU-s) on ${engine}, ${size} job${size === 1 ? '' : 's'} at a time, ${execution.machine.cores} × ${execution.machine.cpu}`,
     );
   } finally {
     pool.close();

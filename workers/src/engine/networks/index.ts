@@ -30,18 +30,21 @@ function checkShape(shape: number[]): void {
   if (shape.length !== 1 && shape.length !== 3) throw new Error(`data shape must be [dim] or [H, W, C], got [${shape}]`);
 }
 
+/** A spec's `patch` as a config field: present only above 1, so configs (and their hashes) without patches stay as they were. */
+const patchField = (patch: number | undefined) => (patch && patch > 1 ? { patch } : {});
+
 /** The ε-net for this data: an MLP for vectors, a U-Net for images (spec.model). */
 export function epsNetConfig(model: SweepSpec['model'], data: DataShape): EpsNetConfig {
   checkShape(data.shape);
   return data.shape.length === 1
     ? { kind: 'mlp-eps', inputShape: data.shape, classes: data.classes, hidden: model.hidden, depth: model.depth }
-    : { kind: 'unet-eps', inputShape: data.shape, classes: data.classes, channels: model.channels, blocksPerLevel: model.blocksPerLevel, ...(model.patch && model.patch > 1 ? { patch: model.patch } : {}), ...(model.classMap ? { classMap: true } : {}) };
+    : { kind: 'unet-eps', inputShape: data.shape, classes: data.classes, channels: model.channels, blocksPerLevel: model.blocksPerLevel, ...patchField(model.patch), ...(model.classMap ? { classMap: true } : {}) };
 }
 
 /** A classifier for this data (spec.classifier or spec.evaluator); noise-aware when time-conditioned. */
 export function classifierConfig(spec: SweepSpec['classifier'], data: DataShape, timeConditioned: boolean): ClassifierConfig {
   checkShape(data.shape);
-  return { kind: 'classifier', inputShape: data.shape, classes: data.classes, timeConditioned, hidden: spec.hidden, depth: spec.depth, channels: spec.channels, ...(spec.patch && spec.patch > 1 ? { patch: spec.patch } : {}) };
+  return { kind: 'classifier', inputShape: data.shape, classes: data.classes, timeConditioned, hidden: spec.hidden, depth: spec.depth, channels: spec.channels, ...patchField(spec.patch) };
 }
 
 /** ε_θ(x_t, t, y) with y ∈ {0..K} (K = ∅). */

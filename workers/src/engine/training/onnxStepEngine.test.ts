@@ -57,14 +57,16 @@ const cases = (() => {
   const unet = epsNetConfig({ hidden: 32, depth: 1, channels: [8, 8, 16], blocksPerLevel: 1 }, { shape: [10, 10, 1], classes: 10 });
   const patched = epsNetConfig({ hidden: 32, depth: 1, channels: [8, 16], blocksPerLevel: 1, patch: 2, classMap: true }, { shape: [10, 10, 1], classes: 10 });
   const clsSpec = { hidden: 64, depth: 2, channels: [8, 16], steps: 1, batchSize: B, learningRate: 1e-3 };
-  const noisy = classifierConfig({ ...clsSpec, patch: 2 }, images, true);
+  const noisy = classifierConfig(clsSpec, images, true);
+  const noisyPatched = classifierConfig({ ...clsSpec, patch: 2 }, images, true);
   const evaluator = classifierConfig(clsSpec, { shape: [2], classes: 4 }, false);
   const epsBatch = (shape: number[], classes: number) => ({ x: { shape: [B, ...shape] }, eps: { shape: [B, ...shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: classes + 1 } });
   return [
     ['MLP ε-net, with EMA', mlp, epsLoss(mlp), epsBatch([2], 4), true],
     ['U-Net ε-net (padded, strided conv, upsampling), with EMA', unet, epsLoss(unet), epsBatch([10, 10, 1], 10), true],
     ['U-Net ε-net on 2×2 patches (padded) with a class map, per-sample loss weights, with EMA', patched, epsLoss(patched), { ...epsBatch([10, 10, 1], 10), w: { shape: [B], positive: true } }, true],
-    ['noise-aware image classifier on 2×2 patches', noisy, classifierLoss(noisy, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
+    ['noise-aware image classifier', noisy, classifierLoss(noisy, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
+    ['noise-aware image classifier on 2×2 patches', noisyPatched, classifierLoss(noisyPatched, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
     ['toy evaluator', evaluator, classifierLoss(evaluator, 4), { x: { shape: [B, 2] }, y: { shape: [B], int: 4 } }, false],
   ] as const;
 })();
