@@ -1,11 +1,13 @@
 /**
- * `npx tsx workers/src/bench/profileStep.ts [--only <text>] [--steps N] [--top N]`: where an
+ * `npx tsx workers/src/bench/profileStep.ts [--only <text>] [--steps N] [--top N] [--full]`: where an
  * onnxruntime training step spends its time. Exports the training step of every train case of
- * `npm run bench --quick` (or those whose id contains `--only`), runs it with onnxruntime's
+ * `npm run bench --quick` (`--full`: of `npm run bench`; or those whose id contains `--only`), runs it with onnxruntime's
  * profiler on, and prints the step's wall time, its node count, and per-op-type totals (summed
  * kernel time, share, node count) — the numbers the training-speed levers are judged on.
  * `--plain` times without the profiler (wall and process CPU ms per step, one line per case), for
- * interleaved before/after runs.
+ * interleaved before/after runs. `--intra N` and `--inter-op N` set onnxruntime's thread pools (inter-op
+ * above 1 runs independent branches of the step at once); `--plain-conv` exports the convolutions
+ * without onnxruntime's NCHWc kernels, as before they were used.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +16,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine/backend/index';
 import { applyEps, classify, disposeParams, initParams, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
-import { loadOrt } from '../engine/onnx/session';
-import { engineThreads } from '../engine/backend/threads';
+import { createSession, loadOrt, nchwcBlockSize } from '../engine/onnx/session';
 import { flatten, layoutOf } from '../engine/training/flat';
 import { weightedEpsLoss } from '../engine/training/lossWeight';
 import { exportTrainStep, stepFeeds } from '../engine/training/onnxStepEngine';
@@ -62,13 +63,14 @@ function lossOf(c: BenchCase): StepDefinition['loss'] {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'plain-conv': { type: 'boolean', default: false }, intra: { type: 'string' }, 'inter-op': { type: 'string', default: '1' } } });
   const { only, plain } = values;
-  const [steps, top] = [Number(values.steps), Number(values.top)];
+  const [steps, top, interOp] = [Number(values.steps), Number(values.top), Number(values['inter-op'])];
+  const intra = values.intra === undefined ? undefined : Number(values.intra);
   await initBackend('wasm');
   const ort = await loadOrt();
   if (!ort) throw new Error('onnxruntime-node cannot load here');
-  const cases = benchCases(true).filter((c) => c.task === 'train' && (!only || c.id.includes(only)));
+  const cases = benchCases(!values.full).filter((c) => c.task === 'train' && (!only || c.id.includes(only)));
   for (const c of cases) {
     const params = initParams(c.net, 0);
     const layout = layoutOf(params);
@@ -79,13 +81,13 @@ async function main() {
     let model: Uint8Array;
     let host: FlatVectors<Float32Array>;
     try {
-      model = exportTrainStep({ layout, loss: lossOf(c) }, w, batch);
+      model = exportTrainStep({ layout, loss: lossOf(c) }, w, batch, { nchwcBlock: values['plain-conv'] ? undefined : await nchwcBlockSize(ort) });
       host = mapVectors(w, (t) => t.dataSync() as Float32Array);
     } finally {
       disposeVectors(w);
     }
     const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'));
-    const session = await ort.InferenceSession.create(model, { intraOpNumThreads: engineThreads(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', enableProfiling: !plain, profileFilePrefix: join(dir, 'profile') });
+    const session = await createSession(ort, model, { threads: intra, interOp, profilePrefix: plain ? undefined : join(dir, 'profile') });
     try {
       const feeds = stepFeeds(ort, host, batch, { lr: 1e-4, biasM: 1, biasV: 1, keep: 0.999, take: 0.001 });
       await session.run(feeds); // warm-up

@@ -23,11 +23,20 @@ function elemType(dtype: tf.DataType): ElemType {
 
 const info = (name: string, t: tf.Tensor): ValueInfo => ({ name, type: elemType(t.dtype), shape: t.shape });
 
+export interface ExportOptions {
+  /**
+   * onnxruntime's NCHWc block size (session.ts `nchwcBlockSize`): convolutions whose channels fill
+   * whole blocks use its blocked kernels. Only for graphs whose filters are computed (a training
+   * step); onnxruntime already does this itself where a filter is a constant.
+   */
+  nchwcBlock?: number;
+}
+
 /**
  * Exports `forward` (a function of the given input tensors, returning named outputs) as an ONNX model.
  * Tensors in `params` become initialisers under their parameter names.
  */
-export function exportForward(name: string, inputs: GraphInput[], params: Params, forward: () => Record<string, tf.Tensor>): Uint8Array {
+export function exportForward(name: string, inputs: GraphInput[], params: Params, forward: () => Record<string, tf.Tensor>, options: ExportOptions = {}): Uint8Array {
   const g = new GraphBuilder();
   const names = new Map<number, string>();
   const perms = new Map<string, Perm>();
@@ -72,7 +81,7 @@ export function exportForward(name: string, inputs: GraphInput[], params: Params
         ins[n] = scalar ?? valueOf(t);
         inPerms[n] = perms.get(ins[n]) ?? null;
       }
-      const out = translateKernel(k.kernelName, { g, in: ins, perms: inPerms, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs, scalars: asScalar });
+      const out = translateKernel(k.kernelName, { g, in: ins, perms: inPerms, tensors: k.inputs, attrs: k.attrs, outputs: k.outputs, scalars: asScalar, nchwcBlock: options.nchwcBlock });
       k.outputs.forEach((t, i) => {
         names.set(t.id, out.names[i]);
         perms.set(out.names[i], out.perm);

@@ -21,13 +21,14 @@ export type AttrValue = number | number[] | { float: number } | { text: string }
 export interface ValueInfo {
   name: string;
   type: ElemType;
+  /** −1: a dimension known only when the graph runs. */
   shape: number[];
 }
 
 function valueInfo({ name, type, shape }: ValueInfo) {
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType: ELEM[type], shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
+    type: { tensorType: { elemType: ELEM[type], shape: { dim: shape.map((d, i) => (d < 0 ? { dimParam: `d${i}` } : { dimValue: d })) } } },
   });
 }
 
@@ -43,8 +44,12 @@ function rawBytes(data: Float32Array | Int32Array | BigInt64Array | Uint8Array):
   return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 }
 
+/** onnxruntime's blocked-layout (NCHWc) CPU kernels: ReorderInput, ReorderOutput, Conv. */
+export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
+
 export class GraphBuilder {
   private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  private readonly domains = new Set<string>();
   private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
   private readonly names = new Set<string>();
   private counter = 0;
@@ -68,12 +73,14 @@ export class GraphBuilder {
     return this.constant('i64', 'int64', [values.length], BigInt64Array.from(values.map(BigInt)));
   }
 
-  /** Adds a node; returns the names of its outputs (fresh unless given). */
-  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs: string[] = [this.fresh(opType.toLowerCase())]): string[] {
+  /** Adds a node (of the default ONNX domain unless `domain`); returns the names of its outputs (fresh unless given). */
+  node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs: string[] = [this.fresh(opType.toLowerCase())], domain = ''): string[] {
     for (const o of outputs) this.names.add(o);
+    if (domain) this.domains.add(domain);
     this.nodes.push(
       onnx.NodeProto.create({
         opType,
+        domain,
         input: inputs,
         output: outputs,
         name: `${opType}_${this.nodes.length}`,
@@ -88,6 +95,11 @@ export class GraphBuilder {
     return this.node(opType, inputs, attrs)[0];
   }
 
+  /** One-output node of onnxruntime's NCHWc domain (version 1). */
+  nchwcOp(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
+    return this.node(opType, inputs, attrs, [this.fresh(`nchwc_${opType.toLowerCase()}`)], NCHWC_DOMAIN)[0];
+  }
+
   reserve(name: string): string {
     if (this.names.has(name)) throw new Error(`ONNX value name '${name}' is used twice`);
     this.names.add(name);
@@ -97,7 +109,7 @@ export class GraphBuilder {
   toModel(name: string, inputs: ValueInfo[], outputs: ValueInfo[]): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
-      opsetImport: [{ domain: '', version: OPSET }],
+      opsetImport: [{ domain: '', version: OPSET }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       producerName: 'guidance-lab',
       graph: { name, node: this.nodes, initializer: this.initializers, input: inputs.map(valueInfo), output: outputs.map(valueInfo) },
     });

@@ -29,6 +29,8 @@ export interface KernelContext {
    * (see export.ts); the kernel broadcasts its result to the output's shape where needed.
    */
   scalars?: ReadonlySet<string>;
+  /** onnxruntime's NCHWc block size, when convolutions may run on its blocked kernels (export.ts `ExportOptions`). */
+  nchwcBlock?: number;
 }
 
 /** Kernels that broadcast their two operands (`a`, `b`) elementwise. */
@@ -126,10 +128,27 @@ function convGeometry(kernel: string, attrs: Record<string, unknown>, x: readonl
 /** A filter (HWIO, logical) as ONNX's [O, I, kH, kW]. */
 const oihw = (c: KernelContext, key: string) => c.g.op('Transpose', [logical(c, key)], { perm: [3, 2, 0, 1] });
 
+/**
+ * A convolution of an NCHW value by an [O, I, kH, kW] filter value. With an NCHWc block size and
+ * channels that fill whole blocks, it runs on onnxruntime's blocked kernels (the layout its graph
+ * optimiser gives convolutions whose filter is a constant — which a training step's never is): the
+ * filter is reordered to [O/b, I/b, kH, kW, b_in, b_out] by one Transpose, the input into blocks
+ * and the output back. 1.3–3× faster than the plain Conv on the MNIST nets' shapes.
+ */
+function convolve(c: KernelContext, x: string, filter: string, [o, i, kh, kw]: number[], attrs: { strides: number[]; dilations: number[]; pads: number[] }): string {
+  const spec = { kernel_shape: [kh, kw], ...attrs, group: 1 };
+  const b = c.nchwcBlock;
+  if (!b || o % b !== 0 || i % b !== 0) return c.g.op('Conv', [x, filter], spec);
+  const split = c.g.op('Reshape', [filter, c.g.int64s([o / b, b, i / b, b, kh, kw])]);
+  const blocked = c.g.op('Reshape', [c.g.op('Transpose', [split], { perm: [0, 2, 4, 5, 3, 1] }), c.g.int64s([o, i, kh, kw])]);
+  const y = c.g.nchwcOp('Conv', [c.g.nchwcOp('ReorderInput', [x]), blocked], spec);
+  return c.g.nchwcOp('ReorderOutput', [y], { channels: o });
+}
+
 const conv2d: Translate = (c) => {
   const { kh, kw, strides, dilations, pads } = convGeometry('Conv2D', c.attrs, c.tensors.x.shape, c.tensors.filter.shape);
-  const y = c.g.op('Conv', [input(c, 'x', NCHW), oihw(c, 'filter')], { kernel_shape: [kh, kw], strides, dilations, pads, group: 1 });
-  return { names: [y], perm: NCHW };
+  const [, , i, o] = c.tensors.filter.shape;
+  return { names: [convolve(c, input(c, 'x', NCHW), oihw(c, 'filter'), [o, i, kh, kw], { strides, dilations, pads })], perm: NCHW };
 };
 
 /**
@@ -148,7 +167,8 @@ const conv2dBackpropInput: Translate = (c) => {
     const rotated = c.g.op('Slice', [iohw, c.g.int64s([-1, -1]), c.g.int64s([big, big]), c.g.int64s([2, 3]), c.g.int64s([-1, -1])]);
     const [pt, pl, pb, pr] = g.pads;
     const pads = [g.kh - 1 - pt, g.kw - 1 - pl, g.kh - 1 - pb, g.kw - 1 - pr];
-    return { names: [c.g.op('Conv', [dy, rotated], { kernel_shape: [g.kh, g.kw], strides: [1, 1], pads, group: 1 })], perm: NCHW };
+    const [, , i, o] = c.tensors.filter.shape;
+    return { names: [convolve(c, dy, rotated, [i, o, g.kh, g.kw], { strides: [1, 1], dilations: [1, 1], pads })], perm: NCHW };
   }
   const [, oh, ow] = c.tensors.dy.shape;
   // ConvTranspose's size is s·(in−1) + (k−1)·d + 1 − pads; output_padding makes up the rest.

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkThreads, engineThreads } from '../backend/threads';
 import type { ClassifierConfig, EpsNetConfig, Params } from '../networks/index';
 import { exportClassifier, exportEpsNet, exportGradLogProb } from './export';
+import { GraphBuilder, NCHWC_DOMAIN } from './graph';
 
 export type Ort = typeof import('onnxruntime-node');
 export type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
@@ -29,6 +30,10 @@ export interface OrtOptions {
   threads?: number;
   /** Samples per session call (default 64: convolutions gain little from larger batches). */
   chunk?: number;
+  /** Inter-op threads: above 1, independent branches of the graph run at once (executionMode 'parallel'). */
+  interOp?: number;
+  /** Writes onnxruntime's profile to files with this prefix (bench/profileStep.ts). */
+  profilePrefix?: string;
 }
 
 const DEFAULT_CHUNK = 64;
@@ -49,7 +54,42 @@ export interface OnnxNetwork<F> {
 /** An onnxruntime session of `model` on `options.threads` intra-op threads (default engineThreads()). */
 export async function createSession(o: Ort, model: Uint8Array, options: OrtOptions): Promise<Session> {
   const threads = checkThreads(options.threads ?? engineThreads(), 'onnxruntime threads');
-  return o.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+  const interOp = checkThreads(options.interOp ?? 1, 'onnxruntime inter-op threads');
+  const profiling = options.profilePrefix === undefined ? {} : { enableProfiling: true, profileFilePrefix: options.profilePrefix };
+  return o.InferenceSession.create(model, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: interOp,
+    graphOptimizationLevel: 'all',
+    executionMode: interOp > 1 ? 'parallel' : 'sequential',
+    ...profiling,
+  });
+}
+
+let nchwcBlock: Promise<number | undefined> | null = null;
+
+/**
+ * The channel block of onnxruntime's NCHWc kernels on this CPU (8 with AVX2, 16 with AVX-512), read
+ * from what its ReorderInput makes of 4 channels; undefined where those kernels are missing.
+ */
+export function nchwcBlockSize(o: Ort): Promise<number | undefined> {
+  nchwcBlock ??= (async () => {
+    const g = new GraphBuilder();
+    g.node('ReorderInput', [g.reserve('x')], {}, [g.reserve('y')], NCHWC_DOMAIN);
+    const model = g.toModel('nchwc-probe', [{ name: 'x', type: 'float32', shape: [1, 4, 1, 1] }], [{ name: 'y', type: 'float32', shape: [1, -1, 1, 1] }]);
+    try {
+      const session = await createSession(o, model, { threads: 1 });
+      try {
+        const { y } = await session.run({ x: new o.Tensor('float32', new Float32Array(4), [1, 4, 1, 1]) });
+        const block = y.dims[1];
+        return block >= 4 && block % 4 === 0 ? block : undefined;
+      } finally {
+        await session.release();
+      }
+    } catch {
+      return undefined;
+    }
+  })();
+  return nchwcBlock;
 }
 
 /** Sessions keyed by batch size, each created from `exportAt(batch)` on first use. */

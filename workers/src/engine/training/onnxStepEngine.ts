@@ -5,13 +5,13 @@
  * next step's inputs — and become tfjs tensors only when read (checkpoints).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { exportForward, type GraphInput } from '../onnx/export';
-import { createSession, type Ort } from '../onnx/session';
+import { exportForward, type ExportOptions, type GraphInput } from '../onnx/export';
+import { createSession, nchwcBlockSize, type Ort } from '../onnx/session';
 import type { StepEngine } from './engineTypes';
 import { batchTensors, disposeVectors, dtypeOf, mapVectors, presentVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition, type StepScalars } from './update';
 
 /** The step as an ONNX graph: inputs the vectors, the batch and the step scalars (learning rate, bias corrections, EMA weights); outputs `loss` and `<vector>_next`. */
-export function exportTrainStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, example: HostBatch): Uint8Array {
+export function exportTrainStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, example: HostBatch, options: ExportOptions = {}): Uint8Array {
   const batch = batchTensors(example);
   const scalars = scalarTensors({ lr: 1e-3, biasM: 1, biasV: 1, keep: 0, take: 1 });
   const inputs: GraphInput[] = [
@@ -26,7 +26,7 @@ export function exportTrainStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, 
     return exportForward('train-step', inputs, new Map(), () => {
       const { loss, ...next } = updateStep(def, w, batch, scalars);
       return { loss, ...Object.fromEntries(presentVectors(next).map(([n, t]) => [`${n}_next`, t])) };
-    });
+    }, options);
   } finally {
     tf.dispose([...Object.values(batch), ...Object.values(scalars)]);
   }
@@ -44,10 +44,11 @@ export function stepFeeds(ort: Ort, host: FlatVectors<Float32Array>, batch: Host
 
 /** The onnxruntime engine; it takes ownership of `initial` (copied to host arrays and disposed). */
 export async function onnxStepEngine(ort: Ort, def: StepDefinition, initial: FlatVectors<tf.Tensor1D>, example: HostBatch): Promise<StepEngine> {
+  const nchwcBlock = await nchwcBlockSize(ort);
   let model: Uint8Array;
   let host: FlatVectors<Float32Array>;
   try {
-    model = exportTrainStep(def, initial, example);
+    model = exportTrainStep(def, initial, example, { nchwcBlock });
     host = mapVectors(initial, (t) => t.dataSync() as Float32Array);
   } finally {
     disposeVectors(initial);
