@@ -7,7 +7,8 @@
  * `--plain` times without the profiler (wall and process CPU ms per step, one line per case), for
  * interleaved before/after runs. `--intra N` and `--inter-op N` set onnxruntime's thread pools (inter-op
  * above 1 runs independent branches of the step at once); `--plain-conv` exports the convolutions
- * without onnxruntime's NCHWc kernels, as before they were used.
+ * without onnxruntime's NCHWc kernels, as before they were used. `--shards N` times (plain) the
+ * engine a run uses, its batch split between N threads (1: the whole step as one call).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { applyEps, classify, disposeParams, initParams, type ClassifierConfig, t
 import { createSession, loadOrt, nchwcBlockSize } from '../engine/onnx/session';
 import { flatten, layoutOf } from '../engine/training/flat';
 import { weightedEpsLoss } from '../engine/training/lossWeight';
-import { exportTrainStep, stepFeeds } from '../engine/training/onnxStepEngine';
+import { exportTrainStep, onnxStepEngine, stepFeeds } from '../engine/training/onnxStepEngine';
 import { crossEntropy } from '../engine/training/trainClassifier';
 import { disposeVectors, mapVectors, type FlatVectors, type HostBatch, type StepDefinition } from '../engine/training/update';
 import { benchCases, type BenchCase } from './cases';
@@ -63,7 +64,7 @@ function lossOf(c: BenchCase): StepDefinition['loss'] {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'plain-conv': { type: 'boolean', default: false }, intra: { type: 'string' }, 'inter-op': { type: 'string', default: '1' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'plain-conv': { type: 'boolean', default: false }, intra: { type: 'string' }, 'inter-op': { type: 'string', default: '1' }, shards: { type: 'string' } } });
   const { only, plain } = values;
   const [steps, top, interOp] = [Number(values.steps), Number(values.top), Number(values['inter-op'])];
   const intra = values.intra === undefined ? undefined : Number(values.intra);
@@ -78,6 +79,18 @@ async function main() {
     disposeParams(params);
     const w = { theta, m: tf.zerosLike(theta), v: tf.zerosLike(theta), ema: c.net.kind === 'classifier' ? null : tf.clone(theta) };
     const batch = hostBatchOf(c);
+    if (values.shards !== undefined) {
+      const engine = await onnxStepEngine(ort, { layout, loss: lossOf(c) }, w, batch, Number(values.shards));
+      const s = { lr: 1e-4, biasM: 1, biasV: 1, keep: 0.999, take: 0.001 };
+      await engine.step(batch, s); // warm-up
+      const [start, cpu] = [performance.now(), process.cpuUsage()];
+      for (let i = 0; i < steps; i++) await engine.step(batch, s);
+      const ms = (performance.now() - start) / steps;
+      const used = process.cpuUsage(cpu);
+      console.log(`${c.id} batch ${c.batch}, ${engine.shards} share(s): wall ${ms.toFixed(1)} ms/step, cpu ${((used.user + used.system) / 1000 / steps).toFixed(1)} ms/step, ${(c.batch / (ms / 1000)).toFixed(0)} img/s`);
+      await engine.dispose();
+      continue;
+    }
     let model: Uint8Array;
     let host: FlatVectors<Float32Array>;
     try {

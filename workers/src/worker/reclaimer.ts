@@ -4,7 +4,7 @@
  * slot here is busy with a long synchronous training step.
  */
 import type { WorkerSettings } from './settings';
-import { startTsThread } from './tsThread';
+import { startTsThread } from '../engine/backend/tsThread';
 
 const STOP_GRACE_MS = 5000;
 

@@ -10,6 +10,8 @@ export type TrainingEngine = EngineChoice;
 
 export interface StepEngine {
   readonly name: 'onnxruntime' | 'tfjs';
+  /** Threads a step's batch is split between (1: the step is one call). */
+  readonly shards: number;
   /** One optimiser step on the batch; returns the loss. */
   step(batch: HostBatch, s: StepScalars<number>): Promise<number>;
   /** Calls `use` with the current vectors as tfjs tensors, which stay the engine's (valid during the call). */

@@ -98,15 +98,20 @@ function checkpointOf(state: TrainState, w: FlatVectors<tf.Tensor1D>, layout: La
   }
 }
 
-/** One optimiser step; returns the loss. */
-async function step(state: TrainState, engine: StepEngine, o: LoopOptions): Promise<number> {
+/**
+ * One optimiser step on `batch` (the batch of step `state.step`); returns the loss and the next
+ * step's batch, drawn while the engine's threads run this step.
+ */
+async function step(state: TrainState, engine: StepEngine, o: LoopOptions, batch: HostBatch): Promise<{ loss: number; next: HostBatch | null }> {
   const t = state.step + 1;
   const { learningRate, steps, warmupSteps, cosineDecay, emaDecay } = o.run;
   const lr = { learningRate, steps, warmupSteps: warmupSteps ?? 0, decay: cosineDecay ? ('cosine' as const) : ('constant' as const) };
-  const loss = await engine.step(o.batch(state.step), stepScalars(t, lr, emaDecay));
+  const running = engine.step(batch, stepScalars(t, lr, emaDecay));
+  const next = t < steps ? o.batch(t) : null;
+  const loss = await running;
   state.step = t;
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${t}: loss is ${loss} (try a smaller learningRate)`);
-  return loss;
+  return { loss, next };
 }
 
 /** Runs (or continues) training to `run.steps` and returns the final checkpoint. */
@@ -114,7 +119,8 @@ export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
   const state = o.resume ? resumedState(o, o.resume) : freshState(o);
   const layout = layoutOf(state.params);
   const def = { layout, loss: o.loss };
-  const engine = await openStepEngine(def, toVectors(state, layout), o.batch(state.step), o.engine);
+  let batch = o.batch(state.step);
+  const engine = await openStepEngine(def, toVectors(state, layout), batch, o.engine);
   const { steps, checkpointEvery } = o.run;
   const every = curveEvery(steps);
   const reportEvery = Math.max(1, Math.round(steps / 100));
@@ -122,7 +128,9 @@ export async function trainLoop(o: LoopOptions): Promise<TrainResult> {
     let loss: number | undefined;
     while (state.step < steps) {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('training aborted');
-      loss = await step(state, engine, o);
+      const done = await step(state, engine, o, batch);
+      loss = done.loss;
+      if (done.next) batch = done.next;
       state.pending.sum += loss;
       state.pending.count += 1;
       if (state.step % every === 0 || state.step === steps) {

@@ -6,7 +6,7 @@ import { loadOrt } from '../onnx/session';
 import { maxRelativeError } from '../../testing/relativeError';
 import { flatten, layoutOf } from './flat';
 import { weightedEpsLoss } from './lossWeight';
-import { onnxStepEngine } from './onnxStepEngine';
+import { onnxStepEngine, shardsFor, shareOf } from './onnxStepEngine';
 import { tfjsStepEngine } from './stepEngine';
 import { crossEntropy } from './trainClassifier';
 import { stepScalars, type FlatVectors, type HostBatch, type LossFn } from './update';
@@ -84,14 +84,16 @@ describe('optimiser steps on onnxruntime match tfjs', () => {
   // The rate changes every step (warm-up, then cosine decay): a rate traced as a constant would drift.
   const lr = { learningRate: 2e-3, steps: 5, warmupSteps: 2, decay: 'cosine' as const };
 
-  it.each(cases)('%s: loss, θ, Adam moments and EMA after four steps agree to 1e-4', async (_, cfg, loss, shapes, ema) => {
+  // shards 2: the batch split between two threads, each on the exported loss-and-gradient graph, the mean gradient into the exported update.
+  it.each(cases.flatMap(([name, ...c]) => [1, 2].map((shards) => [`${name}, batch split ${shards} way${shards > 1 ? 's' : ''}`, ...c, shards] as const)))('%s: loss, θ, Adam moments and EMA after four steps agree to 1e-4', async (_, cfg, loss, shapes, ema, shards) => {
     const initial = vectors(cfg, 5, ema);
     const params = initParams(cfg, 0);
     const def = { layout: layoutOf(params), loss };
     disposeParams(params);
     const batches = [0, 1, 2, 3].map((i) => hostBatch(shapes as Record<string, { shape: number[]; int?: number; positive?: boolean }>, 100 + i));
     const reference = tfjsStepEngine(def, copy(initial));
-    const onnx = await onnxStepEngine(ort!, def, initial, batches[0]);
+    const onnx = await onnxStepEngine(ort!, def, initial, batches[0], shards);
+    expect(onnx.shards).toBe(shards);
     for (let i = 0; i < batches.length; i++) {
       const s = stepScalars(i + 1, lr, ema ? 0.99 : null);
       const [a, b] = [await onnx.step(batches[i], s), await reference.step(batches[i], s)];
@@ -106,5 +108,23 @@ describe('optimiser steps on onnxruntime match tfjs', () => {
       expect(maxRelativeError(got[n]!, want[n]!), n).toBeLessThan(1e-4);
     }
     await Promise.all([onnx.dispose(), reference.dispose()]);
+  });
+});
+
+describe('the batch split', () => {
+  const images = (n: number): HostBatch => ({ x: { data: new Float32Array(n * 4), shape: [n, 2, 2, 1] }, t: { data: Int32Array.from({ length: n }, (_, i) => i), shape: [n] } });
+  it('splits image batches between the threads in shares of at least 8, evenly, and never an MLP batch', () => {
+    expect(shardsFor(images(32), 2)).toBe(2);
+    expect(shardsFor(images(32), 1)).toBe(1);
+    expect(shardsFor(images(12), 2)).toBe(1); // shares of 6
+    expect(shardsFor(images(48), 4)).toBe(4);
+    expect(shardsFor(images(40), 3)).toBe(2); // 40 is not a multiple of 3
+    expect(shardsFor({ x: { data: new Float32Array(512), shape: [256, 2] } }, 2)).toBe(1);
+  });
+  it('cuts every input of a batch at the same rows', () => {
+    const share = shareOf(images(4), 2, 1);
+    expect(share.x.shape).toEqual([2, 2, 2, 1]);
+    expect(share.x.data.length).toBe(8);
+    expect(Array.from(share.t.data)).toEqual([2, 3]);
   });
 });

@@ -1,38 +1,91 @@
 /**
- * Optimiser steps on onnxruntime: `updateStep` (forward, tfjs's own gradient kernels, Adam, EMA) is
- * traced once at the run's batch shape and exported kernel by kernel (onnx/export.ts); each step then
- * is one session call. The vectors live as host arrays between steps — each step's outputs are the
- * next step's inputs — and become tfjs tensors only when read (checkpoints).
+ * Optimiser steps on onnxruntime: the step of update.ts (forward, tfjs's own gradient kernels, Adam,
+ * EMA) is traced once at the run's batch shape and exported kernel by kernel (onnx/export.ts). The
+ * vectors live as host arrays between steps — each step's outputs are the next step's inputs — and
+ * become tfjs tensors only when read (checkpoints).
+ *
+ * On one thread a step is one session call. On more, an image network's batch is split between the
+ * threads (data parallelism): each runs the exported loss-and-gradient graph on its share on one
+ * core (gradientThread.ts), and the exported Adam + EMA update takes the mean of their gradients.
+ * The small nets' kernels are too short for onnxruntime's intra-op threads to share well: the quick
+ * U-Net's step on two intra-op threads took 0.74 of its one-thread time, its two halves side by side
+ * 0.56 (docs/performance.md).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { engineThreads } from '../backend/threads';
+import { startTsThread } from '../backend/tsThread';
 import { exportForward, type ExportOptions, type GraphInput } from '../onnx/export';
 import { createSession, nchwcBlockSize, type Ort } from '../onnx/session';
 import type { StepEngine } from './engineTypes';
-import { batchTensors, disposeVectors, dtypeOf, mapVectors, presentVectors, scalarTensors, updateStep, type FlatVectors, type HostBatch, type StepDefinition, type StepScalars } from './update';
+import type { GradientReply } from './gradientThread';
+import {
+  applyGradient,
+  batchTensors,
+  disposeVectors,
+  dtypeOf,
+  lossAndGradient,
+  mapVectors,
+  presentVectors,
+  scalarTensors,
+  updateStep,
+  type FlatVectors,
+  type HostBatch,
+  type StepDefinition,
+  type StepScalars,
+} from './update';
 
-/** The step as an ONNX graph: inputs the vectors, the batch and the step scalars (learning rate, bias corrections, EMA weights); outputs `loss` and `<vector>_next`. */
-export function exportTrainStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, example: HostBatch, options: ExportOptions = {}): Uint8Array {
+/** The smallest share of a batch worth a thread of its own. */
+const MIN_SHARE = 8;
+
+const vectorInputs = (w: FlatVectors<tf.Tensor>): GraphInput[] => presentVectors(w).map(([name, tensor]) => ({ name, tensor }));
+const namedInputs = (values: Record<string, tf.Tensor>): GraphInput[] => Object.entries(values).map(([name, tensor]) => ({ name, tensor }));
+const nextOutputs = (next: FlatVectors<tf.Tensor>) => Object.fromEntries(presentVectors(next).map(([n, t]) => [`${n}_next`, t]));
+
+/** Calls `use` with the example batch and step scalars as tensors (the EMA's weights only with an EMA), disposed after. */
+function withExample<T>(example: HostBatch, ema: boolean, use: (batch: Record<string, tf.Tensor>, scalars: StepScalars<tf.Scalar>, inputs: GraphInput[]) => T): T {
   const batch = batchTensors(example);
   const scalars = scalarTensors({ lr: 1e-3, biasM: 1, biasV: 1, keep: 0, take: 1 });
-  const inputs: GraphInput[] = [
-    ...presentVectors(w).map(([name, tensor]) => ({ name, tensor })),
-    ...Object.entries(batch).map(([name, tensor]) => ({ name, tensor })),
-    { name: 'lr', tensor: scalars.lr },
-    { name: 'biasM', tensor: scalars.biasM },
-    { name: 'biasV', tensor: scalars.biasV },
-    ...(w.ema ? [{ name: 'keep', tensor: scalars.keep }, { name: 'take', tensor: scalars.take }] : []),
-  ];
+  const { keep, take, ...always } = scalars;
   try {
-    return exportForward('train-step', inputs, new Map(), () => {
-      const { loss, ...next } = updateStep(def, w, batch, scalars);
-      return { loss, ...Object.fromEntries(presentVectors(next).map(([n, t]) => [`${n}_next`, t])) };
-    }, options);
+    return use(batch, scalars, [...namedInputs(batch), ...namedInputs(ema ? { ...always, keep, take } : always)]);
   } finally {
     tf.dispose([...Object.values(batch), ...Object.values(scalars)]);
   }
 }
 
-/** The inputs of one call of the exported step: the vectors, the batch and the step's scalars. */
+/** The whole step as an ONNX graph: inputs the vectors, the batch and the step scalars (learning rate, bias corrections, EMA weights); outputs `loss` and `<vector>_next`. */
+export function exportTrainStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, example: HostBatch, options: ExportOptions = {}): Uint8Array {
+  return withExample(example, w.ema !== null, (batch, scalars, inputs) =>
+    exportForward('train-step', [...vectorInputs(w), ...inputs], new Map(), () => {
+      const { loss, ...next } = updateStep(def, w, batch, scalars);
+      return { loss, ...nextOutputs(next) };
+    }, options),
+  );
+}
+
+/** The loss and its gradient as an ONNX graph: inputs θ and the batch; outputs `loss` and `grad`. */
+export function exportGradientStep(def: StepDefinition, theta: tf.Tensor, example: HostBatch, options: ExportOptions = {}): Uint8Array {
+  return withExample(example, false, (batch) => exportForward('gradient-step', [{ name: 'theta', tensor: theta }, ...namedInputs(batch)], new Map(), () => lossAndGradient(def, theta, batch), options));
+}
+
+/**
+ * Adam and the EMA by the mean of `shares` gradients as an ONNX graph: inputs the vectors, `grad0`…
+ * and the step scalars; outputs `<vector>_next`.
+ */
+export function exportApplyStep(w: FlatVectors<tf.Tensor>, shares: number): Uint8Array {
+  const grads = Array.from({ length: shares }, (_, i) => tf.randomNormal(w.theta.shape, 0, 1, 'float32', i));
+  try {
+    return withExample({}, w.ema !== null, (_, scalars, inputs) =>
+      exportForward('apply-step', [...vectorInputs(w), ...grads.map((tensor, i) => ({ name: `grad${i}`, tensor })), ...inputs], new Map(), () =>
+        nextOutputs(applyGradient(w, tf.div(grads.reduce((a, b) => tf.add(a, b)), shares), scalars)),
+      ),
+    );
+  } finally {
+    tf.dispose(grads);
+  }
+}
+
+/** The inputs of one call of an exported step: the vectors, the batch and the step's scalars. */
 export function stepFeeds(ort: Ort, host: FlatVectors<Float32Array>, batch: HostBatch, s: StepScalars<number>): Record<string, InstanceType<Ort['Tensor']>> {
   const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
   const feeds: Record<string, InstanceType<Ort['Tensor']>> = { lr: scalar(s.lr), biasM: scalar(s.biasM), biasV: scalar(s.biasV) };
@@ -42,24 +95,120 @@ export function stepFeeds(ort: Ort, host: FlatVectors<Float32Array>, batch: Host
   return feeds;
 }
 
-/** The onnxruntime engine; it takes ownership of `initial` (copied to host arrays and disposed). */
-export async function onnxStepEngine(ort: Ort, def: StepDefinition, initial: FlatVectors<tf.Tensor1D>, example: HostBatch): Promise<StepEngine> {
-  const nchwcBlock = await nchwcBlockSize(ort);
-  let model: Uint8Array;
+/**
+ * How many threads split a step's batch: every engine thread when the batch is of images (an MLP's
+ * step is a millisecond, less than the threads' hand-offs) and splits evenly into shares of at least
+ * MIN_SHARE; the most that do; else 1.
+ */
+export function shardsFor(example: HostBatch, threads: number = engineThreads()): number {
+  const shape = example.x?.shape;
+  if (!shape || shape.length < 4) return 1;
+  for (let k = threads; k > 1; k--) if (shape[0] % k === 0 && shape[0] / k >= MIN_SHARE) return k;
+  return 1;
+}
+
+/** Share `i` of `shards` equal shares of a batch along its first axis (copies, to post to a thread). */
+export function shareOf(batch: HostBatch, shards: number, i: number): HostBatch {
+  return Object.fromEntries(
+    Object.entries(batch).map(([n, { data, shape }]) => {
+      const size = data.length / shards;
+      return [n, { data: data.slice(i * size, (i + 1) * size), shape: [shape[0] / shards, ...shape.slice(1)] }];
+    }),
+  );
+}
+
+/** One step from the current vectors: the loss and the next vectors. */
+interface StepRunner {
+  run(host: FlatVectors<Float32Array>, batch: HostBatch, s: StepScalars<number>): Promise<{ loss: number; host: FlatVectors<Float32Array> }>;
+  dispose(): Promise<void>;
+}
+
+const nextVectors = (host: FlatVectors<Float32Array>, out: Record<string, { data: unknown }>) => mapVectors(host, (_, n) => out[`${n}_next`].data as Float32Array);
+
+async function wholeStep(ort: Ort, model: Uint8Array): Promise<StepRunner> {
+  const session = await createSession(ort, model, {});
+  return {
+    async run(host, batch, s) {
+      const out = await session.run(stepFeeds(ort, host, batch, s));
+      return { loss: (out.loss.data as Float32Array)[0], host: nextVectors(host, out) };
+    },
+    dispose: () => session.release(),
+  };
+}
+
+/** A thread running the gradient graph; `call` moves one share's inputs (fresh copies) to it and resolves with its loss and gradient. */
+async function gradientThread(model: Uint8Array) {
+  const thread = startTsThread(new URL('./gradientThread.ts', import.meta.url), { model });
+  let pending: ((reply: GradientReply) => void) | null = null;
+  const fail = (error: string) => pending?.({ error });
+  thread.on('error', (error) => fail(error.message));
+  thread.on('exit', () => fail('a training thread stopped'));
+  const next = () => new Promise<GradientReply | { ready: true }>((resolve) => (pending = resolve));
+  thread.on('message', (m: GradientReply) => pending?.(m));
+  const first = await next();
+  if ('error' in first) {
+    await thread.terminate();
+    throw new Error(first.error);
+  }
+  return {
+    async call(inputs: HostBatch) {
+      const reply = next();
+      thread.postMessage(inputs, Object.values(inputs).map((v) => v.data.buffer as ArrayBuffer)); // moved, not copied: the caller's own copies
+      const r = (await reply) as GradientReply;
+      if ('error' in r) throw new Error(r.error);
+      return r;
+    },
+    stop: () => thread.terminate(),
+  };
+}
+
+async function shardedStep(ort: Ort, gradient: Uint8Array, apply: Uint8Array, shards: number): Promise<StepRunner> {
+  const threads: Awaited<ReturnType<typeof gradientThread>>[] = [];
+  try {
+    for (let i = 0; i < shards; i++) threads.push(await gradientThread(gradient));
+  } catch (error) {
+    await Promise.all(threads.map((t) => t.stop()));
+    throw error;
+  }
+  // One thread: a pool's spinning threads would take the cores from the gradient threads.
+  const session = await createSession(ort, apply, { threads: 1 });
+  return {
+    async run(host, batch, s) {
+      const theta = () => ({ data: host.theta.slice(), shape: [host.theta.length] });
+      const replies = await Promise.all(threads.map((t, i) => t.call({ theta: theta(), ...shareOf(batch, shards, i) })));
+      const grads = Object.fromEntries(replies.map((r, i) => [`grad${i}`, new ort.Tensor('float32', r.grad, [r.grad.length])]));
+      const out = await session.run({ ...stepFeeds(ort, host, {}, s), ...grads });
+      return { loss: replies.reduce((a, r) => a + r.loss, 0) / shards, host: nextVectors(host, out) };
+    },
+    async dispose() {
+      await Promise.all(threads.map((t) => t.stop()));
+      await session.release();
+    },
+  };
+}
+
+/**
+ * The onnxruntime engine; it takes ownership of `initial` (copied to host arrays and disposed).
+ * `shards`: threads to split the batch between (default shardsFor).
+ */
+export async function onnxStepEngine(ort: Ort, def: StepDefinition, initial: FlatVectors<tf.Tensor1D>, example: HostBatch, shards: number = shardsFor(example)): Promise<StepEngine> {
+  const options = { nchwcBlock: await nchwcBlockSize(ort) };
+  let models: Uint8Array[];
   let host: FlatVectors<Float32Array>;
   try {
-    model = exportTrainStep(def, initial, example, { nchwcBlock });
+    models = shards === 1 ? [exportTrainStep(def, initial, example, options)] : [exportGradientStep(def, initial.theta, shareOf(example, shards, 0), options), exportApplyStep(initial, shards)];
     host = mapVectors(initial, (t) => t.dataSync() as Float32Array);
   } finally {
     disposeVectors(initial);
   }
-  const session = await createSession(ort, model, {});
+  const runner = shards === 1 ? await wholeStep(ort, models[0]) : await shardedStep(ort, models[0], models[1], shards);
   return {
     name: 'onnxruntime',
+    shards,
     async step(batch, s) {
-      const out = await session.run(stepFeeds(ort, host, batch, s));
-      host = mapVectors(host, (_, n) => out[`${n}_next`].data as Float32Array);
-      return (out.loss.data as Float32Array)[0];
+      const r = await runner.run(host, batch, s);
+      host = r.host;
+      return r.loss;
     },
     read(use) {
       const w = mapVectors(host, (a) => tf.tensor1d(a));
@@ -69,6 +218,6 @@ export async function onnxStepEngine(ort: Ort, def: StepDefinition, initial: Fla
         disposeVectors(w);
       }
     },
-    dispose: () => session.release(),
+    dispose: () => runner.dispose(),
   };
 }

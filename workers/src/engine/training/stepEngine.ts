@@ -17,6 +17,7 @@ export function tfjsStepEngine(def: StepDefinition, initial: FlatVectors<tf.Tens
   let w = initial;
   return {
     name: 'tfjs',
+    shards: 1,
     async step(batch, s) {
       const [loss, theta, m, v, ema = null] = tf.tidy(() => {
         const r = updateStep(def, w, batchTensors(batch), scalarTensors(s));

@@ -65,11 +65,22 @@ export interface StepDefinition {
   loss: LossFn;
 }
 
+/** The loss on a batch and its gradient with respect to the flat parameters (call inside tidy). */
+export function lossAndGradient(def: StepDefinition, theta: tf.Tensor, batch: Record<string, tf.Tensor>): { loss: tf.Scalar; grad: tf.Tensor } {
+  const { value, grad } = tf.valueAndGrad((flat: tf.Tensor) => def.loss(unflatten(flat, def.layout), batch))(theta);
+  return { loss: value, grad };
+}
+
+/** Adam's update by `grad`, then the EMA of the new parameters (call inside tidy). */
+export function applyGradient(w: FlatVectors<tf.Tensor>, grad: tf.Tensor, s: StepScalars<tf.Scalar>): FlatVectors<tf.Tensor> {
+  const u = adamUpdate(w.theta, grad, w.m, w.v, { m: s.biasM, v: s.biasV }, s.lr);
+  return { theta: u.theta, m: u.m, v: u.v, ema: w.ema ? emaUpdate(w.ema, u.theta, s) : null };
+}
+
 /** The step: new vectors and the loss (call inside tidy). */
 export function updateStep(def: StepDefinition, w: FlatVectors<tf.Tensor>, batch: Record<string, tf.Tensor>, s: StepScalars<tf.Scalar>): FlatVectors<tf.Tensor> & { loss: tf.Scalar } {
-  const { value, grad } = tf.valueAndGrad((flat: tf.Tensor) => def.loss(unflatten(flat, def.layout), batch))(w.theta);
-  const u = adamUpdate(w.theta, grad, w.m, w.v, { m: s.biasM, v: s.biasV }, s.lr);
-  return { loss: value, theta: u.theta, m: u.m, v: u.v, ema: w.ema ? emaUpdate(w.ema, u.theta, s) : null };
+  const { loss, grad } = lossAndGradient(def, w.theta, batch);
+  return { loss, ...applyGradient(w, grad, s) };
 }
 
 /** A host batch as tfjs tensors (new tensors). */
