@@ -3,6 +3,7 @@
  * initialisers and nodes, serialised to a ModelProto (IR 7, opset 13 — both read by onnxruntime ≥ 1.8).
  */
 import onnxProto from 'onnx-proto';
+import { fuseGroupNorms } from './fuseNormalization';
 
 const { onnx } = onnxProto;
 export const OPSET = 13;
@@ -53,6 +54,8 @@ export class GraphBuilder {
   private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
   private readonly names = new Set<string>();
   private counter = 0;
+  /** The physical input shape of each ReduceMean, by its output (what fuseGroupNorms needs). */
+  private readonly reducedShape = new Map<string, readonly number[]>();
 
   /** A fresh value name (prefix plus a counter). */
   fresh(prefix: string): string {
@@ -100,6 +103,18 @@ export class GraphBuilder {
     return this.node(opType, inputs, attrs, [this.fresh(`nchwc_${opType.toLowerCase()}`)], NCHWC_DOMAIN)[0];
   }
 
+  /** Records the (physical) shape of a ReduceMean's input, by the node's output name. */
+  noteReduction(output: string, inputShape: readonly number[]): void {
+    this.reducedShape.set(output, inputShape);
+  }
+
+  /** The value of a one-element float32 constant, or undefined. */
+  private scalar(name: string): number | undefined {
+    const t = this.initializers.find((i) => i.name === name);
+    if (!t || t.dataType !== ELEM.float32 || t.dims.reduce((a, b) => a * Number(b), 1) !== 1 || t.rawData?.length !== 4) return undefined;
+    return new DataView(t.rawData.buffer, t.rawData.byteOffset, 4).getFloat32(0, true);
+  }
+
   reserve(name: string): string {
     if (this.names.has(name)) throw new Error(`ONNX value name '${name}' is used twice`);
     this.names.add(name);
@@ -107,11 +122,22 @@ export class GraphBuilder {
   }
 
   toModel(name: string, inputs: ValueInfo[], outputs: ValueInfo[]): Uint8Array {
+    const ones = new Map<string, string>();
+    const nodes = fuseGroupNorms(this.nodes, {
+      reducedShape: this.reducedShape,
+      scalar: (n) => this.scalar(n),
+      ones: (shape) => {
+        const key = shape.join();
+        if (!ones.has(key)) ones.set(key, this.constant('ones', 'float32', shape, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1)));
+        return ones.get(key)!;
+      },
+      outputs: new Set(outputs.map((o) => o.name)),
+    });
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       producerName: 'guidance-lab',
-      graph: { name, node: this.nodes, initializer: this.initializers, input: inputs.map(valueInfo), output: outputs.map(valueInfo) },
+      graph: { name, node: nodes, initializer: this.initializers, input: inputs.map(valueInfo), output: outputs.map(valueInfo) },
     });
     return onnx.ModelProto.encode(model).finish();
   }

@@ -277,6 +277,7 @@ const reduce = (opType: 'ReduceMean' | 'ReduceSum' | 'ReduceMax', axisAttr: 'axi
     opType === 'ReduceSum'
       ? c.g.op(opType, [c.in.x, c.g.int64s(physical)], { keepdims: keep ? 1 : 0 })
       : c.g.op(opType, [c.in.x], { axes: physical, keepdims: keep ? 1 : 0 });
+  if (opType === 'ReduceMean') c.g.noteReduction(y, p.map((a) => c.tensors.x.shape[a]));
   if (keep) return { names: [y], perm: norm(p) };
   const kept = range(rank).filter((a) => !axes.includes(a));
   return { names: [y], perm: norm(p.filter((a) => kept.includes(a)).map((a) => kept.indexOf(a))) };
