@@ -63,6 +63,19 @@ function lossOf(c: BenchCase): StepDefinition['loss'] {
   return (p, b) => weightedEpsLoss(b.eps, applyEps(cfg, p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), null);
 }
 
+const SCALARS = { lr: 1e-4, biasM: 1, biasV: 1, keep: 0.999, take: 0.001 };
+
+/** Wall ms per call of `step` over `steps` calls after one warm-up, and a line with wall and process-CPU ms per step. */
+async function timeSteps(step: () => Promise<unknown>, steps: number) {
+  await step();
+  const [start, cpu] = [performance.now(), process.cpuUsage()];
+  for (let i = 0; i < steps; i++) await step();
+  const ms = (performance.now() - start) / steps;
+  const used = process.cpuUsage(cpu);
+  const line = (batch: number) => `wall ${ms.toFixed(1)} ms/step, cpu ${((used.user + used.system) / 1000 / steps).toFixed(1)} ms/step, ${(batch / (ms / 1000)).toFixed(0)} img/s`;
+  return { ms, line };
+}
+
 async function main() {
   const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'plain-conv': { type: 'boolean', default: false }, intra: { type: 'string' }, 'inter-op': { type: 'string', default: '1' }, shards: { type: 'string' } } });
   const { only, plain } = values;
@@ -81,13 +94,8 @@ async function main() {
     const batch = hostBatchOf(c);
     if (values.shards !== undefined) {
       const engine = await onnxStepEngine(ort, { layout, loss: lossOf(c) }, w, batch, Number(values.shards));
-      const s = { lr: 1e-4, biasM: 1, biasV: 1, keep: 0.999, take: 0.001 };
-      await engine.step(batch, s); // warm-up
-      const [start, cpu] = [performance.now(), process.cpuUsage()];
-      for (let i = 0; i < steps; i++) await engine.step(batch, s);
-      const ms = (performance.now() - start) / steps;
-      const used = process.cpuUsage(cpu);
-      console.log(`${c.id} batch ${c.batch}, ${engine.shards} share(s): wall ${ms.toFixed(1)} ms/step, cpu ${((used.user + used.system) / 1000 / steps).toFixed(1)} ms/step, ${(c.batch / (ms / 1000)).toFixed(0)} img/s`);
+      const t = await timeSteps(() => engine.step(batch, SCALARS), steps);
+      console.log(`${c.id} batch ${c.batch}, ${engine.shards} share(s): ${t.line(c.batch)}`);
       await engine.dispose();
       continue;
     }
@@ -102,14 +110,10 @@ async function main() {
     const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'));
     const session = await createSession(ort, model, { threads: intra, interOp, profilePrefix: plain ? undefined : join(dir, 'profile') });
     try {
-      const feeds = stepFeeds(ort, host, batch, { lr: 1e-4, biasM: 1, biasV: 1, keep: 0.999, take: 0.001 });
-      await session.run(feeds); // warm-up
-      const [start, cpu] = [performance.now(), process.cpuUsage()];
-      for (let i = 0; i < steps; i++) await session.run(feeds);
-      const ms = (performance.now() - start) / steps;
-      const used = process.cpuUsage(cpu);
+      const feeds = stepFeeds(ort, host, batch, SCALARS);
+      const { ms, line } = await timeSteps(() => session.run(feeds), steps);
       if (plain) {
-        console.log(`${c.id} batch ${c.batch}: wall ${ms.toFixed(1)} ms/step, cpu ${((used.user + used.system) / 1000 / steps).toFixed(1)} ms/step, ${(c.batch / (ms / 1000)).toFixed(0)} img/s`);
+        console.log(`${c.id} batch ${c.batch}: ${line(c.batch)}`);
         continue;
       }
       session.endProfiling();
