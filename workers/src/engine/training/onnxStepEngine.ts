@@ -164,14 +164,15 @@ async function gradientThread(model: Uint8Array) {
 
 async function shardedStep(ort: Ort, gradient: Uint8Array, apply: Uint8Array, shards: number): Promise<StepRunner> {
   const threads: Awaited<ReturnType<typeof gradientThread>>[] = [];
+  let session;
   try {
     for (let i = 0; i < shards; i++) threads.push(await gradientThread(gradient));
+    // One thread: a pool's spinning threads would take the cores from the gradient threads.
+    session = await createSession(ort, apply, { threads: 1 });
   } catch (error) {
     await Promise.all(threads.map((t) => t.stop()));
     throw error;
   }
-  // One thread: a pool's spinning threads would take the cores from the gradient threads.
-  const session = await createSession(ort, apply, { threads: 1 });
   return {
     async run(host, batch, s) {
       const theta = () => ({ data: host.theta.slice(), shape: [host.theta.length] });
