@@ -76,7 +76,6 @@ export function fuseGroupNorms(nodes: Node[], c: FusionContext): Node[] {
     if (!reciprocal) continue;
     const rstd = reciprocal.output[0];
     if (!scale.input.includes(rstd) || !scale.input.includes(centred)) continue;
-    if (shape.slice(rank - axes.length).some((d) => d < 0)) continue;
     if (![mean.output[0], centred, square.output[0], variance.output[0], add.output[0], sqrt.output[0]].every((v) => only(v, sub, square, scale, variance, add, sqrt, reciprocal))) continue;
     const fused = onnxProto.onnx.NodeProto.create({
       opType: 'LayerNormalization',

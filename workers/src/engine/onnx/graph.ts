@@ -111,7 +111,7 @@ export class GraphBuilder {
   /** The value of a one-element float32 constant, or undefined. */
   private scalar(name: string): number | undefined {
     const t = this.initializers.find((i) => i.name === name);
-    if (!t || t.dataType !== ELEM.float32 || t.dims.reduce((a, b) => a * Number(b), 1) !== 1 || t.rawData?.length !== 4) return undefined;
+    if (!t || t.dataType !== ELEM.float32 || t.rawData?.length !== 4) return undefined;
     return new DataView(t.rawData.buffer, t.rawData.byteOffset, 4).getFloat32(0, true);
   }
 

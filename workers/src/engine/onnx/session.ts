@@ -65,6 +65,11 @@ export async function createSession(o: Ort, model: Uint8Array, options: OrtOptio
   });
 }
 
+/** onnxruntime tensors over host arrays (no copy), float32 or int32 by the array's type. */
+export function hostTensors(o: Ort, values: Record<string, { data: Float32Array | Int32Array; shape: readonly number[] }>): Record<string, InstanceType<Ort['Tensor']>> {
+  return Object.fromEntries(Object.entries(values).map(([n, { data, shape }]) => [n, data instanceof Int32Array ? new o.Tensor('int32', data, shape) : new o.Tensor('float32', data, shape)]));
+}
+
 let nchwcBlock: Promise<number | undefined> | null = null;
 
 /**

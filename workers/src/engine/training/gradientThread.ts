@@ -4,10 +4,11 @@
  * inputs of one call (θ and the batch share); out: the loss and the gradient (its buffer moved).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSession, loadOrt } from '../onnx/session';
-import { dtypeOf, type HostBatch } from './update';
+import { createSession, hostTensors, loadOrt } from '../onnx/session';
+import type { HostBatch } from './update';
 
-export type GradientReply = { loss: number; grad: Float32Array } | { error: string };
+/** What the thread posts: once ready (or its start's error), then one reply per call. */
+export type ThreadMessage = { ready: true } | { loss: number; grad: Float32Array } | { error: string };
 
 const port = parentPort!;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -16,21 +17,16 @@ try {
   const ort = await loadOrt();
   if (!ort) throw new Error('onnxruntime-node does not load in a worker thread');
   const session = await createSession(ort, (workerData as { model: Uint8Array }).model, { threads: 1 });
-  port.on('message', (inputs: HostBatch | null) => {
-    if (inputs === null) {
-      void session.release().finally(() => port.close());
-      return;
-    }
-    const feeds = Object.fromEntries(Object.entries(inputs).map(([n, { data, shape }]) => [n, new ort.Tensor(dtypeOf(data) as 'float32', data as Float32Array, shape)]));
-    session.run(feeds).then(
+  port.on('message', (inputs: HostBatch) => {
+    session.run(hostTensors(ort, inputs)).then(
       (out) => {
         const grad = (out.grad.data as Float32Array).slice(); // its own buffer, to move
-        port.postMessage({ loss: (out.loss.data as Float32Array)[0], grad } satisfies GradientReply, [grad.buffer]);
+        port.postMessage({ loss: (out.loss.data as Float32Array)[0], grad } satisfies ThreadMessage, [grad.buffer]);
       },
-      (error: unknown) => port.postMessage({ error: message(error) } satisfies GradientReply),
+      (error: unknown) => port.postMessage({ error: message(error) } satisfies ThreadMessage),
     );
   });
-  port.postMessage({ ready: true });
+  port.postMessage({ ready: true } satisfies ThreadMessage);
 } catch (error) {
-  port.postMessage({ error: message(error) } satisfies GradientReply);
+  port.postMessage({ error: message(error) } satisfies ThreadMessage);
 }

@@ -15,14 +15,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { engineThreads } from '../backend/threads';
 import { startTsThread } from '../backend/tsThread';
 import { exportForward, type ExportOptions, type GraphInput } from '../onnx/export';
-import { createSession, nchwcBlockSize, type Ort } from '../onnx/session';
+import { createSession, hostTensors, nchwcBlockSize, type Ort } from '../onnx/session';
 import type { StepEngine } from './engineTypes';
-import type { GradientReply } from './gradientThread';
+import type { ThreadMessage } from './gradientThread';
 import {
   applyGradient,
   batchTensors,
   disposeVectors,
-  dtypeOf,
   lossAndGradient,
   mapVectors,
   presentVectors,
@@ -90,9 +89,8 @@ export function stepFeeds(ort: Ort, host: FlatVectors<Float32Array>, batch: Host
   const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
   const feeds: Record<string, InstanceType<Ort['Tensor']>> = { lr: scalar(s.lr), biasM: scalar(s.biasM), biasV: scalar(s.biasV) };
   if (host.ema) Object.assign(feeds, { keep: scalar(s.keep), take: scalar(s.take) });
-  for (const [n, a] of presentVectors(host)) feeds[n] = new ort.Tensor('float32', a, [a.length]);
-  for (const [n, b] of Object.entries(batch)) feeds[n] = new ort.Tensor(dtypeOf(b.data) as 'float32', b.data as Float32Array, b.shape);
-  return feeds;
+  const vectors = Object.fromEntries(presentVectors(host).map(([n, a]) => [n, { data: a, shape: [a.length] }]));
+  return { ...feeds, ...hostTensors(ort, vectors), ...hostTensors(ort, batch) };
 }
 
 /**
@@ -139,12 +137,12 @@ async function wholeStep(ort: Ort, model: Uint8Array): Promise<StepRunner> {
 /** A thread running the gradient graph; `call` moves one share's inputs (fresh copies) to it and resolves with its loss and gradient. */
 async function gradientThread(model: Uint8Array) {
   const thread = startTsThread(new URL('./gradientThread.ts', import.meta.url), { model });
-  let pending: ((reply: GradientReply) => void) | null = null;
+  let pending: ((message: ThreadMessage) => void) | null = null;
   const fail = (error: string) => pending?.({ error });
   thread.on('error', (error) => fail(error.message));
   thread.on('exit', () => fail('a training thread stopped'));
-  const next = () => new Promise<GradientReply | { ready: true }>((resolve) => (pending = resolve));
-  thread.on('message', (m: GradientReply) => pending?.(m));
+  const next = () => new Promise<ThreadMessage>((resolve) => (pending = resolve));
+  thread.on('message', (m: ThreadMessage) => pending?.(m));
   const first = await next();
   if ('error' in first) {
     await thread.terminate();
@@ -154,8 +152,9 @@ async function gradientThread(model: Uint8Array) {
     async call(inputs: HostBatch) {
       const reply = next();
       thread.postMessage(inputs, Object.values(inputs).map((v) => v.data.buffer as ArrayBuffer)); // moved, not copied: the caller's own copies
-      const r = (await reply) as GradientReply;
+      const r = await reply;
       if ('error' in r) throw new Error(r.error);
+      if ('ready' in r) throw new Error('a training thread answered out of turn');
       return r;
     },
     stop: () => thread.terminate(),
