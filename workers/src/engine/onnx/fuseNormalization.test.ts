@@ -10,6 +10,13 @@ import { createSession, loadOrt } from './session';
 
 const opTypes = (model: Uint8Array): string[] => onnxProto.onnx.ModelProto.decode(model).graph?.node?.map((n) => n.opType ?? '') ?? [];
 
+/** Constants no node reads (the replaced nodes' ε, exponents and axes, if the fusion left them). */
+function unusedConstants(model: Uint8Array): string[] {
+  const graph = onnxProto.onnx.ModelProto.decode(model).graph;
+  const read = new Set([...(graph?.node ?? []).flatMap((n) => n.input ?? []), ...(graph?.output ?? []).map((o) => o.name)]);
+  return (graph?.initializer ?? []).map((i) => i.name ?? '').filter((n) => !read.has(n));
+}
+
 /**
  * GroupNorm exported as onnxruntime's LayerNormalization (fuseNormalization.ts), forward and
  * backward, held to tfjs. The input is small (σ ≈ 0.01) so that ε = 1e-5 matters: a fused node
@@ -38,6 +45,7 @@ describe('group normalisation as one LayerNormalization node', () => {
     try {
       const model = exportForward(name, [{ name: 'x', tensor: input }], p, () => ({ out: forward(input, p) }));
       ops(opTypes(model));
+      expect(unusedConstants(model)).toEqual([]);
       const session = await createSession(ort!, model, { threads: 1 });
       try {
         const out = await session.run({ x: new ort!.Tensor('float32', input.dataSync() as Float32Array, input.shape) });

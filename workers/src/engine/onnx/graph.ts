@@ -133,11 +133,13 @@ export class GraphBuilder {
       },
       outputs: new Set(outputs.map((o) => o.name)),
     });
+    // The fusion leaves the constants of the nodes it replaced unused, and onnxruntime warns of each.
+    const used = new Set([...nodes.flatMap((n) => n.input), ...outputs.map((o) => o.name)]);
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       producerName: 'guidance-lab',
-      graph: { name, node: nodes, initializer: this.initializers, input: inputs.map(valueInfo), output: outputs.map(valueInfo) },
+      graph: { name, node: nodes, initializer: this.initializers.filter((i) => used.has(i.name)), input: inputs.map(valueInfo), output: outputs.map(valueInfo) },
     });
     return onnx.ModelProto.encode(model).finish();
   }
