@@ -6,7 +6,7 @@
  *
  * On one thread a step is one session call. On more, an image network's batch is split between the
  * threads (data parallelism): each runs the exported loss-and-gradient graph on its share on one
- * core (gradientThread.ts), and the exported Adam + EMA update takes the mean of their gradients.
+ * core (this thread and gradientThread.ts), and the exported Adam + EMA update takes the mean of their gradients.
  * The small nets' kernels are too short for onnxruntime's intra-op threads to share well: the quick
  * U-Net's step on two intra-op threads took 0.74 of its one-thread time, its two halves side by side
  * 0.56 (docs/performance.md).
@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { engineThreads } from '../backend/threads';
 import { startTsThread } from '../backend/tsThread';
 import { exportForward, type ExportOptions, type GraphInput } from '../onnx/export';
-import { createSession, hostTensors, nchwcBlockSize, type Ort } from '../onnx/session';
+import { createSession, hostTensors, nchwcBlockSize, type Ort, type Session } from '../onnx/session';
 import type { StepEngine } from './engineTypes';
 import type { ThreadMessage } from './gradientThread';
 import {
@@ -161,28 +161,33 @@ async function gradientThread(model: Uint8Array) {
   };
 }
 
+/**
+ * Share 0 runs on this thread, shares 1… on gradient threads: with one thread per core, a step's
+ * hand-offs do not wait for a core (a third thread on two cores delayed every step's start ≈ 2 ms).
+ */
 async function shardedStep(ort: Ort, gradient: Uint8Array, apply: Uint8Array, shards: number): Promise<StepRunner> {
   const threads: Awaited<ReturnType<typeof gradientThread>>[] = [];
-  let session;
+  const sessions: Session[] = [];
   try {
-    for (let i = 0; i < shards; i++) threads.push(await gradientThread(gradient));
-    // One thread: a pool's spinning threads would take the cores from the gradient threads.
-    session = await createSession(ort, apply, { threads: 1 });
+    for (let i = 1; i < shards; i++) threads.push(await gradientThread(gradient));
+    // One intra-op thread each: a pool's spinning threads would take the cores from the gradient threads.
+    for (const model of [gradient, apply]) sessions.push(await createSession(ort, model, { threads: 1 }));
   } catch (error) {
-    await Promise.all(threads.map((t) => t.stop()));
+    await Promise.all([...threads.map((t) => t.stop()), ...sessions.map((s) => s.release())]);
     throw error;
   }
+  const [own, update] = sessions;
+  const vector = (data: Float32Array) => ({ data, shape: [data.length] });
   return {
     async run(host, batch, s) {
-      const theta = () => ({ data: host.theta.slice(), shape: [host.theta.length] });
-      const replies = await Promise.all(threads.map((t, i) => t.call({ theta: theta(), ...shareOf(batch, shards, i) })));
-      const grads = Object.fromEntries(replies.map((r, i) => [`grad${i}`, new ort.Tensor('float32', r.grad, [r.grad.length])]));
-      const out = await session.run({ ...stepFeeds(ort, host, {}, s), ...grads });
+      const calls = threads.map((t, i) => t.call({ theta: vector(host.theta.slice()), ...shareOf(batch, shards, i + 1) }));
+      const mine = await own.run(hostTensors(ort, { theta: vector(host.theta), ...shareOf(batch, shards, 0) }));
+      const replies = [{ loss: (mine.loss.data as Float32Array)[0], grad: mine.grad.data as Float32Array }, ...(await Promise.all(calls))];
+      const out = await update.run({ ...stepFeeds(ort, host, {}, s), ...hostTensors(ort, Object.fromEntries(replies.map((r, i) => [`grad${i}`, vector(r.grad)]))) });
       return { loss: replies.reduce((a, r) => a + r.loss, 0) / shards, host: nextVectors(host, out) };
     },
     async dispose() {
-      await Promise.all(threads.map((t) => t.stop()));
-      await session.release();
+      await Promise.all([...threads.map((t) => t.stop()), ...sessions.map((s) => s.release())]);
     },
   };
 }
