@@ -181,8 +181,9 @@ async function shardedStep(ort: Ort, gradient: Uint8Array, apply: Uint8Array, sh
   return {
     async run(host, batch, s) {
       const calls = threads.map((t, i) => t.call({ theta: vector(host.theta.slice()), ...shareOf(batch, shards, i + 1) }));
-      const mine = await own.run(hostTensors(ort, { theta: vector(host.theta), ...shareOf(batch, shards, 0) }));
-      const replies = [{ loss: (mine.loss.data as Float32Array)[0], grad: mine.grad.data as Float32Array }, ...(await Promise.all(calls))];
+      // One Promise.all over every share: when one fails, the others' failures are not left unhandled.
+      const [mine, theirs] = await Promise.all([own.run(hostTensors(ort, { theta: vector(host.theta), ...shareOf(batch, shards, 0) })), Promise.all(calls)]);
+      const replies = [{ loss: (mine.loss.data as Float32Array)[0], grad: mine.grad.data as Float32Array }, ...theirs];
       const out = await update.run({ ...stepFeeds(ort, host, {}, s), ...hostTensors(ort, Object.fromEntries(replies.map((r, i) => [`grad${i}`, vector(r.grad)]))) });
       return { loss: replies.reduce((a, r) => a + r.loss, 0) / shards, host: nextVectors(host, out) };
     },
