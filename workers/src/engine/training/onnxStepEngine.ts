@@ -38,6 +38,8 @@ const MIN_SHARE = 8;
 
 const vectorInputs = (w: FlatVectors<tf.Tensor>): GraphInput[] => presentVectors(w).map(([name, tensor]) => ({ name, tensor }));
 const namedInputs = (values: Record<string, tf.Tensor>): GraphInput[] => Object.entries(values).map(([name, tensor]) => ({ name, tensor }));
+/** A flat vector as a host input of rank 1. */
+const vector = (data: Float32Array) => ({ data, shape: [data.length] });
 const nextOutputs = (next: FlatVectors<tf.Tensor>) => Object.fromEntries(presentVectors(next).map(([n, t]) => [`${n}_next`, t]));
 
 /** Calls `use` with the example batch and step scalars as tensors (the EMA's weights only with an EMA), disposed after. */
@@ -89,7 +91,7 @@ export function stepFeeds(ort: Ort, host: FlatVectors<Float32Array>, batch: Host
   const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
   const feeds: Record<string, InstanceType<Ort['Tensor']>> = { lr: scalar(s.lr), biasM: scalar(s.biasM), biasV: scalar(s.biasV) };
   if (host.ema) Object.assign(feeds, { keep: scalar(s.keep), take: scalar(s.take) });
-  const vectors = Object.fromEntries(presentVectors(host).map(([n, a]) => [n, { data: a, shape: [a.length] }]));
+  const vectors = Object.fromEntries(presentVectors(host).map(([n, a]) => [n, vector(a)]));
   return { ...feeds, ...hostTensors(ort, vectors), ...hostTensors(ort, batch) };
 }
 
@@ -177,13 +179,15 @@ async function shardedStep(ort: Ort, gradient: Uint8Array, apply: Uint8Array, sh
     throw error;
   }
   const [own, update] = sessions;
-  const vector = (data: Float32Array) => ({ data, shape: [data.length] });
   return {
     async run(host, batch, s) {
       const calls = threads.map((t, i) => t.call({ theta: vector(host.theta.slice()), ...shareOf(batch, shards, i + 1) }));
-      // One Promise.all over every share: when one fails, the others' failures are not left unhandled.
-      const [mine, theirs] = await Promise.all([own.run(hostTensors(ort, { theta: vector(host.theta), ...shareOf(batch, shards, 0) })), Promise.all(calls)]);
-      const replies = [{ loss: (mine.loss.data as Float32Array)[0], grad: mine.grad.data as Float32Array }, ...theirs];
+      const mine = own.run(hostTensors(ort, { theta: vector(host.theta), ...shareOf(batch, shards, 0) })).then((out) => ({ loss: (out.loss.data as Float32Array)[0], grad: out.grad.data as Float32Array }));
+      // Every share settles before a failure is thrown: none is left unhandled, and no thread is still busy with this step.
+      const settled = await Promise.allSettled([mine, ...calls]);
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const replies = settled.map((r) => (r as PromiseFulfilledResult<{ loss: number; grad: Float32Array }>).value);
       const out = await update.run({ ...stepFeeds(ort, host, {}, s), ...hostTensors(ort, Object.fromEntries(replies.map((r, i) => [`grad${i}`, vector(r.grad)]))) });
       return { loss: replies.reduce((a, r) => a + r.loss, 0) / shards, host: nextVectors(host, out) };
     },
