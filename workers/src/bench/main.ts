@@ -28,7 +28,7 @@ import { timeOnnx } from './onnxTasks';
 import { renderTable, type BenchRow } from './table';
 import { timeTfjs } from './tfjsTasks';
 import { findTorchPython, numpyPeak, TorchServer } from './torchRef';
-import { ratioSpread, spread, type Timing, type TimingOptions } from './timing';
+import { peakShareSpread, ratioSpread, spread, type Timing, type TimingOptions } from './timing';
 import { E2E_PRESETS, timePreset } from './e2e';
 
 function parseArgs(argv: string[]) {
@@ -161,8 +161,8 @@ function stepFlops(c: BenchCase, flops: Map<string, number>): number {
   return perSample * c.batch;
 }
 
-/** A row from the per-round median times of one engine on one case (empty: the row did not run). */
-function row(engine: string, c: BenchCase, rounds: number[], flops: number, peak: number, note?: string): BenchRow {
+/** A row from the per-round median times of one engine on one case and the peaks of those rounds (empty: the row did not run). */
+function row(engine: string, c: BenchCase, rounds: number[], flops: number, peaks: number[], note?: string): BenchRow {
   const ms = rounds.length ? spread(rounds) : null;
   const gflops = ms === null ? null : flops / (ms.median / 1000) / 1e9;
   return {
@@ -176,7 +176,7 @@ function row(engine: string, c: BenchCase, rounds: number[], flops: number, peak
     rounds: rounds.length,
     imagesPerSec: ms === null ? null : c.batch / (ms.median / 1000),
     gflops,
-    peakShare: gflops === null ? null : gflops / peak,
+    peakShare: rounds.length ? peakShareSpread(flops, rounds, peaks).median : null,
     vsTorch: null,
     vsTorchRange: null,
     note,
@@ -188,6 +188,8 @@ interface Measured {
   engine: Engine;
   run: BenchCase;
   rounds: number[];
+  /** The matmul peak measured in each of those rounds. */
+  peaks: number[];
   note?: string;
   flopsPerSample?: number;
 }
@@ -228,24 +230,27 @@ async function main() {
   await tf.setBackend('wasm');
   await useThreadedWasm({ threads });
   const flops = forwardFlops(cases);
-  const peaks: Record<string, number> = { 'tfjs-wasm': tfjsMatmulPeak() };
-  if (torch) for (const [k, v] of Object.entries(await torch.peaks())) peaks[k] = v; // 'numpy' and 'torch'
-  else {
+  // The peak is read again before every round of every case: the VM's speed drifts over a run.
+  const machinePeaks = async (): Promise<Record<string, number>> => {
+    if (torch) return torch.peaks(); // 'numpy' and 'torch'
     const np = numpyPeak();
-    if (np !== null) peaks.numpy = np;
-  }
-  const peak = Math.max(...Object.values(peaks));
+    return np === null ? {} : { numpy: np };
+  };
+  const peaks: Record<string, number> = { 'tfjs-wasm': tfjsMatmulPeak(), ...(await machinePeaks()) };
+  const roundPeaks: number[] = [];
 
   const engineNotes: Record<string, string> = {};
   const measured = new Map<string, Measured>(); // by `${engine}|${case id}`
   const skipped: BenchRow[] = [];
   for (const c of cases) {
     for (let round = 0; round < args.rounds; round++) {
+      const peak = Math.max(peaks['tfjs-wasm'], ...Object.values(await machinePeaks()));
+      roundPeaks.push(peak);
       for (const engine of selected) {
         const key = `${engine.name}|${c.id}`;
         const skip = engine.skip?.(c) ?? null;
         if (skip) {
-          if (round === 0) skipped.push(row(engine.name, c, [], 0, peak, skip));
+          if (round === 0) skipped.push(row(engine.name, c, [], 0, [], skip));
           continue;
         }
         const activated = await engine.activate(); // every turn: the engines share tfjs's current backend
@@ -253,8 +258,9 @@ async function main() {
         const { c: run, note } = engine.adjust?.(c) ?? { c };
         const t = await engine.time(run);
         if (!t) continue; // the engine does not do this task
-        const m = measured.get(key) ?? { engine, run, rounds: [], note: note ?? t.note, flopsPerSample: t.flopsPerSample };
+        const m = measured.get(key) ?? { engine, run, rounds: [], peaks: [], note: note ?? t.note, flopsPerSample: t.flopsPerSample };
         m.rounds.push(t.ms);
+        m.peaks.push(peak);
         measured.set(key, m);
         console.log(`[bench] round ${round + 1}/${args.rounds} ${engine.name} ${c.id}: ${t.ms.toFixed(1)} ms${note ? ` (${note})` : ''}`);
       }
@@ -267,7 +273,7 @@ async function main() {
   for (const c of cases) {
     const ref = measured.get(`pytorch|${c.id}`);
     for (const m of [...measured.values()].filter((v) => v.run.id === c.id)) {
-      const r = row(m.engine.name, m.run, m.rounds, stepFlops(m.run, flops), peak, m.note);
+      const r = row(m.engine.name, m.run, m.rounds, stepFlops(m.run, flops), m.peaks, m.note);
       if (ref && m !== ref) {
         // Per round: our images/s over PyTorch's in the same round.
         const ratio = ratioSpread(m.rounds.map((ms) => m.run.batch / ms), ref.rounds.map((ms) => c.batch / ms));
@@ -278,7 +284,7 @@ async function main() {
     }
     const ours = flops.get(JSON.stringify(c.net))!;
     if (ref?.flopsPerSample !== undefined && Math.abs(ref.flopsPerSample - ours) > 0.02 * ours) flopWarnings.push(`${c.id}: PyTorch counts ${ref.flopsPerSample} FLOPs/sample, the engine ${ours}`);
-    if (!ref && (!engineFilter || 'pytorch'.includes(engineFilter))) rows.push(row('pytorch', c, [], 0, peak, torchNote));
+    if (!ref && (!engineFilter || 'pytorch'.includes(engineFilter))) rows.push(row('pytorch', c, [], 0, [], torchNote));
   }
   const order = new Map(cases.map((c, i) => [c.id, i]));
   rows.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)!);
@@ -292,14 +298,15 @@ async function main() {
 
   const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: threads, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: os.loadavg() };
   console.log(`\nGuidance Lab bench — ${machine.cpu}, ${machine.cores} threads, Node ${machine.node}${args.quick ? ' (--quick)' : ''}; ${args.rounds} interleaved rounds; load average ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`float32 matmul peak ${peak.toFixed(1)} GFLOP/s (${Object.entries(peaks).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}); PyTorch: ${torch ? `${torch.version}, ${torch.threads} threads` : torchNote}\n`);
+  const p = roundPeaks.length ? spread(roundPeaks) : null;
+  console.log(`float32 matmul peak ${p ? `${p.median.toFixed(1)} GFLOP/s, median of ${roundPeaks.length} reads, one before each round of each case (${p.min.toFixed(1)}–${p.max.toFixed(1)}); a row's % is against its own rounds' reads` : 'not measured'}; at the start ${Object.entries(peaks).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; PyTorch: ${torch ? `${torch.version}, ${torch.threads} threads` : torchNote}\n`);
   console.log(renderTable(rows));
   for (const e of e2e) console.log(`end to end: ${e.preset} (${e.size}) ${e.seconds.toFixed(1)} s wall`);
   for (const w of flopWarnings) console.warn(`[bench] FLOP count mismatch: ${w}`);
 
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, only, rounds: args.rounds, machine, timing: o, peakGflops: { machine: peak, ...peaks }, engines: engineNotes, torch: torch ? { python: torch.python, version: torch.version, threads: torch.threads } : torchNote, rows, e2e }, null, 2));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, only, rounds: args.rounds, machine, timing: o, peakGflops: { rounds: roundPeaks, atStart: peaks }, engines: engineNotes, torch: torch ? { python: torch.python, version: torch.version, threads: torch.threads } : torchNote, rows, e2e }, null, 2));
   console.log(`\n[bench] wrote ${out}`);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, ratioSpread, spread } from './timing';
+import { median, peakShareSpread, ratioSpread, spread } from './timing';
 
 describe('bench statistics', () => {
   it('median: the middle value, or the mean of the middle two', () => {
@@ -19,5 +19,14 @@ describe('bench statistics', () => {
     const theirs = [100, 300, 100];
     expect(ratioSpread(ours, theirs)).toEqual({ median: 2, min: 2, max: 2.1 });
     expect(() => ratioSpread([1, 2], [1])).toThrow(/2 rounds against 1/);
+  });
+
+  it('peakShareSpread divides each round by the peak measured in that round', () => {
+    // 1 GFLOP per step: 10 ms is 100 GFLOP/s. Round 2 ran at half speed, and so did the matmul peak.
+    const share = peakShareSpread(1e9, [10, 20, 10], [200, 100, 250]);
+    expect(share.median).toBeCloseTo(0.5, 12);
+    expect(share.min).toBeCloseTo(0.4, 12);
+    expect(share.max).toBeCloseTo(0.5, 12);
+    expect(() => peakShareSpread(1e9, [10, 20], [200])).toThrow(/2 rounds against 1 peaks/);
   });
 });

@@ -40,6 +40,16 @@ export function ratioSpread(a: number[], b: number[]): Spread {
   return spread(a.map((v, i) => v / b[i]));
 }
 
+/**
+ * A step's share of the machine's matmul peak, round by round: `flops` per step over each round's
+ * milliseconds, against the peak measured in that round. The VM's speed drifts over a run, so a
+ * share taken against a peak read minutes earlier would measure the drift, not the engine.
+ */
+export function peakShareSpread(flops: number, ms: number[], peakGflops: number[]): Spread {
+  if (ms.length !== peakGflops.length) throw new Error(`${ms.length} rounds against ${peakGflops.length} peaks`);
+  return spread(ms.map((m, i) => flops / (m / 1000) / 1e9 / peakGflops[i]));
+}
+
 export async function timeRuns(run: () => unknown | Promise<unknown>, o: TimingOptions): Promise<Timing> {
   for (let i = 0; i < o.warmup; i++) await run();
   const times: number[] = [];
