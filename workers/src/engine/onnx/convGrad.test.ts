@@ -19,6 +19,9 @@ const geometries = [
   { name: '3×3 valid, stride 1, one input channel', x: [3, 8, 6, 1], k: 3, co: 4, stride: 1, pad: 'valid' },
   { name: '3×3 same, stride 1, 16 → 16 channels', x: [2, 7, 6, 16], k: 3, co: 16, stride: 1, pad: 'same' },
   { name: '3×3 same, stride 2, odd size, 16 → 32 channels', x: [2, 9, 7, 16], k: 3, co: 32, stride: 2, pad: 'same' },
+  // Fewer output than input channels: the weight gradient shifts dy instead of x (valid and uneven 'same' padding).
+  { name: '3×3 valid, stride 1, 8 → 3 channels', x: [2, 8, 7, 8], k: 3, co: 3, stride: 1, pad: 'valid' },
+  { name: '2×2 same (padding only after), stride 1, 6 → 2 channels', x: [3, 5, 6, 6], k: 2, co: 2, stride: 1, pad: 'same' },
 ] as const;
 
 const usesNchwc = (model: Uint8Array) => Buffer.from(model).includes('com.microsoft.nchwc');

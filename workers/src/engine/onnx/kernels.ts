@@ -191,9 +191,10 @@ const conv2dBackpropInput: Translate = (c) => {
  * pixels. The input is laid out channel-major ([C_in, N, …]) so that each shift is one GEMM over
  * the whole batch, [C_in, N·P] × [N·P, C_out]: no per-sample products and no batch sum after them
  * (onnxruntime's GEMM runs this far faster than the same sum written as a convolution over the batch).
- * At stride 1 the shifts are contiguous windows of the padded input flattened over H·W, taken on a
- * grid as wide as the padded input (dy is zero-padded to that width, so the extra columns add nothing):
- * copying a window is then one block per (channel, sample) instead of one short row per output line.
+ * At stride 1 the shifted copies are of whichever side is smaller: dy, zero-padded and shifted against
+ * the whole input (a 1×1 filter then needs no copy at all), or the input's windows, flattened over
+ * H·W and taken on a grid as wide as the padded input (dy is zero-padded to that width, so the extra
+ * columns add nothing): one block per (channel, sample) instead of one short row per output line.
  */
 const conv2dBackpropFilter: Translate = (c) => {
   const filterShape = c.attrs.filterShape as number[];
@@ -203,30 +204,50 @@ const conv2dBackpropFilter: Translate = (c) => {
   const [, oh, ow, co] = c.tensors.dy.shape;
   const [pt, pl, pb, pr] = g.pads;
   const unit = g.strides.every((s) => s === 1);
+  const k = g.kh * g.kw;
   const pad = (v: string, p: number[]) => (p.some((q) => q > 0) ? c.g.op('Pad', [v, c.g.int64s(p), c.g.constant('pad_value', 'float32', [], Float32Array.of(0))]) : v);
-  // x as [C_in, N, H, W]; stride 1 needs one more padded row, for the last window's overhang into the extra columns.
-  const x = pad(input(c, 'x', [3, 0, 1, 2]), [0, 0, pt, pl, 0, 0, pb + (unit ? 1 : 0), pr]);
+  const channelMajor = () => input(c, 'x', [3, 0, 1, 2]); // [C_in, N, H, W]
   const wp = g.w + pl + pr;
-  let dy = logical(c, 'dy'); // [N, oh, ow, C_out]
-  const shifts: string[] = [];
-  let pixels: number;
-  if (unit) {
-    pixels = oh * wp;
-    const flat = c.g.op('Reshape', [x, c.g.int64s([ci, n, (g.h + pt + pb + 1) * wp])]);
-    for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) shifts.push(c.g.op('Slice', [flat, c.g.int64s([a * wp + b]), c.g.int64s([a * wp + b + pixels]), c.g.int64s([2])]));
-    dy = pad(dy, [0, 0, 0, 0, 0, 0, wp - ow, 0]);
-  } else {
-    pixels = oh * ow;
+  // Floats copied by each stride-1 way: the padding and the k shifts.
+  const dyCopies = k === 1 ? 0 : (k + 1) * co * n * (g.h + g.kh - 1) * (g.w + g.kw - 1);
+  const xCopies = (k + 1) * ci * n * (g.h + pt + pb + 1) * wp;
+  const products: string[] = [];
+  if (unit && dyCopies <= xCopies) {
+    // dW[a, b] = Σ_{n,r,c} x[n, r, c]·dy[n, r + pt − a, c + pl − b]: dy padded so that every shift is a window as large as x.
+    const xRows = c.g.op('Reshape', [channelMajor(), c.g.int64s([ci, n * g.h * g.w])]);
+    const dy = pad(logical(c, 'dy'), [0, g.kh - 1 - pt, g.kw - 1 - pl, 0, 0, g.kh - 1 - pb, g.kw - 1 - pr, 0]);
+    const dyRows = (window: string) => c.g.op('Reshape', [window, c.g.int64s([n * g.h * g.w, co])]);
     for (let a = 0; a < g.kh; a++) {
       for (let b = 0; b < g.kw; b++) {
-        const end = [a + g.strides[0] * (oh - 1) + 1, b + g.strides[1] * (ow - 1) + 1];
-        shifts.push(c.g.op('Slice', [x, c.g.int64s([a, b]), c.g.int64s(end), c.g.int64s([2, 3]), c.g.int64s(g.strides)]));
+        const start = [g.kh - 1 - a, g.kw - 1 - b];
+        const window = k === 1 ? dy : c.g.op('Slice', [dy, c.g.int64s(start), c.g.int64s([start[0] + g.h, start[1] + g.w]), c.g.int64s([1, 2])]);
+        products.push(c.g.op('MatMul', [xRows, dyRows(window)]));
       }
     }
+  } else {
+    // x as [C_in, N, H, W]; stride 1 needs one more padded row, for the last window's overhang into the extra columns.
+    const x = pad(channelMajor(), [0, 0, pt, pl, 0, 0, pb + (unit ? 1 : 0), pr]);
+    let dy = logical(c, 'dy'); // [N, oh, ow, C_out]
+    const shifts: string[] = [];
+    let pixels: number;
+    if (unit) {
+      pixels = oh * wp;
+      const flat = c.g.op('Reshape', [x, c.g.int64s([ci, n, (g.h + pt + pb + 1) * wp])]);
+      for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) shifts.push(c.g.op('Slice', [flat, c.g.int64s([a * wp + b]), c.g.int64s([a * wp + b + pixels]), c.g.int64s([2])]));
+      dy = pad(dy, [0, 0, 0, 0, 0, 0, wp - ow, 0]);
+    } else {
+      pixels = oh * ow;
+      for (let a = 0; a < g.kh; a++) {
+        for (let b = 0; b < g.kw; b++) {
+          const end = [a + g.strides[0] * (oh - 1) + 1, b + g.strides[1] * (ow - 1) + 1];
+          shifts.push(c.g.op('Slice', [x, c.g.int64s([a, b]), c.g.int64s(end), c.g.int64s([2, 3]), c.g.int64s(g.strides)]));
+        }
+      }
+    }
+    const dyRows = c.g.op('Reshape', [dy, c.g.int64s([n * pixels, co])]);
+    const rows = c.g.int64s([ci, n * pixels]);
+    for (const shift of shifts) products.push(c.g.op('MatMul', [c.g.op('Reshape', [shift, rows]), dyRows])); // each [C_in, C_out]
   }
-  const dyRows = c.g.op('Reshape', [dy, c.g.int64s([n * pixels, co])]);
-  const rows = c.g.int64s([ci, n * pixels]);
-  const products = shifts.map((shift) => c.g.op('MatMul', [c.g.op('Reshape', [shift, rows]), dyRows])); // each [C_in, C_out]
   const stacked = products.length === 1 ? products[0] : c.g.op('Concat', products, { axis: 0 });
   return { names: [c.g.op('Reshape', [stacked, c.g.int64s([g.kh, g.kw, ci, co])])], perm: null };
 };
