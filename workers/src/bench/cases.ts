@@ -39,35 +39,20 @@ function describe(cfg: NetworkConfig): string {
   return `${what} ${image ? cfg.channels.join('/') : `${cfg.hidden}×${cfg.depth}`}`;
 }
 
-const specOf = (name: string, size: PresetSize): SweepSpec => {
-  const preset = getPreset(name, size);
-  if (!preset) throw new Error(`bench: preset '${name}' not found in experiments/presets`);
-  return parseSpec(preset.spec);
-};
-
 const dataOf = (spec: SweepSpec) => (spec.dataset.kind === 'toy2d' ? { shape: [2], classes: spec.dataset.classes } : { shape: [28, 28, 1], classes: 10 });
+
+/** The presets whose sampling and scoring the bench times, in this order, and their short labels. */
+const SAMPLED: Record<string, string> = { 'toy2d-tradeoff': 'toy2d', 'mnist-comparison': 'mnist' };
+
+/** A preset's label at a size: an image preset's quick networks are other networks, so they get their own. */
+const labelOf = (name: string, spec: SweepSpec, size: PresetSize) => {
+  const base = SAMPLED[name] ?? name;
+  return size === 'quick' && spec.dataset.kind !== 'toy2d' ? `${base}-quick` : base;
+};
 
 /** A case of `net` under `label`; its id names the network's role in the sweep (an ε-net's kind, 'guide-…', 'noisy-classifier', 'evaluator'). */
 function makeCase(label: string, role: string, net: NetworkConfig, task: Task, batch: number, spec: SweepSpec, extra: Partial<BenchCase> = {}): BenchCase {
   return { id: `${label}/${role}/${task}`, network: `${describe(net)} (${label})`, task, batch, net, spec, conv: net.inputShape.length === 3, ...extra };
-}
-
-/** The cases of one preset: its ε-net, noise-aware classifier and evaluator. */
-function presetCases(name: string, size: PresetSize, label: string, tasks: Task[]): BenchCase[] {
-  const spec = specOf(name, size);
-  const data = dataOf(spec);
-  const eps = epsNetConfig(spec.model, data);
-  const noisy = classifierConfig(spec.classifier, data, true);
-  const evaluator = classifierConfig(spec.evaluator, data, false);
-  const all: BenchCase[] = [
-    makeCase(label, eps.kind, eps, 'train', spec.training.batchSize, spec),
-    makeCase(label, eps.kind, eps, 'sample-cfg', SAMPLE_BATCH, spec),
-    makeCase(label, eps.kind, eps, 'sample-cg', SAMPLE_BATCH, spec, { classifier: noisy }),
-    makeCase(label, 'noisy-classifier', noisy, 'train', spec.classifier.batchSize, spec),
-    makeCase(label, 'evaluator', evaluator, 'train', spec.evaluator.batchSize, { ...spec, classifier: spec.evaluator }),
-    makeCase(label, 'evaluator', evaluator, 'score', SCORE_BATCH, spec),
-  ];
-  return all.filter((c) => tasks.includes(c.task));
 }
 
 /** The training case of one model a sweep of `spec` trains; a guide is an ε-net whose model differs from the spec's. */
@@ -83,45 +68,61 @@ function trainingCase(label: string, spec: SweepSpec, config: ModelConfig): Benc
 }
 
 /**
- * A training step of every network some preset trains at `size` and `cases` do not yet (same
- * architecture and batch): other presets' ε-nets and their autoguidance guides, labelled by the
- * first preset (by name) that trains each.
+ * A training step of every network the presets train at `sizes` — ε-nets, autoguidance guides,
+ * noise-aware classifiers, evaluators — once per architecture and batch, labelled by the first
+ * preset that trains it (the sampled presets first, then by name).
  */
-function otherTrainingCases(size: PresetSize, cases: BenchCase[]): BenchCase[] {
+function trainingCases(sizes: PresetSize[]): BenchCase[] {
+  const rank = (name: string) => (name in SAMPLED ? Object.keys(SAMPLED).indexOf(name) : Infinity);
   const keyOf = (c: BenchCase) => JSON.stringify({ net: c.net, batch: c.batch });
-  const seen = new Set(cases.filter((c) => c.task === 'train').map(keyOf));
+  const seen = new Set<string>();
   const out: BenchCase[] = [];
-  const presets = listPresets().filter((p) => p.size === size).sort((a, b) => a.name.localeCompare(b.name));
-  for (const preset of presets) {
-    const spec = parseSpec(preset.spec);
-    const label = size === 'quick' && spec.dataset.kind !== 'toy2d' ? `${preset.name}-quick` : preset.name;
-    for (const { config } of expandSweep(spec).models) {
-      const c = trainingCase(label, spec, config);
-      if (seen.has(keyOf(c))) continue;
-      seen.add(keyOf(c));
-      out.push(c);
+  for (const size of sizes) {
+    const presets = listPresets()
+      .filter((p) => p.size === size)
+      .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+    for (const preset of presets) {
+      const spec = parseSpec(preset.spec);
+      for (const { config } of expandSweep(spec).models) {
+        const c = trainingCase(labelOf(preset.name, spec, size), spec, config);
+        if (seen.has(keyOf(c))) continue;
+        seen.add(keyOf(c));
+        out.push(c);
+      }
     }
   }
   return out;
 }
 
-const ALL: Task[] = ['train', 'sample-cfg', 'sample-cg', 'score'];
+/** The sampling and scoring cases of one sampled preset: its ε-net guided both ways, its evaluator scoring. */
+function inferenceCases(name: string, size: PresetSize, tasks: Task[]): BenchCase[] {
+  const preset = getPreset(name, size);
+  if (!preset) throw new Error(`bench: preset '${name}' not found in experiments/presets`);
+  const spec = parseSpec(preset.spec);
+  const data = dataOf(spec);
+  const label = labelOf(name, spec, size);
+  const eps = epsNetConfig(spec.model, data);
+  const all: BenchCase[] = [
+    makeCase(label, eps.kind, eps, 'sample-cfg', SAMPLE_BATCH, spec),
+    makeCase(label, eps.kind, eps, 'sample-cg', SAMPLE_BATCH, spec, { classifier: classifierConfig(spec.classifier, data, true) }),
+    makeCase(label, 'evaluator', classifierConfig(spec.evaluator, data, false), 'score', SCORE_BATCH, spec),
+  ];
+  return all.filter((c) => tasks.includes(c.task));
+}
+
+const INFERENCE: Task[] = ['sample-cfg', 'sample-cg', 'score'];
 
 /**
- * Full run: toy2d and MNIST at the presets' full sizes, the MNIST quick networks' training and CFG
- * sampling, and a training step of every other network the presets train at either size.
+ * Full run: a training step of every network the presets train at either size, then sampling and
+ * scoring at toy2d's and MNIST's full sizes and the MNIST quick U-Net's CFG sampling.
  * `quick`: quick sizes only.
  */
 export function benchCases(quick: boolean): BenchCase[] {
-  if (quick) {
-    const cases = [...presetCases('toy2d-tradeoff', 'quick', 'toy2d', ALL), ...presetCases('mnist-comparison', 'quick', 'mnist-quick', ALL)];
-    return [...cases, ...otherTrainingCases('quick', cases)];
-  }
-  const cases = [
-    ...presetCases('toy2d-tradeoff', 'full', 'toy2d', ALL),
-    ...presetCases('mnist-comparison', 'full', 'mnist', ALL),
-    ...presetCases('mnist-comparison', 'quick', 'mnist-quick', ['train', 'sample-cfg']),
+  if (quick) return [...trainingCases(['quick']), ...inferenceCases('toy2d-tradeoff', 'quick', INFERENCE), ...inferenceCases('mnist-comparison', 'quick', INFERENCE)];
+  return [
+    ...trainingCases(['full', 'quick']),
+    ...inferenceCases('toy2d-tradeoff', 'full', INFERENCE),
+    ...inferenceCases('mnist-comparison', 'full', INFERENCE),
+    ...inferenceCases('mnist-comparison', 'quick', ['sample-cfg']),
   ];
-  const full = [...cases, ...otherTrainingCases('full', cases)];
-  return [...full, ...otherTrainingCases('quick', full)];
 }
