@@ -184,10 +184,10 @@ async function shardedStep(ort: Ort, gradient: Uint8Array, apply: Uint8Array, sh
       const calls = threads.map((t, i) => t.call({ theta: vector(host.theta.slice()), ...shareOf(batch, shards, i + 1) }));
       const mine = own.run(hostTensors(ort, { theta: vector(host.theta), ...shareOf(batch, shards, 0) })).then((out) => ({ loss: (out.loss.data as Float32Array)[0], grad: out.grad.data as Float32Array }));
       // Every share settles before a failure is thrown: none is left unhandled, and no thread is still busy with this step.
-      const settled = await Promise.allSettled([mine, ...calls]);
-      const failed = settled.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      const replies = settled.map((r) => (r as PromiseFulfilledResult<{ loss: number; grad: Float32Array }>).value);
+      const replies = (await Promise.allSettled([mine, ...calls])).map((r) => {
+        if (r.status === 'rejected') throw r.reason;
+        return r.value;
+      });
       const out = await update.run({ ...stepFeeds(ort, host, {}, s), ...hostTensors(ort, Object.fromEntries(replies.map((r, i) => [`grad${i}`, vector(r.grad)]))) });
       return { loss: replies.reduce((a, r) => a + r.loss, 0) / shards, host: nextVectors(host, out) };
     },
