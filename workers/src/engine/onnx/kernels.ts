@@ -216,12 +216,12 @@ const conv2dBackpropFilter: Translate = (c) => {
     // dW[a, b] = Σ_{n,r,c} x[n, r, c]·dy[n, r + pt − a, c + pl − b]: dy padded so that every shift is a window as large as x.
     const xRows = c.g.op('Reshape', [channelMajor(), c.g.int64s([ci, n * g.h * g.w])]);
     const dy = pad(logical(c, 'dy'), [0, g.kh - 1 - pt, g.kw - 1 - pl, 0, 0, g.kh - 1 - pb, g.kw - 1 - pr, 0]);
-    const dyRows = (window: string) => c.g.op('Reshape', [window, c.g.int64s([n * g.h * g.w, co])]);
+    const windowRows = c.g.int64s([n * g.h * g.w, co]);
     for (let a = 0; a < g.kh; a++) {
       for (let b = 0; b < g.kw; b++) {
         const start = [g.kh - 1 - a, g.kw - 1 - b];
         const window = k === 1 ? dy : c.g.op('Slice', [dy, c.g.int64s(start), c.g.int64s([start[0] + g.h, start[1] + g.w]), c.g.int64s([1, 2])]);
-        products.push(c.g.op('MatMul', [xRows, dyRows(window)]));
+        products.push(c.g.op('MatMul', [xRows, c.g.op('Reshape', [window, windowRows])]));
       }
     }
   } else {
@@ -245,8 +245,8 @@ const conv2dBackpropFilter: Translate = (c) => {
       }
     }
     const dyRows = c.g.op('Reshape', [dy, c.g.int64s([n * pixels, co])]);
-    const rows = c.g.int64s([ci, n * pixels]);
-    for (const shift of shifts) products.push(c.g.op('MatMul', [c.g.op('Reshape', [shift, rows]), dyRows])); // each [C_in, C_out]
+    const shiftRows = c.g.int64s([ci, n * pixels]);
+    for (const shift of shifts) products.push(c.g.op('MatMul', [c.g.op('Reshape', [shift, shiftRows]), dyRows])); // each [C_in, C_out]
   }
   const stacked = products.length === 1 ? products[0] : c.g.op('Concat', products, { axis: 0 });
   return { names: [c.g.op('Reshape', [stacked, c.g.int64s([g.kh, g.kw, ci, co])])], perm: null };
