@@ -22,6 +22,7 @@ const geometries = [
   // Fewer output than input channels: the weight gradient shifts dy instead of x (valid and uneven 'same' padding).
   { name: '3×3 valid, stride 1, 8 → 3 channels', x: [2, 8, 7, 8], k: 3, co: 3, stride: 1, pad: 'valid' },
   { name: '2×2 same (padding only after), stride 1, 6 → 2 channels', x: [3, 5, 6, 6], k: 2, co: 2, stride: 1, pad: 'same' },
+  { name: '2×2 valid, stride 2, odd sizes (the last row and column unread)', x: [2, 7, 9, 3], k: 2, co: 4, stride: 2, pad: 'valid' },
 ] as const;
 
 const usesNchwc = (model: Uint8Array) => Buffer.from(model).includes('com.microsoft.nchwc');

@@ -195,6 +195,7 @@ const conv2dBackpropInput: Translate = (c) => {
  * the whole input (a 1×1 filter then needs no copy at all), or the input's windows, flattened over
  * H·W and taken on a grid as wide as the padded input (dy is zero-padded to that width, so the extra
  * columns add nothing): one block per (channel, sample) instead of one short row per output line.
+ * Other strides take the input's windows the same way from its phases (SpaceToDepth), not by strided slices.
  */
 const conv2dBackpropFilter: Translate = (c) => {
   const filterShape = c.attrs.filterShape as number[];
@@ -225,28 +226,28 @@ const conv2dBackpropFilter: Translate = (c) => {
       }
     }
   } else {
-    // x as [C_in, N, H, W]; stride 1 needs one more padded row, for the last window's overhang into the extra columns.
-    const x = pad(channelMajor(), [0, 0, pt, pl, 0, 0, pb + (unit ? 1 : 0), pr]);
-    let dy = logical(c, 'dy'); // [N, oh, ow, C_out]
-    const shifts: string[] = [];
-    let pixels: number;
-    if (unit) {
-      pixels = oh * wp;
-      const flat = c.g.op('Reshape', [x, c.g.int64s([ci, n, (g.h + pt + pb + 1) * wp])]);
-      for (let a = 0; a < g.kh; a++) for (let b = 0; b < g.kw; b++) shifts.push(c.g.op('Slice', [flat, c.g.int64s([a * wp + b]), c.g.int64s([a * wp + b + pixels]), c.g.int64s([2])]));
-      dy = pad(dy, [0, 0, 0, 0, 0, 0, wp - ow, 0]);
-    } else {
-      pixels = oh * ow;
-      for (let a = 0; a < g.kh; a++) {
-        for (let b = 0; b < g.kw; b++) {
-          const end = [a + g.strides[0] * (oh - 1) + 1, b + g.strides[1] * (ow - 1) + 1];
-          shifts.push(c.g.op('Slice', [x, c.g.int64s([a, b]), c.g.int64s(end), c.g.int64s([2, 3]), c.g.int64s(g.strides)]));
-        }
+    // The input's windows, each a contiguous run of its phase grid (below) as wide as `pw`; dy is zero-padded
+    // to that width, so the extra columns add nothing.
+    const [sh, sw] = g.strides;
+    const [maxDa, maxDb] = [Math.floor((g.kh - 1) / sh), Math.floor((g.kw - 1) / sw)];
+    // One more row than the windows span, for the last window's overhang into the extra columns.
+    const rows = Math.max(oh + maxDa + 1, Math.ceil((pt + g.h) / sh));
+    const pw = Math.max(ow + maxDb, Math.ceil((pl + g.w) / sw));
+    const x = pad(channelMajor(), [0, 0, pt, pl, 0, 0, sh * rows - pt - g.h, sw * pw - pl - g.w]); // [C_in, N, sh·rows, sw·pw]
+    // At stride s the input splits into s_h·s_w phase grids, x[s·i + p]: a shift (a, b) is the window at
+    // (⌊a/s_h⌋, ⌊b/s_w⌋) of phase (a mod s_h, b mod s_w) — contiguous runs, where a strided Slice copies element by element.
+    const phases = c.g.op('Reshape', [sh === sw && !unit ? c.g.op('SpaceToDepth', [x], { blocksize: sh }) : x, c.g.int64s([ci, sh * sw * n, rows * pw])]);
+    const pixels = oh * pw;
+    const shiftRows = c.g.int64s([ci, n * pixels]);
+    const dyRows = c.g.op('Reshape', [pad(logical(c, 'dy'), [0, 0, 0, 0, 0, 0, pw - ow, 0]), c.g.int64s([n * pixels, co])]);
+    for (let a = 0; a < g.kh; a++) {
+      for (let b = 0; b < g.kw; b++) {
+        const phase = (a % sh) * sw + (b % sw);
+        const start = Math.floor(a / sh) * pw + Math.floor(b / sw);
+        const shift = c.g.op('Slice', [phases, c.g.int64s([phase * n, start]), c.g.int64s([(phase + 1) * n, start + pixels]), c.g.int64s([1, 2])]);
+        products.push(c.g.op('MatMul', [c.g.op('Reshape', [shift, shiftRows]), dyRows])); // each [C_in, C_out]
       }
     }
-    const dyRows = c.g.op('Reshape', [dy, c.g.int64s([n * pixels, co])]);
-    const shiftRows = c.g.int64s([ci, n * pixels]);
-    for (const shift of shifts) products.push(c.g.op('MatMul', [c.g.op('Reshape', [shift, shiftRows]), dyRows])); // each [C_in, C_out]
   }
   const stacked = products.length === 1 ? products[0] : c.g.op('Concat', products, { axis: 0 });
   return { names: [c.g.op('Reshape', [stacked, c.g.int64s([g.kh, g.kw, ci, co])])], perm: null };
