@@ -3,6 +3,7 @@
  * initialisers and nodes, serialised to a ModelProto (IR 7, opset 13 — both read by onnxruntime ≥ 1.8).
  */
 import onnxProto from 'onnx-proto';
+import { fuseConvBiases } from './fuseConvBias';
 import { fuseGroupNorms } from './fuseNormalization';
 
 const { onnx } = onnxProto;
@@ -56,6 +57,8 @@ export class GraphBuilder {
   private counter = 0;
   /** The physical input shape of each ReduceMean, by its output (what fuseGroupNorms needs). */
   private readonly reducedShape = new Map<string, readonly number[]>();
+  /** The bias vector of each Add of a per-channel bias, by the Add's output (what fuseConvBiases needs). */
+  private readonly biasAdds = new Map<string, string>();
 
   /** A fresh value name (prefix plus a counter). */
   fresh(prefix: string): string {
@@ -108,6 +111,11 @@ export class GraphBuilder {
     this.reducedShape.set(output, inputShape);
   }
 
+  /** Records that the Add making `output` adds the vector `bias` along the channel axis. */
+  noteBiasAdd(output: string, bias: string): void {
+    this.biasAdds.set(output, bias);
+  }
+
   /** The value of a one-element float32 constant, or undefined. */
   private scalar(name: string): number | undefined {
     const t = this.initializers.find((i) => i.name === name);
@@ -123,7 +131,8 @@ export class GraphBuilder {
 
   toModel(name: string, inputs: ValueInfo[], outputs: ValueInfo[]): Uint8Array {
     const ones = new Map<string, string>();
-    const nodes = fuseGroupNorms(this.nodes, {
+    const outputNames = new Set(outputs.map((o) => o.name));
+    const normalised = fuseGroupNorms(this.nodes, {
       reducedShape: this.reducedShape,
       scalar: (n) => this.scalar(n),
       ones: (shape) => {
@@ -131,9 +140,10 @@ export class GraphBuilder {
         if (!ones.has(key)) ones.set(key, this.constant('ones', 'float32', shape, new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1)));
         return ones.get(key)!;
       },
-      outputs: new Set(outputs.map((o) => o.name)),
+      outputs: outputNames,
     });
-    // The fusion leaves the constants of the nodes it replaced unused, and onnxruntime warns of each.
+    const nodes = fuseConvBiases(normalised, this.biasAdds, outputNames);
+    // The fusions leave the constants of the nodes it replaced unused, and onnxruntime warns of each.
     const used = new Set([...nodes.flatMap((n) => n.input), ...outputs.map((o) => o.name)]);
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,

@@ -91,6 +91,9 @@ const binary = (opType: string): Translate => (c) => {
     return relayout(c.g, padded, rank, null, perm);
   };
   const y = c.g.op(opType, [operand('a'), operand('b')]);
+  // A per-channel bias after a convolution: onnxruntime's Conv can add it itself (fuseConvBias.ts).
+  const vector = (['a', 'b'] as const).find((k) => !scalar(k) && c.tensors[k].rank === 1 && c.tensors[k].size === c.outputs[0].shape[rank - 1]);
+  if (opType === 'Add' && rank === 4 && full.length === 1 && vector && perm?.join() === NCHW.join()) c.g.noteBiasAdd(y, logical(c, vector));
   // A scalar standing for a constant of the output's shape, against a smaller operand: the result
   // is the smaller operand's, broadcast (op(broadcast(x), v) = broadcast(op(x, v))).
   if (full.length > 0 || !(scalar('a') || scalar('b'))) return { names: [y], perm };
