@@ -81,8 +81,20 @@ export function groupNorm(p: ParamSource, name: string, x: tf.Tensor4D, groups =
   return tf.add(tf.mul(normed, gamma), beta);
 }
 
+/**
+ * SiLU / swish, y = x·σ(x), with its gradient from the saved σ and y: ∂x = ∂y·(σ + y·(1 − σ)) — four
+ * elementwise passes backwards where autodiff through the product and the sigmoid makes six.
+ */
+const siluWithGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  const sigma = tf.sigmoid(x);
+  const value = tf.mul(x, sigma);
+  save([sigma, value]);
+  return { value, gradFunc: (dy: tf.Tensor, [s, y]: tf.Tensor[]) => tf.mul(dy, tf.add(s, tf.mul(y, tf.sub(1, s)))) };
+});
+
 /** SiLU / swish: x·σ(x). */
-export const silu = <T extends tf.Tensor>(x: T): T => tf.mul(x, tf.sigmoid(x));
+export const silu = <T extends tf.Tensor>(x: T): T => siluWithGrad(x) as T;
 
 /** Nearest-neighbour 2× upsampling. */
 export const upsample2x = (x: tf.Tensor4D): tf.Tensor4D => tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2]);
