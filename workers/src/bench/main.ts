@@ -28,7 +28,7 @@ import { timeOnnx } from './onnxTasks';
 import { renderTable, type BenchRow } from './table';
 import { timeTfjs } from './tfjsTasks';
 import { findTorchPython, numpyPeak, TorchServer } from './torchRef';
-import { peakShareSpread, ratioSpread, spread, type Timing, type TimingOptions } from './timing';
+import { peakShareSpread, ratioSpread, slowBlasWarning, spread, type Timing, type TimingOptions } from './timing';
 import { E2E_PRESETS, timePreset } from './e2e';
 
 function parseArgs(argv: string[]) {
@@ -305,11 +305,13 @@ async function main() {
   console.log(`float32 matmul peak ${p ? `${p.median.toFixed(1)} GFLOP/s, median of ${roundPeaks.length} reads, one before each round of each case (${p.min.toFixed(1)}–${p.max.toFixed(1)}); a row's % is against its own rounds' reads` : 'not measured'}; tfjs-wasm ${wasmPeak.toFixed(1)}; PyTorch: ${torch ? `${torch.version}, ${torch.threads} threads` : torchNote}\n`);
   console.log(renderTable(rows));
   for (const e of e2e) console.log(`end to end: ${e.preset} (${e.size}) ${e.seconds.toFixed(1)} s wall`);
-  for (const w of flopWarnings) console.warn(`[bench] FLOP count mismatch: ${w}`);
+  const blas = slowBlasWarning(roundReads, wasmPeak);
+  const warnings = [...flopWarnings.map((w) => `FLOP count mismatch: ${w}`), ...(blas ? [blas] : [])];
+  for (const w of warnings) console.warn(`[bench] ${w}`);
 
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, only, rounds: args.rounds, machine, timing: o, peakGflops: { rounds: roundPeaks, reads: roundReads, tfjsWasm: wasmPeak }, engines: engineNotes, torch: torch ? { python: torch.python, version: torch.version, threads: torch.threads } : torchNote, rows, e2e }, null, 2));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), quick: args.quick, only, rounds: args.rounds, machine, timing: o, peakGflops: { rounds: roundPeaks, reads: roundReads, tfjsWasm: wasmPeak }, engines: engineNotes, torch: torch ? { python: torch.python, version: torch.version, threads: torch.threads } : torchNote, rows, e2e, warnings }, null, 2));
   console.log(`\n[bench] wrote ${out}`);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, peakShareSpread, ratioSpread, spread } from './timing';
+import { median, peakShareSpread, ratioSpread, slowBlasWarning, spread } from './timing';
 
 describe('bench statistics', () => {
   it('median: the middle value, or the mean of the middle two', () => {
@@ -28,5 +28,15 @@ describe('bench statistics', () => {
     expect(share.min).toBeCloseTo(0.4, 12);
     expect(share.max).toBeCloseTo(0.5, 12);
     expect(() => peakShareSpread(1e9, [10, 20], [200])).toThrow(/2 rounds against 1 peaks/);
+  });
+
+  it('slowBlasWarning: only when every Python library reads below tfjs-wasm (the reference BLAS)', () => {
+    // Debian's numpy and torch without OpenBLAS: ~5 GFLOP/s against tfjs-wasm's ~40.
+    const warning = slowBlasWarning([{ numpy: 4.9, torch: 4.7 }, { numpy: 4.8, torch: 4.9 }, { numpy: 3.6, torch: 4.4 }], 39.3);
+    expect(warning).toMatch(/numpy 4\.8, torch 4\.7 against 39\.3/);
+    expect(warning).toMatch(/libopenblas0-pthread/);
+    expect(slowBlasWarning([{ numpy: 155, torch: 150 }], 39.3)).toBeNull();
+    expect(slowBlasWarning([{ numpy: 30, torch: 45 }], 39.3)).toBeNull(); // one fast library: the peak is real
+    expect(slowBlasWarning([{}, {}], 39.3)).toBeNull(); // Python missing: said elsewhere
   });
 });

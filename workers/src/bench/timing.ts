@@ -50,6 +50,20 @@ export function peakShareSpread(flops: number, ms: number[], peakGflops: number[
   return spread(ms.map((m, i) => flops / (m / 1000) / 1e9 / peakGflops[i]));
 }
 
+/**
+ * A warning when Python's matmul (numpy, torch) reads below tfjs-wasm's — a sign that they run on
+ * the reference BLAS, which makes the peak (and every row's share of it) tfjs-wasm's lower bound
+ * and PyTorch's dense layers slow; null when they read faster or were not measured.
+ */
+export function slowBlasWarning(reads: Record<string, number>[], wasmGflops: number): string | null {
+  const libraries = [...new Set(reads.flatMap((r) => Object.keys(r)))];
+  if (!libraries.length) return null;
+  const medians = libraries.map((lib) => [lib, median(reads.flatMap((r) => (lib in r ? [r[lib]] : [])))] as const);
+  if (medians.some(([, g]) => g >= wasmGflops)) return null;
+  const list = medians.map(([lib, g]) => `${lib} ${g.toFixed(1)}`).join(', ');
+  return `Python's matmul reads below tfjs-wasm's (${list} against ${wasmGflops.toFixed(1)} GFLOP/s): numpy and torch are on the reference BLAS, so the peak and its shares are tfjs-wasm's lower bound and PyTorch's rows are not its best. On Debian: apt-get install libopenblas0-pthread.`;
+}
+
 export async function timeRuns(run: () => unknown | Promise<unknown>, o: TimingOptions): Promise<Timing> {
   for (let i = 0; i < o.warmup; i++) await run();
   const times: number[] = [];
