@@ -23,6 +23,7 @@ const geometries = [
   { name: '3×3 valid, stride 1, 8 → 3 channels', x: [2, 8, 7, 8], k: 3, co: 3, stride: 1, pad: 'valid' },
   { name: '2×2 same (padding only after), stride 1, 6 → 2 channels', x: [3, 5, 6, 6], k: 2, co: 2, stride: 1, pad: 'same' },
   { name: '2×2 valid, stride 2, odd sizes (the last row and column unread)', x: [2, 7, 9, 3], k: 2, co: 4, stride: 2, pad: 'valid' },
+  { name: '3×3 same, strides 1 × 2', x: [2, 6, 9, 4], k: 3, co: 3, stride: [1, 2], pad: 'same' },
 ] as const;
 
 const usesNchwc = (model: Uint8Array) => Buffer.from(model).includes('com.microsoft.nchwc');
@@ -41,7 +42,8 @@ describe('an exported convolution and its gradients match tfjs (1e-4 relative)',
     if (process.arch === 'x64') expect([8, 16]).toContain(block);
   });
 
-  it.each(geometries.flatMap((g) => [{ ...g, nchwc: false }, { ...g, nchwc: true }]))('$name (NCHWc kernels allowed: $nchwc)', async ({ x: shape, k, co, stride, pad, nchwc }) => {
+  it.each(geometries.flatMap((g) => [{ ...g, nchwc: false }, { ...g, nchwc: true }]))('$name (NCHWc kernels allowed: $nchwc)', async ({ x: shape, k, co, stride: strides, pad, nchwc }) => {
+    const stride: number | [number, number] = typeof strides === 'number' ? strides : [strides[0], strides[1]];
     const x = tf.randomNormal([...shape], 0, 1, 'float32', 1);
     const w = tf.randomNormal([k, k, shape[3], co], 0, 0.3, 'float32', 2);
     const probe = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad);

@@ -239,7 +239,9 @@ const conv2dBackpropFilter: Translate = (c) => {
     const x = pad(channelMajor(), [0, 0, pt, pl, 0, 0, sh * rows - pt - g.h, sw * pw - pl - g.w]); // [C_in, N, sh·rows, sw·pw]
     // At stride s the input splits into s_h·s_w phase grids, x[s·i + p]: a shift (a, b) is the window at
     // (⌊a/s_h⌋, ⌊b/s_w⌋) of phase (a mod s_h, b mod s_w) — contiguous runs, where a strided Slice copies element by element.
-    const phases = c.g.op('Reshape', [sh === sw && !unit ? c.g.op('SpaceToDepth', [x], { blocksize: sh }) : x, c.g.int64s([ci, sh * sw * n, rows * pw])]);
+    // SpaceToDepth (one fast pass) where the strides are equal; a general transpose (slower) otherwise.
+    const split = unit ? x : sh === sw ? c.g.op('SpaceToDepth', [x], { blocksize: sh }) : c.g.op('Transpose', [c.g.op('Reshape', [x, c.g.int64s([ci, n, rows, sh, pw, sw])])], { perm: [0, 3, 5, 1, 2, 4] });
+    const phases = c.g.op('Reshape', [split, c.g.int64s([ci, sh * sw * n, rows * pw])]); // [C_in, (phase, N), rows·pw]
     const pixels = oh * pw;
     const shiftRows = c.g.int64s([ci, n * pixels]);
     const dyRows = c.g.op('Reshape', [pad(logical(c, 'dy'), [0, 0, 0, 0, 0, 0, pw - ow, 0]), c.g.int64s([n * pixels, co])]);
