@@ -6,21 +6,17 @@
  * vector) and this pass gives the vector to the Conv as its bias input instead.
  */
 import onnxProto from 'onnx-proto';
+import { indexNodes, type Node } from './nodeIndex';
 
-type Node = InstanceType<typeof onnxProto.onnx.NodeProto>;
+/** `n` with other inputs and outputs (the fused graph is new nodes: the builder's own stay as they were). */
+const copy = (n: Node, input: string[], output: string[]) => onnxProto.onnx.NodeProto.create({ opType: n.opType, domain: n.domain, name: n.name, input, output, attribute: n.attribute });
 
 /**
  * The nodes with each noted bias Add (`biasAdds`: the Add's output → the bias vector's value name)
  * folded into the convolution it follows, where nothing else reads the convolution's output.
  */
 export function fuseConvBiases(nodes: Node[], biasAdds: ReadonlyMap<string, string>, outputs: ReadonlySet<string>): Node[] {
-  const producer = new Map<string, Node>();
-  const consumers = new Map<string, Node[]>();
-  for (const n of nodes) {
-    for (const o of n.output) producer.set(o, n);
-    for (const i of new Set(n.input)) consumers.set(i, [...(consumers.get(i) ?? []), n]);
-  }
-  const readOnlyBy = (value: string, node: Node) => !outputs.has(value) && (consumers.get(value) ?? []).every((n) => n === node);
+  const { producer, readOnlyBy } = indexNodes(nodes, outputs);
   const removed = new Set<Node>();
   const replacement = new Map<Node, Node[]>();
   for (const add of nodes) {
@@ -35,7 +31,6 @@ export function fuseConvBiases(nodes: Node[], biasAdds: ReadonlyMap<string, stri
       if (!readOnlyBy(value, add) || (reorder && !readOnlyBy(conv.output[0], reorder))) continue;
       // The bias's broadcast to the activation's rank (Reshapes and Transposes read only here) goes too.
       for (let reader = add, v = add.input[1 - side], p = producer.get(v); p && v !== bias && (p.opType === 'Reshape' || p.opType === 'Transpose') && readOnlyBy(v, reader); reader = p, v = p.input[0], p = producer.get(v)) removed.add(p);
-      const copy = (n: Node, input: string[], output: string[]) => onnxProto.onnx.NodeProto.create({ opType: n.opType, domain: n.domain, name: n.name, input, output, attribute: n.attribute });
       const biased = copy(conv, [...conv.input, bias], reorder ? conv.output : add.output);
       // At the Add's place, where the bias vector is known to exist.
       removed.add(conv);

@@ -7,8 +7,7 @@
  * (scale 1, no bias), whose InvStdDev output is the (mean + ε)^−½ the gradient reuses.
  */
 import onnxProto from 'onnx-proto';
-
-type Node = InstanceType<typeof onnxProto.onnx.NodeProto>;
+import { indexNodes, type Node } from './nodeIndex';
 
 const intsAttr = (n: Node, name: string) => n.attribute.find((a) => a.name === name)?.ints?.map(Number);
 const intAttr = (n: Node, name: string, fallback: number) => {
@@ -29,13 +28,7 @@ export interface FusionContext {
 
 /** The nodes with each group normalisation replaced by one LayerNormalization node. */
 export function fuseGroupNorms(nodes: Node[], c: FusionContext): Node[] {
-  const producer = new Map<string, Node>();
-  const consumers = new Map<string, Node[]>();
-  for (const n of nodes) {
-    for (const o of n.output) producer.set(o, n);
-    for (const i of new Set(n.input)) consumers.set(i, [...(consumers.get(i) ?? []), n]);
-  }
-  const only = (value: string, ...nodesUsing: Node[]) => !c.outputs.has(value) && (consumers.get(value) ?? []).every((n) => nodesUsing.includes(n));
+  const { producer, consumers, readOnlyBy: only } = indexNodes(nodes, c.outputs);
   const single = (value: string, op: string) => {
     const users = consumers.get(value) ?? [];
     return users.length === 1 && users[0].opType === op ? users[0] : undefined;

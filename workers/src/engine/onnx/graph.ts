@@ -143,7 +143,7 @@ export class GraphBuilder {
       outputs: outputNames,
     });
     const nodes = fuseConvBiases(normalised, this.biasAdds, outputNames);
-    // The fusions leave the constants of the nodes it replaced unused, and onnxruntime warns of each.
+    // The fusions leave the constants of the nodes they replaced unused, and onnxruntime warns of each.
     const used = new Set([...nodes.flatMap((n) => n.input), ...outputs.map((o) => o.name)]);
     const model = onnx.ModelProto.create({
       irVersion: IR_VERSION,
