@@ -7,7 +7,8 @@
  * `--plain` times without the profiler (wall and process CPU ms per step, one line per case), for
  * interleaved before/after runs. `--intra N` and `--inter-op N` set onnxruntime's thread pools (inter-op
  * above 1 runs independent branches of the step at once); `--plain-conv` exports the convolutions
- * without onnxruntime's NCHWc kernels, as before they were used. `--shards N` times (plain) the
+ * without onnxruntime's NCHWc kernels, as before they were used. `--batch N` takes another batch than
+ * the preset's (16 for the quick U-Net's share of a two-way split). `--shards N` times (plain) the
  * engine a run uses, its batch split between N threads (1: the whole step as one call).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -77,14 +78,19 @@ async function timeSteps(step: () => Promise<unknown>, steps: number) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'plain-conv': { type: 'boolean', default: false }, intra: { type: 'string' }, 'inter-op': { type: 'string', default: '1' }, shards: { type: 'string' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'plain-conv': { type: 'boolean', default: false }, intra: { type: 'string' }, 'inter-op': { type: 'string', default: '1' }, shards: { type: 'string' }, batch: { type: 'string' } } });
   const { only, plain } = values;
   const [steps, top, interOp] = [Number(values.steps), Number(values.top), Number(values['inter-op'])];
   const intra = values.intra === undefined ? undefined : Number(values.intra);
   await initBackend('wasm');
   const ort = await loadOrt();
   if (!ort) throw new Error('onnxruntime-node cannot load here');
-  const cases = benchCases(!values.full).filter((c) => c.task === 'train' && (!only || c.id.includes(only)));
+  // --batch: another batch size than the preset's, e.g. the share one gradient thread of a split step runs.
+  const batch = values.batch === undefined ? undefined : Number(values.batch);
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new Error(`--batch must be a whole number ≥ 1, got '${values.batch}'`);
+  const cases = benchCases(!values.full)
+    .filter((c) => c.task === 'train' && (!only || c.id.includes(only)))
+    .map((c) => ({ ...c, batch: batch ?? c.batch }));
   for (const c of cases) {
     const params = initParams(c.net, 0);
     const layout = layoutOf(params);
