@@ -20,4 +20,12 @@ describe('SiLU with its hand-derived gradient', () => {
     expect(maxRelativeError(got.dataSync(), want.dataSync())).toBeLessThan(1e-5);
     expect(tf.max(tf.abs(got)).dataSync()[0]).toBeGreaterThan(1e-1); // a real gradient
   });
+
+  it('keeps no tensor of its own: the saved σ and y go with the gradient, the forward intermediates with tidy', () => {
+    const [x, dy] = [tf.randomNormal([4, 5], 0, 1, 'float32', 3), tf.randomNormal([4, 5], 0, 1, 'float32', 4)];
+    const before = tf.memory().numTensors;
+    const kept = [tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(silu(a), dy)))(x)), tf.tidy(() => silu(x))];
+    expect(tf.memory().numTensors - before).toBe(kept.length);
+    tf.dispose([...kept, x, dy]);
+  });
 });

@@ -91,9 +91,11 @@ const binary = (opType: string): Translate => (c) => {
     return relayout(c.g, padded, rank, null, perm);
   };
   const y = c.g.op(opType, [operand('a'), operand('b')]);
-  // A per-channel bias after a convolution: onnxruntime's Conv can add it itself (fuseConvBias.ts).
-  const vector = (['a', 'b'] as const).find((k) => !scalar(k) && c.tensors[k].rank === 1 && c.tensors[k].size === c.outputs[0].shape[rank - 1]);
-  if (opType === 'Add' && rank === 4 && full.length === 1 && vector && perm?.join() === NCHW.join()) c.g.noteBiasAdd(y, logical(c, vector));
+  // A per-channel bias added to a channels-first activation (a convolution's, mostly): onnxruntime's Conv can add it itself (fuseConvBias.ts).
+  if (opType === 'Add' && rank === 4 && full.length === 1 && perm?.join() === NCHW.join()) {
+    const bias = (['a', 'b'] as const).find((k) => !scalar(k) && c.tensors[k].rank === 1 && c.tensors[k].size === c.outputs[0].shape[rank - 1]);
+    if (bias) c.g.noteBiasAdd(y, logical(c, bias));
+  }
   // A scalar standing for a constant of the output's shape, against a smaller operand: the result
   // is the smaller operand's, broadcast (op(broadcast(x), v) = broadcast(op(x, v))).
   if (full.length > 0 || !(scalar('a') || scalar('b'))) return { names: [y], perm };
@@ -212,10 +214,14 @@ const conv2dBackpropFilter: Translate = (c) => {
   const k = g.kh * g.kw;
   const pad = (v: string, p: number[]) => (p.some((q) => q > 0) ? c.g.op('Pad', [v, c.g.int64s(p), c.g.constant('pad_value', 'float32', [], Float32Array.of(0))]) : v);
   const channelMajor = () => input(c, 'x', [3, 0, 1, 2]); // [C_in, N, H, W]
-  const wp = g.w + pl + pr;
+  // The input's windows are runs of phase grids `rows` × `pw` (below); at stride 1 the grid is the padded input and one row.
+  const [sh, sw] = g.strides;
+  const [maxDa, maxDb] = [Math.floor((g.kh - 1) / sh), Math.floor((g.kw - 1) / sw)];
+  const rows = Math.max(oh + maxDa + 1, Math.ceil((pt + g.h) / sh));
+  const pw = Math.max(ow + maxDb, Math.ceil((pl + g.w) / sw));
   // Floats copied by each stride-1 way: the padding and the k shifts.
   const dyCopies = k === 1 ? 0 : (k + 1) * co * n * (g.h + g.kh - 1) * (g.w + g.kw - 1);
-  const xCopies = (k + 1) * ci * n * (g.h + pt + pb + 1) * wp;
+  const xCopies = (k + 1) * ci * n * rows * pw;
   const products: string[] = [];
   if (unit && dyCopies <= xCopies) {
     // dW[a, b] = Σ_{n,r,c} x[n, r, c]·dy[n, r + pt − a, c + pl − b]: dy padded so that every shift is a window as large as x.
@@ -230,13 +236,8 @@ const conv2dBackpropFilter: Translate = (c) => {
       }
     }
   } else {
-    // The input's windows, each a contiguous run of its phase grid (below) as wide as `pw`; dy is zero-padded
-    // to that width, so the extra columns add nothing.
-    const [sh, sw] = g.strides;
-    const [maxDa, maxDb] = [Math.floor((g.kh - 1) / sh), Math.floor((g.kw - 1) / sw)];
-    // One more row than the windows span, for the last window's overhang into the extra columns.
-    const rows = Math.max(oh + maxDa + 1, Math.ceil((pt + g.h) / sh));
-    const pw = Math.max(ow + maxDb, Math.ceil((pl + g.w) / sw));
+    // The input's windows, each a contiguous run of its phase grid as wide as `pw` (dy is zero-padded to that
+    // width, so the extra columns add nothing), with one more row than they span for the last one's overhang.
     const x = pad(channelMajor(), [0, 0, pt, pl, 0, 0, sh * rows - pt - g.h, sw * pw - pl - g.w]); // [C_in, N, sh·rows, sw·pw]
     // At stride s the input splits into s_h·s_w phase grids, x[s·i + p]: a shift (a, b) is the window at
     // (⌊a/s_h⌋, ⌊b/s_w⌋) of phase (a mod s_h, b mod s_w) — contiguous runs, where a strided Slice copies element by element.
