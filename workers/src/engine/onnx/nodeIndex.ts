@@ -15,7 +15,11 @@ export function indexNodes(nodes: readonly Node[], outputs: ReadonlySet<string>)
   const consumers = new Map<string, Node[]>();
   for (const n of nodes) {
     for (const o of n.output) producer.set(o, n);
-    for (const i of new Set(n.input)) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+    for (const i of new Set(n.input)) {
+      const readers = consumers.get(i);
+      if (readers) readers.push(n);
+      else consumers.set(i, [n]);
+    }
   }
   return { producer, consumers, readOnlyBy: (value, ...readers) => !outputs.has(value) && (consumers.get(value) ?? []).every((n) => readers.includes(n)) };
 }
