@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --only <text>] [-- --rounds N] [-- --e2e]`: times the engine's
  * networks on every compute engine present — tfjs backends (threaded wasm, cpu, tfjs-node when
  * installed), onnxruntime, and PyTorch as the reference — prints one table and writes it to
- * bench-results/bench.json.
+ * bench-results/bench.json (an `--only` run: bench-partial.json; `--out` another file).
  * The engines are interleaved: each case runs on every engine in turn, for `--rounds` rounds (A/B/A/B),
  * so that a load change hits all of them alike; a row gives the median of its rounds, and its ratio
  * to PyTorch is the median (and min–max) of the per-round ratios.
@@ -13,7 +13,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseArgs as parseCli } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -30,16 +29,7 @@ import { timeTfjs } from './tfjsTasks';
 import { findTorchPython, numpyPeak, TorchServer } from './torchRef';
 import { peakShareSpread, ratioSpread, slowBlasWarning, spread, type Timing, type TimingOptions } from './timing';
 import { E2E_PRESETS, timePreset } from './e2e';
-
-function parseArgs(argv: string[]) {
-  const { values } = parseCli({
-    args: argv,
-    options: { quick: { type: 'boolean', default: false }, e2e: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string', default: 'bench-results/bench.json' }, rounds: { type: 'string' } },
-  });
-  const rounds = values.rounds === undefined ? (values.quick ? 2 : 3) : Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error(`--rounds must be a whole number from 1 to 20, got '${values.rounds}'`);
-  return { quick: values.quick, e2e: values.e2e, only: values.only ?? null, out: values.out, rounds };
-}
+import { parseBenchArgs } from './args';
 
 /** An engine that can time cases: a tfjs backend, onnxruntime, or PyTorch. */
 interface Engine {
@@ -195,7 +185,7 @@ interface Measured {
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseBenchArgs(process.argv.slice(2));
   // Per engine and round: the median of a few runs (the rounds give the spread).
   const o: TimingOptions = args.quick ? { warmup: 1, minRuns: 2, maxRuns: 3, budgetMs: 3_000 } : { warmup: 1, minRuns: 3, maxRuns: 5, budgetMs: 8_000 };
   let cases = benchCases(args.quick);
