@@ -9,23 +9,18 @@
  * above 1 runs independent branches of the step at once); `--plain-conv` exports the convolutions
  * without onnxruntime's NCHWc kernels, as before they were used. `--batch N` takes another batch than
  * the preset's (16 for the quick U-Net's share of a two-way split). `--shards N` times (plain) the
- * engine a run uses, its batch split between N threads (1: the whole step as one call).
+ * engine a run uses, its batch split between N threads (1: the whole step as one call). `--keep-profile`
+ * leaves onnxruntime's profile (per-node JSON) in the temporary folder it prints.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine/backend/index';
-import { applyEps, classify, disposeParams, initParams, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
 import { createSession, loadOrt, nchwcBlockSize } from '../engine/onnx/session';
-import { flatten, layoutOf } from '../engine/training/flat';
-import { weightedEpsLoss } from '../engine/training/lossWeight';
-import { exportTrainStep, onnxStepEngine, stepFeeds } from '../engine/training/onnxStepEngine';
-import { crossEntropy } from '../engine/training/trainClassifier';
-import { disposeVectors, mapVectors, type FlatVectors, type HostBatch, type StepDefinition } from '../engine/training/update';
-import { benchCases, type BenchCase } from './cases';
-import { syntheticData } from './tfjsTasks';
+import { onnxStepEngine, stepFeeds } from '../engine/training/onnxStepEngine';
+import { benchCases } from './cases';
+import { exportedStep, initialStep, STEP_SCALARS } from './stepCase';
 
 interface ProfileEvent {
   cat: string;
@@ -47,25 +42,6 @@ export function opTotals(events: ProfileEvent[], runs: number): { op: string; us
   return [...totals].map(([op, t]) => ({ op, us: t.us, nodes: t.names.size })).sort((a, b) => b.us - a.us);
 }
 
-function hostBatchOf(c: BenchCase): HostBatch {
-  const data = syntheticData(c, c.batch);
-  const shape = [c.batch, ...c.net.inputShape];
-  const t = Int32Array.from({ length: c.batch }, (_, i) => (i * 37) % 1000);
-  if (c.net.kind === 'classifier') return { x: { data: data.x, shape }, y: { data: data.y, shape: [c.batch] }, ...(c.net.timeConditioned ? { t: { data: t, shape: [c.batch] } } : {}) };
-  return { x: { data: data.x, shape }, eps: { data: data.x.slice().reverse(), shape }, t: { data: t, shape: [c.batch] }, y: { data: data.y, shape: [c.batch] } };
-}
-
-function lossOf(c: BenchCase): StepDefinition['loss'] {
-  if (c.net.kind === 'classifier') {
-    const cfg = c.net as ClassifierConfig;
-    return (p, b) => crossEntropy(classify(cfg, p, b.x, (b.t as tf.Tensor1D | undefined) ?? null).logits, b.y as tf.Tensor1D, cfg.classes);
-  }
-  const cfg = c.net as EpsNetConfig;
-  return (p, b) => weightedEpsLoss(b.eps, applyEps(cfg, p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), null);
-}
-
-const SCALARS = { lr: 1e-4, biasM: 1, biasV: 1, keep: 0.999, take: 0.001 };
-
 /** Wall ms per call of `step` over `steps` calls after one warm-up, and a line with wall and process-CPU ms per step. */
 async function timeSteps(step: () => Promise<unknown>, steps: number) {
   await step();
@@ -78,7 +54,7 @@ async function timeSteps(step: () => Promise<unknown>, steps: number) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'plain-conv': { type: 'boolean', default: false }, intra: { type: 'string' }, 'inter-op': { type: 'string', default: '1' }, shards: { type: 'string' }, batch: { type: 'string' } } });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string', default: '10' }, top: { type: 'string', default: '12' }, plain: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, 'plain-conv': { type: 'boolean', default: false }, intra: { type: 'string' }, 'inter-op': { type: 'string', default: '1' }, shards: { type: 'string' }, batch: { type: 'string' }, 'keep-profile': { type: 'boolean', default: false } } });
   const { only, plain } = values;
   const [steps, top, interOp] = [Number(values.steps), Number(values.top), Number(values['inter-op'])];
   const intra = values.intra === undefined ? undefined : Number(values.intra);
@@ -92,31 +68,19 @@ async function main() {
     .filter((c) => c.task === 'train' && (!only || c.id.includes(only)))
     .map((c) => ({ ...c, batch: batch ?? c.batch }));
   for (const c of cases) {
-    const params = initParams(c.net, 0);
-    const layout = layoutOf(params);
-    const theta = flatten(params, layout);
-    disposeParams(params);
-    const w = { theta, m: tf.zerosLike(theta), v: tf.zerosLike(theta), ema: c.net.kind === 'classifier' ? null : tf.clone(theta) };
-    const batch = hostBatchOf(c);
     if (values.shards !== undefined) {
-      const engine = await onnxStepEngine(ort, { layout, loss: lossOf(c) }, w, batch, Number(values.shards));
-      const t = await timeSteps(() => engine.step(batch, SCALARS), steps);
+      const { def, w, batch } = initialStep(c);
+      const engine = await onnxStepEngine(ort, def, w, batch, Number(values.shards));
+      const t = await timeSteps(() => engine.step(batch, STEP_SCALARS), steps);
       console.log(`${c.id} batch ${c.batch}, ${engine.shards} share(s): ${t.line(c.batch)}`);
       await engine.dispose();
       continue;
     }
-    let model: Uint8Array;
-    let host: FlatVectors<Float32Array>;
-    try {
-      model = exportTrainStep({ layout, loss: lossOf(c) }, w, batch, { nchwcBlock: values['plain-conv'] ? undefined : await nchwcBlockSize(ort) });
-      host = mapVectors(w, (t) => t.dataSync() as Float32Array);
-    } finally {
-      disposeVectors(w);
-    }
+    const { model, host, batch } = exportedStep(c, { nchwcBlock: values['plain-conv'] ? undefined : await nchwcBlockSize(ort) });
     const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'));
     const session = await createSession(ort, model, { threads: intra, interOp, profilePrefix: plain ? undefined : join(dir, 'profile') });
     try {
-      const feeds = stepFeeds(ort, host, batch, SCALARS);
+      const feeds = stepFeeds(ort, host, batch, STEP_SCALARS);
       const { ms, line } = await timeSteps(() => session.run(feeds), steps);
       if (plain) {
         console.log(`${c.id} batch ${c.batch}: ${line(c.batch)}`);
@@ -130,7 +94,8 @@ async function main() {
       for (const t of totals.slice(0, top)) console.log(`  ${t.op.padEnd(24)} ${(t.us / 1000).toFixed(2).padStart(8)} ms  ${((100 * t.us) / sum).toFixed(1).padStart(5)}%  ${String(t.nodes).padStart(4)} nodes`);
     } finally {
       await session.release();
-      rmSync(dir, { recursive: true });
+      if (values['keep-profile']) console.log(`  profile kept in ${dir}`);
+      else rmSync(dir, { recursive: true });
     }
   }
 }
