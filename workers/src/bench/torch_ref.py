@@ -14,6 +14,8 @@ A line-oriented server, so that the bench can interleave PyTorch with its own en
 PyTorch gets its best configuration, chosen once per case by timing the candidates: memory format
 (contiguous NCHW or channels-last), and for inference the batch split (whole, halves, quarters);
 inference runs under torch.inference_mode. The tfjs networks are NHWC, which changes no FLOP count.
+"train" times an iteration of a training loop, as the engine's row does: drawing the minibatch, the
+step, Adam and (ε-nets) the EMA (training_iteration).
 """
 import json
 import math
@@ -273,6 +275,50 @@ def chunks(n, parts):
     return [(i, min(i + size, n)) for i in range(0, n, size)]
 
 
+def training_iteration(cfg, net, batch, x, gen, channels_last):
+    """One iteration of a training loop, the work the engine's loop does per step (training/loop.ts):
+    the next minibatch drawn from a dataset (rows and labels; for ε-nets and noise-aware classifiers
+    noise, timesteps and x_t = √ᾱ·x₀ + √(1−ᾱ)·ε; for ε-nets the label dropped to ∅ with p = 0.1), the
+    loss, its gradient, Adam, and for ε-nets the EMA of the weights (decay 0.999) — not the step alone."""
+    classes, eps_net = cfg["classes"], cfg["kind"] != "classifier"
+    noised = eps_net or cfg["timeConditioned"]
+    data = torch.randn(1024, *x.shape[1:], generator=gen)
+    labels = torch.randint(0, classes, (1024,), generator=gen)
+    abar = torch.linspace(0.9999, 0.0001, 1000)  # any ᾱ table: only the work is timed
+    image = x.dim() == 4
+    laid_out = (lambda v: v.contiguous(memory_format=torch.channels_last)) if channels_last else (lambda v: v)
+    params = list(net.parameters())
+    ema = [p.detach().clone() for p in params] if eps_net else None
+    opt = torch.optim.Adam(params, lr=1e-4)
+
+    def draw():
+        rows = torch.randint(0, data.shape[0], (batch,), generator=gen)
+        x0, y = laid_out(data[rows]), labels[rows]
+        if not noised:
+            return x0, None, y, None
+        eps = laid_out(torch.randn(x0.shape, generator=gen))
+        t = torch.randint(0, 1000, (batch,), generator=gen)
+        a = abar[t].view(-1, *([1] * (x0.dim() - 1)))
+        xt = a.sqrt() * x0 + (1 - a).sqrt() * eps
+        if eps_net:
+            y = torch.where(torch.rand(batch, generator=gen) < 0.1, torch.full_like(y, classes), y)
+        return xt, t, y, eps
+
+    def run():
+        xt, t, y, eps = draw()
+        opt.zero_grad(set_to_none=True)
+        loss = F.mse_loss(net(xt, t, y), eps) if eps_net else F.cross_entropy(net(xt, t)[1], y)
+        loss.backward()
+        opt.step()
+        if ema is not None:
+            with torch.no_grad():
+                torch._foreach_mul_(ema, 0.999)
+                torch._foreach_add_(ema, params, alpha=0.001)
+        return loss.item()
+
+    return run
+
+
 def task_fn(case, gen, channels_last, parts):
     """The case as a function of no arguments, in one configuration; and the net's forward FLOPs."""
     cfg, batch, task = case["net"], case["batch"], case["task"]
@@ -285,26 +331,7 @@ def task_fn(case, gen, channels_last, parts):
         x = x.contiguous(memory_format=torch.channels_last)
     classes = cfg["classes"]
     if task == "train":
-        opt = torch.optim.Adam(net.parameters(), lr=1e-4)
-        if cfg["kind"] == "classifier":
-            tt = t if cfg["timeConditioned"] else None
-
-            def run():
-                opt.zero_grad(set_to_none=True)
-                loss = F.cross_entropy(net(x, tt)[1], y)
-                loss.backward()
-                opt.step()
-                return loss.item()
-        else:
-            target = torch.randn(x.shape, generator=gen)
-
-            def run():
-                opt.zero_grad(set_to_none=True)
-                loss = F.mse_loss(net(x, t, y), target)
-                loss.backward()
-                opt.step()
-                return loss.item()
-        return run, flops
+        return training_iteration(cfg, net, batch, x, gen, channels_last and image), flops
     net.eval()
     for p in net.parameters():
         p.requires_grad_(False)
