@@ -94,7 +94,7 @@ async function main() {
       for (const t of totals.slice(0, top)) console.log(`  ${t.op.padEnd(24)} ${(t.us / 1000).toFixed(2).padStart(8)} ms  ${((100 * t.us) / sum).toFixed(1).padStart(5)}%  ${String(t.nodes).padStart(4)} nodes`);
     } finally {
       await session.release();
-      if (values['keep-profile']) console.log(`  profile kept in ${dir}`);
+      if (values['keep-profile'] && !plain) console.log(`  profile kept in ${dir}`);
       else rmSync(dir, { recursive: true });
     }
   }
