@@ -77,12 +77,13 @@ async function main() {
       continue;
     }
     const { model, host, batch } = exportedStep(c, { nchwcBlock: values['plain-conv'] ? undefined : await nchwcBlockSize(ort) });
-    const dir = mkdtempSync(join(tmpdir(), 'ort-profile-'));
-    const session = await createSession(ort, model, { threads: intra, interOp, profilePrefix: plain ? undefined : join(dir, 'profile') });
+    // A folder for onnxruntime's profile, only when profiling.
+    const dir = plain ? null : mkdtempSync(join(tmpdir(), 'ort-profile-'));
+    const session = await createSession(ort, model, { threads: intra, interOp, profilePrefix: dir === null ? undefined : join(dir, 'profile') });
     try {
       const feeds = stepFeeds(ort, host, batch, STEP_SCALARS);
       const { ms, line } = await timeSteps(() => session.run(feeds), steps);
-      if (plain) {
+      if (dir === null) {
         console.log(`${c.id} batch ${c.batch}: ${line(c.batch)}`);
         continue;
       }
@@ -94,8 +95,10 @@ async function main() {
       for (const t of totals.slice(0, top)) console.log(`  ${t.op.padEnd(24)} ${(t.us / 1000).toFixed(2).padStart(8)} ms  ${((100 * t.us) / sum).toFixed(1).padStart(5)}%  ${String(t.nodes).padStart(4)} nodes`);
     } finally {
       await session.release();
-      if (values['keep-profile'] && !plain) console.log(`  profile kept in ${dir}`);
-      else rmSync(dir, { recursive: true });
+      if (dir !== null) {
+        if (values['keep-profile']) console.log(`  profile kept in ${dir}`);
+        else rmSync(dir, { recursive: true });
+      }
     }
   }
 }

@@ -3,12 +3,12 @@
  * and the whole step exported to ONNX — what profileStep.ts profiles and abStep.ts compares.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { applyEps, classify, disposeParams, initParams, type ClassifierConfig, type EpsNetConfig } from '../engine/networks/index';
+import { disposeParams, initParams } from '../engine/networks/index';
 import type { ExportOptions } from '../engine/onnx/export';
 import { flatten, layoutOf } from '../engine/training/flat';
-import { weightedEpsLoss } from '../engine/training/lossWeight';
 import { exportTrainStep } from '../engine/training/onnxStepEngine';
-import { crossEntropy } from '../engine/training/trainClassifier';
+import { classifierLoss } from '../engine/training/trainClassifier';
+import { epsNetLoss } from '../engine/training/trainEpsNet';
 import { disposeVectors, mapVectors, type FlatVectors, type HostBatch, type StepDefinition } from '../engine/training/update';
 import type { BenchCase } from './cases';
 import { syntheticData } from './tfjsTasks';
@@ -24,15 +24,6 @@ function hostBatchOf(c: BenchCase): HostBatch {
   return { x: { data: data.x, shape }, eps: { data: data.x.slice().reverse(), shape }, t: { data: t, shape: [c.batch] }, y: { data: data.y, shape: [c.batch] } };
 }
 
-function lossOf(c: BenchCase): StepDefinition['loss'] {
-  if (c.net.kind === 'classifier') {
-    const cfg = c.net as ClassifierConfig;
-    return (p, b) => crossEntropy(classify(cfg, p, b.x, (b.t as tf.Tensor1D | undefined) ?? null).logits, b.y as tf.Tensor1D, cfg.classes);
-  }
-  const cfg = c.net as EpsNetConfig;
-  return (p, b) => weightedEpsLoss(b.eps, applyEps(cfg, p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), null);
-}
-
 /** The case's step definition, its initial vectors (weights of seed 0, zero moments, an EMA for ε-nets) and a synthetic batch. */
 export function initialStep(c: BenchCase): { def: StepDefinition; w: FlatVectors<tf.Tensor1D>; batch: HostBatch } {
   const params = initParams(c.net, 0);
@@ -40,7 +31,7 @@ export function initialStep(c: BenchCase): { def: StepDefinition; w: FlatVectors
   const theta = flatten(params, layout);
   disposeParams(params);
   const w = { theta, m: tf.zerosLike(theta), v: tf.zerosLike(theta), ema: c.net.kind === 'classifier' ? null : tf.clone(theta) };
-  return { def: { layout, loss: lossOf(c) }, w, batch: hostBatchOf(c) };
+  return { def: { layout, loss: c.net.kind === 'classifier' ? classifierLoss(c.net) : epsNetLoss(c.net) }, w, batch: hostBatchOf(c) };
 }
 
 /** The case's whole training step as an ONNX model, with its initial vectors as host arrays and its batch. */

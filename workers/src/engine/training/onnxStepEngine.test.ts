@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/index';
-import { applyEps, classifierConfig, classify, disposeParams, epsNetConfig, initParams, type NetworkConfig } from '../networks/index';
+import { classifierConfig, disposeParams, epsNetConfig, initParams, type NetworkConfig } from '../networks/index';
 import { loadOrt } from '../onnx/session';
 import { maxRelativeError } from '../../testing/relativeError';
 import { flatten, layoutOf } from './flat';
-import { weightedEpsLoss } from './lossWeight';
 import { onnxStepEngine, shardsFor, shareOf } from './onnxStepEngine';
 import { tfjsStepEngine } from './stepEngine';
-import { crossEntropy } from './trainClassifier';
-import { stepScalars, type FlatVectors, type HostBatch, type LossFn } from './update';
+import { classifierLoss } from './trainClassifier';
+import { epsNetLoss } from './trainEpsNet';
+import { stepScalars, type FlatVectors, type HostBatch } from './update';
 
 /** Seeded values of every dtype the batches use (floats in (−1, 1), or (0, 1) when `positive`). */
 function hostBatch(shapes: Record<string, { shape: number[]; int?: number; positive?: boolean }>, seed: number): HostBatch {
@@ -41,17 +41,6 @@ const copy = (w: FlatVectors<tf.Tensor1D>): FlatVectors<tf.Tensor1D> => ({ theta
 
 const images = { shape: [12, 12, 1], classes: 10 };
 const B = 4;
-/** The ε-loss of trainEpsNet; with a batch input `w`, min-SNR-style per-sample weights. */
-const epsLoss =
-  (cfg: NetworkConfig): LossFn =>
-  (p, b) =>
-    weightedEpsLoss(b.eps, applyEps(cfg as Parameters<typeof applyEps>[0], p, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w ?? null);
-/** The cross-entropy of trainClassifier. */
-const classifierLoss =
-  (cfg: NetworkConfig, classes: number): LossFn =>
-  (p, b) =>
-    crossEntropy(classify(cfg as Parameters<typeof classify>[0], p, b.x, (b.t as tf.Tensor1D | undefined) ?? null).logits, b.y as tf.Tensor1D, classes);
-
 const cases = (() => {
   const mlp = epsNetConfig({ hidden: 32, depth: 2, channels: [8], blocksPerLevel: 1 }, { shape: [2], classes: 4 });
   const unet = epsNetConfig({ hidden: 32, depth: 1, channels: [8, 8, 16], blocksPerLevel: 1 }, { shape: [10, 10, 1], classes: 10 });
@@ -62,12 +51,12 @@ const cases = (() => {
   const evaluator = classifierConfig(clsSpec, { shape: [2], classes: 4 }, false);
   const epsBatch = (shape: number[], classes: number) => ({ x: { shape: [B, ...shape] }, eps: { shape: [B, ...shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: classes + 1 } });
   return [
-    ['MLP ε-net, with EMA', mlp, epsLoss(mlp), epsBatch([2], 4), true],
-    ['U-Net ε-net (padded, strided conv, upsampling), with EMA', unet, epsLoss(unet), epsBatch([10, 10, 1], 10), true],
-    ['U-Net ε-net on 2×2 patches (padded) with a class map, per-sample loss weights, with EMA', patched, epsLoss(patched), { ...epsBatch([10, 10, 1], 10), w: { shape: [B], positive: true } }, true],
-    ['noise-aware image classifier', noisy, classifierLoss(noisy, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
-    ['noise-aware image classifier on 2×2 patches', noisyPatched, classifierLoss(noisyPatched, 10), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
-    ['toy evaluator', evaluator, classifierLoss(evaluator, 4), { x: { shape: [B, 2] }, y: { shape: [B], int: 4 } }, false],
+    ['MLP ε-net, with EMA', mlp, epsNetLoss(mlp), epsBatch([2], 4), true],
+    ['U-Net ε-net (padded, strided conv, upsampling), with EMA', unet, epsNetLoss(unet), epsBatch([10, 10, 1], 10), true],
+    ['U-Net ε-net on 2×2 patches (padded) with a class map, per-sample loss weights, with EMA', patched, epsNetLoss(patched), { ...epsBatch([10, 10, 1], 10), w: { shape: [B], positive: true } }, true],
+    ['noise-aware image classifier', noisy, classifierLoss(noisy), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
+    ['noise-aware image classifier on 2×2 patches', noisyPatched, classifierLoss(noisyPatched), { x: { shape: [B, ...images.shape] }, t: { shape: [B], int: 100 }, y: { shape: [B], int: 10 } }, false],
+    ['toy evaluator', evaluator, classifierLoss(evaluator), { x: { shape: [B, 2] }, y: { shape: [B], int: 4 } }, false],
   ] as const;
 })();
 

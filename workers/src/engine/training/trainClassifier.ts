@@ -4,10 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SweepSpec } from '@guidance-lab/experiments/spec';
-import { classifierConfig, classify } from '../networks/index';
+import { classifierConfig, classify, type ClassifierConfig } from '../networks/index';
 import type { LabelledData, NoiseSchedule } from '../types';
 import { drawBatch } from './batches';
 import { trainLoop, type TrainHooks, type TrainResult } from './loop';
+import type { LossFn } from './update';
 
 export interface TrainClassifierOptions extends TrainHooks {
   data: LabelledData;
@@ -32,10 +33,16 @@ export function trainClassifier(o: TrainClassifierOptions): Promise<TrainResult>
       const b = drawBatch(o.data, o.schedule, batchSize, 0, o.seed, step);
       return { x: { data: b.x, shape: [batchSize, ...o.data.shape] }, y: { data: b.y, shape: [batchSize] }, ...(o.schedule ? { t: { data: b.t, shape: [batchSize] } } : {}) };
     },
-    loss: (params, b) => crossEntropy(classify(config, params, b.x, (b.t as tf.Tensor1D | undefined) ?? null).logits, b.y as tf.Tensor1D, o.data.classes),
+    loss: classifierLoss(config),
   });
 }
 
 /** Cross-entropy −log softmax(logits)[y], averaged over the batch. */
 export const crossEntropy = (logits: tf.Tensor2D, y: tf.Tensor1D, classes: number): tf.Scalar =>
   tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(y, classes)), 1))) as tf.Scalar;
+
+/** A classifier's loss: the cross-entropy of its logits on the batch's x (and t, when noise-aware) against y. */
+export const classifierLoss =
+  (config: ClassifierConfig): LossFn =>
+  (params, b) =>
+    crossEntropy(classify(config, params, b.x, (b.t as tf.Tensor1D | undefined) ?? null).logits, b.y as tf.Tensor1D, config.classes);

@@ -1,11 +1,12 @@
 /** ε-net training with condition dropout (DDPM Alg. 1 + Ho & Salimans Alg. 1). */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SweepSpec } from '@guidance-lab/experiments/spec';
-import { applyEps, epsNetConfig } from '../networks/index';
+import { applyEps, epsNetConfig, type EpsNetConfig } from '../networks/index';
 import type { LabelledData, NoiseSchedule } from '../types';
 import { drawBatch } from './batches';
 import { isWeighted, snrWeights, weightedEpsLoss } from './lossWeight';
 import { trainLoop, type TrainHooks, type TrainResult } from './loop';
+import type { LossFn } from './update';
 
 export interface TrainEpsNetOptions extends TrainHooks {
   data: LabelledData;
@@ -16,6 +17,12 @@ export interface TrainEpsNetOptions extends TrainHooks {
   pUncond: number;
   seed: number;
 }
+
+/** The ε-net's loss: the squared error of ε_θ against the batch's ε, weighted per sample by the batch's `w` when it has one. */
+export const epsNetLoss =
+  (config: EpsNetConfig): LossFn =>
+  (params, b) =>
+    weightedEpsLoss(b.eps, applyEps(config, params, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w ?? null);
 
 /**
  * Minimises E‖ε − ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t, c)‖² with t ~ U{0..T−1} and c → ∅ with probability
@@ -37,6 +44,6 @@ export function trainEpsNet(o: TrainEpsNetOptions): Promise<TrainResult> {
       const batch = { x: { data: b.x, shape }, eps: { data: b.eps, shape }, t: { data: b.t, shape: [batchSize] }, y: { data: b.y, shape: [batchSize] } };
       return isWeighted(o.training) ? { ...batch, w: { data: snrWeights(o.schedule, b.t, o.training), shape: [batchSize] } } : batch;
     },
-    loss: (params, b) => weightedEpsLoss(b.eps, applyEps(config, params, b.x, b.t as tf.Tensor1D, b.y as tf.Tensor1D), b.w ?? null),
+    loss: epsNetLoss(config),
   });
 }
